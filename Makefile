@@ -1,0 +1,52 @@
+# The front door: `make run` and `make test` are all a fresh clone needs.
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: setup run test lint fmt messages bench clean demo
+
+setup: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_areas
+	$(MANAGE) seed_demo
+
+run: demo
+	@$(MANAGE) demo_accounts
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Extract strings, write the Serbian Cyrillic catalogue from the Latin one, compile all.
+messages: setup
+	$(MANAGE) makemessages --locale=sr_Latn --locale=en --ignore='.venv/*' --ignore='node_modules/*' --no-obsolete
+	$(MANAGE) cyrillic_catalog
+	$(MANAGE) compilemessages --ignore='.venv/*' --ignore='node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

@@ -1,0 +1,190 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.text import fold, slugify, to_cyrillic
+
+PATH_SEPARATOR = "/"
+
+
+class AreaKind(models.TextChoices):
+    COUNTRY = "country", _("country")
+    ENTITY = "entity", _("entity")
+    SPECIAL_DISTRICT = "special_district", _("district (Brčko)")
+    REGION = "region", pgettext_lazy("statistical region", "region")
+    CANTON = "canton", _("canton")
+    DISTRICT = "district", pgettext_lazy("administrative district", "district")
+    CITY = "city", _("city")
+    MUNICIPALITY = "municipality", _("municipality")
+    CITY_MUNICIPALITY = "city_municipality", _("city municipality")
+
+    @classmethod
+    def local_self_governments(cls):
+        """Units that govern themselves locally (JLS): the denominator of coverage figures."""
+        return [cls.CITY, cls.MUNICIPALITY, cls.SPECIAL_DISTRICT]
+
+    @classmethod
+    def office_hosts(cls):
+        """Units that may run a youth office: every LSG and the city municipalities."""
+        return [*cls.local_self_governments(), cls.CITY_MUNICIPALITY]
+
+    @classmethod
+    def regional(cls):
+        """The first level below a country: statistical regions, entities, Brčko District."""
+        return [cls.REGION, cls.ENTITY, cls.SPECIAL_DISTRICT]
+
+    @classmethod
+    def subregional(cls):
+        """Administrative districts (Serbia) and cantons (Federation of BiH)."""
+        return [cls.DISTRICT, cls.CANTON]
+
+
+class AreaQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+    def of_kind(self, *kinds):
+        return self.filter(kind__in=kinds)
+
+    def office_hosts(self):
+        return self.of_kind(*AreaKind.office_hosts())
+
+    def local_self_governments(self):
+        return self.of_kind(*AreaKind.local_self_governments())
+
+    def within(self, area):
+        """The area and everything below it."""
+        return self.filter(Q(pk=area.pk) | Q(path__startswith=area.path + PATH_SEPARATOR))
+
+    def countries(self):
+        return self.of_kind(AreaKind.COUNTRY)
+
+
+class Area(models.Model):
+    """An administrative unit in a tree: country → region/entity → district/canton → LSG → …"""
+
+    code = models.CharField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        help_text=_("A stable identifier, such as an ISO 3166-2 code (RS-07) or RS-SABAC."),
+    )
+    name = models.CharField(_("name"), max_length=120, help_text=_("Official name in Latin script."))
+    name_cyrillic = models.CharField(
+        _("name in Cyrillic"),
+        max_length=120,
+        blank=True,
+        help_text=_("Official Cyrillic spelling; leave empty to transliterate the Latin name."),
+    )
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        related_name="children",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a unit is merged or abolished; areas are never deleted."),
+    )
+    # Derived, kept in step by save(): the codes from the country down, and the search form.
+    path = models.CharField(max_length=400, editable=False, db_index=True)
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    history = HistoricalRecords()
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [
+            # A validity period cannot end before it starts.
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="area_valid_to_after_valid_from",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = self.compute_path()
+        self.search_text = " ".join(
+            dict.fromkeys(fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
+        )
+        super().save(*args, **kwargs)
+
+    def compute_path(self):
+        if self.parent is None:
+            return self.code
+        return f"{self.parent.path}{PATH_SEPARATOR}{self.code}"
+
+    @property
+    def local_name(self):
+        """The name in the script or language of the active language."""
+        language = get_language()
+        if language == "sr":
+            return self.name_cyrillic or to_cyrillic(self.name)
+        if language == "en":
+            return self.name_en or self.name
+        return self.name
+
+    @property
+    def country_code(self):
+        return self.path.split(PATH_SEPARATOR, 1)[0]
+
+    @property
+    def ancestor_codes(self):
+        return self.path.split(PATH_SEPARATOR)[:-1]
+
+    @property
+    def is_office_host(self):
+        return self.kind in AreaKind.office_hosts()
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
+
+
+class ProgrammeRegion(models.Model):
+    """A grouping of areas that a programme uses, not an official unit ("central Serbia")."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("short name in addresses"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    areas = models.ManyToManyField(Area, verbose_name=_("areas"), related_name="programme_regions")
+
+    history = HistoricalRecords(m2m_fields=[areas])
+
+    class Meta:
+        verbose_name = _("programme region")
+        verbose_name_plural = _("programme regions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)

@@ -1,0 +1,344 @@
+from pathlib import Path
+from uuid import uuid4
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core import signing
+from django.db.models.functions import ExtractYear
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from areas.models import Area, AreaKind
+from portal.folded_search import FoldedSearchMixin
+
+from .importers import CoordinatorImporter, ImportFailed, OfficeImporter
+from .models import Appointment, Coordinator, Membership, Office
+from .spreadsheets import SpreadsheetError, read_table, write_csv, write_xlsx
+
+
+class AreaAncestorFilter(admin.SimpleListFilter):
+    """Filter by a region/entity or district/canton anywhere above the record's area."""
+
+    kinds = ()
+    area_field = "area"
+
+    def lookups(self, request, model_admin):
+        return [(area.code, area.name) for area in Area.objects.of_kind(*self.kinds).order_by("path")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        area = Area.objects.filter(code=self.value()).first()
+        if area is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.area_field}__path__startswith": area.path + "/"})
+
+
+class RegionFilter(AreaAncestorFilter):
+    title = gettext_lazy("region or entity")
+    parameter_name = "region"
+    kinds = AreaKind.regional()
+
+
+class DistrictFilter(AreaAncestorFilter):
+    title = gettext_lazy("district or canton")
+    parameter_name = "district"
+    kinds = AreaKind.subregional()
+
+
+class YearOpenedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("year opened")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Office.objects.filter(opened_on__isnull=False)
+            .annotate(year=ExtractYear("opened_on"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(opened_on__year=int(self.value()))
+        return queryset
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"), help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file.")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
+        return upload
+
+
+class StoredUpload:
+    """An uploaded spreadsheet kept on disk between its preview and its confirmation."""
+
+    salt = "offices.import"
+
+    def __init__(self, name):
+        self.name = name
+
+    @classmethod
+    def save(cls, upload):
+        directory = Path(settings.IMPORT_UPLOAD_DIR)
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with open(directory / name, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        upload.seek(0)
+        return cls(name)
+
+    @classmethod
+    def from_token(cls, token):
+        name = signing.loads(token, salt=cls.salt, max_age=3600)
+        if "/" in name or "\\" in name or not (Path(settings.IMPORT_UPLOAD_DIR) / name).is_file():
+            raise signing.BadSignature(name)
+        return cls(name)
+
+    @property
+    def token(self):
+        return signing.dumps(self.name, salt=self.salt)
+
+    @property
+    def path(self):
+        return Path(settings.IMPORT_UPLOAD_DIR) / self.name
+
+    def open(self):
+        return open(self.path, "rb")
+
+    def delete(self):
+        self.path.unlink(missing_ok=True)
+
+
+class SpreadsheetAdminMixin:
+    """Import (preview, then confirm) and export (.xlsx, .csv) for a changelist."""
+
+    importer_class = None
+    change_list_template = "admin/offices/change_list_with_import.html"
+    actions = ["export_xlsx", "export_csv"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            return HttpResponse(status=403)
+        importer = self.importer_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
+            "columns": importer.columns,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self._confirm_import(request, importer, context)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                headers, rows = read_table(upload)
+            except SpreadsheetError as error:
+                form.add_error("file", str(error))
+            else:
+                preview = importer.preview(headers, rows)
+                context["preview"] = preview
+                if preview.ok:
+                    context["token"] = StoredUpload.save(upload).token
+        return TemplateResponse(request, "admin/offices/import.html", context)
+
+    def _confirm_import(self, request, importer, context):
+        try:
+            stored = StoredUpload.from_token(request.POST["token"])
+        except signing.BadSignature:
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect(request.path)
+        try:
+            with stored.open() as handle:
+                headers, rows = read_table(handle)
+            preview = importer.apply(headers, rows)
+        except (SpreadsheetError, ImportFailed) as error:
+            context["form"] = UploadForm()
+            context["preview"] = getattr(error, "preview", None)
+            messages.error(
+                request, _("Nothing was written: the data changed since the preview or the file is not valid.")
+            )
+            return TemplateResponse(request, "admin/offices/import.html", context)
+        finally:
+            stored.delete()
+        created = sum(1 for row in preview.rows if row.action == _("create"))
+        messages.success(
+            request,
+            _("Imported %(rows)s rows: %(created)s created, %(updated)s updated.")
+            % {"rows": len(preview.rows), "created": created, "updated": len(preview.rows) - created},
+        )
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def export_rows(self, queryset):
+        raise NotImplementedError
+
+    def _export(self, queryset, extension):
+        headers, rows = self.export_rows(queryset)
+        stamp = timezone.localdate().isoformat()
+        filename = f"{self.opts.model_name}s-{stamp}.{extension}"
+        if extension == "xlsx":
+            content = write_xlsx(headers, rows, title=str(self.opts.verbose_name_plural))
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = write_csv(headers, rows), "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description=gettext_lazy("Export the selected to Excel (.xlsx)"))
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description=gettext_lazy("Export the selected to CSV"))
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    extra = 0
+    autocomplete_fields = ["office", "coordinator"]
+
+
+class OfficeAppointmentInline(AppointmentInline):
+    fields = ["coordinator", "started_on", "ended_on"]
+
+
+class CoordinatorAppointmentInline(AppointmentInline):
+    fields = ["office", "started_on", "ended_on"]
+
+
+@admin.register(Office)
+class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    importer_class = OfficeImporter
+    list_display = ["name", "area", "status", "opened_on", "closed_on"]
+    list_filter = ["status", RegionFilter, DistrictFilter, YearOpenedFilter]
+    list_select_related = ["area"]
+    autocomplete_fields = ["area"]
+    show_full_result_count = False
+    inlines = [OfficeAppointmentInline]
+    fieldsets = [
+        (None, {"fields": ["area", "name", "slug", "status"]}),
+        (gettext_lazy("Lifecycle"), {"fields": ["initiated_on", "opened_on", "closed_on"]}),
+        (
+            gettext_lazy("Public details"),
+            {
+                "fields": [
+                    "address",
+                    "postal_code",
+                    "latitude",
+                    "longitude",
+                    "email",
+                    "phone",
+                    "website",
+                    "facebook",
+                    "instagram",
+                    "working_hours",
+                    "description",
+                ]
+            },
+        ),
+    ]
+
+    def export_rows(self, queryset):
+        columns = self.importer_class().columns
+        headers = [column.header for column in columns]
+        rows = [
+            [
+                office.area.code,
+                office.name,
+                office.status,
+                office.initiated_on,
+                office.opened_on,
+                office.closed_on,
+                office.address,
+                office.postal_code,
+                office.latitude,
+                office.longitude,
+                office.email,
+                office.phone,
+                office.website,
+                office.working_hours,
+                office.description,
+            ]
+            for office in queryset.select_related("area")
+        ]
+        return headers, rows
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    importer_class = CoordinatorImporter
+    list_display = ["last_name", "first_name", "email", "youth_work_since", "user"]
+    list_select_related = ["user"]
+    list_filter = ["publish_email", "publish_phone"]
+    autocomplete_fields = ["user"]
+    show_full_result_count = False
+    inlines = [CoordinatorAppointmentInline]
+
+    def export_rows(self, queryset):
+        headers = [column.header for column in self.importer_class.columns]
+        appointments = Appointment.objects.filter(coordinator__in=queryset).select_related(
+            "coordinator", "office__area"
+        )
+        rows = [
+            [
+                a.coordinator.first_name,
+                a.coordinator.last_name,
+                a.coordinator.email,
+                a.coordinator.phone,
+                a.coordinator.birth_year,
+                a.coordinator.youth_work_since,
+                a.coordinator.publish_email,
+                a.coordinator.publish_phone,
+                a.office.area.code,
+                a.started_on,
+                a.ended_on,
+            ]
+            for a in appointments.order_by("coordinator__last_name", "coordinator__first_name", "started_on")
+        ]
+        return headers, rows
+
+
+@admin.register(Membership)
+class MembershipAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["area", "joined_on", "left_on"]
+    list_select_related = ["area"]
+    list_filter = [RegionFilter, DistrictFilter]
+    autocomplete_fields = ["area"]
+    folded_search_fields = ["area__search_text"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["coordinator", "office", "started_on", "ended_on"]
+    list_select_related = ["coordinator", "office"]
+    autocomplete_fields = ["coordinator", "office"]
+    folded_search_fields = ["coordinator__search_text", "office__search_text"]

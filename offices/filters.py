@@ -1,0 +1,68 @@
+import django_filters
+from django import forms
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area, AreaKind
+
+from .models import Office, OfficeStatus
+
+
+class AreaChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.local_name
+
+
+class AreaFilter(django_filters.ModelChoiceFilter):
+    """Offices anywhere below the chosen area; the area is named by its code in the URL."""
+
+    field_class = AreaChoiceField
+
+    def __init__(self, *args, kinds, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("queryset", Area.objects.of_kind(*kinds).order_by("path"))
+        kwargs.setdefault("method", "filter_within")
+        super().__init__(*args, **kwargs)
+
+    def filter_within(self, queryset, name, area):
+        return queryset.in_area(area)
+
+
+def opening_years():
+    years = (
+        Office.objects.filter(opened_on__isnull=False)
+        .annotate(year=ExtractYear("opened_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return [(year, str(year)) for year in years]
+
+
+class OfficeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    country = AreaFilter(label=_("Country"), kinds=[AreaKind.COUNTRY])
+    region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())
+    district = AreaFilter(label=_("District or canton"), kinds=AreaKind.subregional())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficeStatus.choices)
+    year = django_filters.TypedChoiceFilter(
+        label=_("Year opened"), choices=opening_years, coerce=int, field_name="opened_on", lookup_expr="year"
+    )
+
+    class Meta:
+        model = Office
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            field.required = False
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+        return form

@@ -1,0 +1,384 @@
+"""Spreadsheet imports of offices and coordinators: preview every row, then write all or nothing.
+
+Each row goes through a Django form, so a row obeys the same rules as the admin's forms and the
+models' constraints. Nothing is written while any row has an error.
+"""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from areas.models import Area
+from portal.text import fold
+
+from .models import Appointment, Coordinator, Office, OfficeStatus
+
+DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y.", "%d. %m. %Y.", "%d. %m. %Y", "%Y-%m-%d", "%d/%m/%Y"]
+TRUE_WORDS = {"da", "yes", "1", "true", "x", "д", "да"}
+FALSE_WORDS = {"ne", "no", "0", "false", "", "не"}
+
+
+class SpreadsheetDateField(forms.DateField):
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a date as dd.mm.yyyy (15.03.2017) or yyyy-mm-dd (2017-03-15).")
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATE_FORMATS, required=False, **kwargs)
+
+
+class YesNoField(forms.Field):
+    def to_python(self, value):
+        folded = fold(str(value if value is not None else ""))
+        if folded in {fold(word) for word in TRUE_WORDS}:
+            return True
+        if folded in {fold(word) for word in FALSE_WORDS}:
+            return False
+        raise ValidationError(_("Write yes or no (da or ne)."), code="invalid")
+
+
+class AreaLookup:
+    """Finds a city, municipality or city municipality by any spelling of its name or its code.
+
+    "Ćuprija", "CUPRIJA", "Cuprija" and "Ћуприја" are one place; "Palilula (Niš)" tells two
+    places of one name apart; where a city and its own city municipality share a name, the city wins.
+    """
+
+    def __init__(self):
+        self.by_code = {}
+        self.by_name = {}
+        areas = Area.objects.office_hosts().current().select_related("parent")
+        for area in areas:
+            self.by_code[area.code.upper()] = area
+            for name in {area.name, area.name_cyrillic, area.name_en} - {""}:
+                self.by_name.setdefault(fold(name), []).append(area)
+
+    def find(self, value):
+        text = str(value or "").strip()
+        if not text:
+            raise ValidationError(_("Name the municipality or city."), code="required")
+        if text.upper() in self.by_code:
+            return self.by_code[text.upper()]
+        name, _paren, qualifier = text.partition("(")
+        candidates = self.by_name.get(fold(name), [])
+        if qualifier:
+            wanted = fold(qualifier.rstrip(")"))
+            candidates = [a for a in candidates if a.parent and wanted in (fold(a.parent.name), a.parent.code.lower())]
+        parents = {a.parent_id for a in candidates}
+        candidates = [a for a in candidates if a.pk not in parents] if len(candidates) > 1 else candidates
+        candidates = [a for a in candidates if a.parent_id not in {c.pk for c in candidates}] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise ValidationError(
+                _("Unknown municipality or city: “%(name)s”."), code="unknown_area", params={"name": text}
+            )
+        raise ValidationError(
+            _("“%(name)s” is ambiguous: write %(options)s."),
+            code="ambiguous_area",
+            params={"name": text, "options": _(" or ").join(f"“{a.name} ({a.parent.name})”" for a in candidates)},
+        )
+
+
+def status_lookup():
+    words = {}
+    for language in ("sr-latn", "sr", "en"):
+        with translation.override(language):
+            for value, label in OfficeStatus.choices:
+                words[fold(str(label))] = value
+                words[fold(value)] = value
+    # Feminine forms, as a spreadsheet says of a "kancelarija".
+    words.update({"otvorena": "open", "zatvorena": "closed", "neaktivna": "inactive", "inicirana": "initiated"})
+    return words
+
+
+@dataclass
+class Column:
+    key: str
+    header: str
+    aliases: tuple = ()
+    required: bool = False
+
+    def names(self):
+        return {fold(self.header), fold(self.key), *(fold(alias) for alias in self.aliases)}
+
+
+@dataclass
+class RowResult:
+    number: int
+    values: dict
+    errors: list = field(default_factory=list)
+    action: str = ""
+    form: object = None
+    cells: list = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    columns: list
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+
+    @property
+    def error_count(self):
+        return len(self.file_errors) + sum(1 for row in self.rows if row.errors)
+
+    @property
+    def ok(self):
+        return not self.error_count and bool(self.rows)
+
+
+class ImportFailed(Exception):
+    def __init__(self, preview):
+        super().__init__(_("The import was not written."))
+        self.preview = preview
+
+
+class Importer:
+    columns: list = []
+
+    def preview(self, headers, rows):
+        preview = Preview(columns=self.columns)
+        mapping = self.map_headers(headers, preview)
+        if preview.file_errors:
+            return preview
+        if not rows:
+            preview.file_errors.append(_("The file has a header row but no data rows."))
+            return preview
+        self.prepare()
+        for index, cells in enumerate(rows):
+            values = {key: cells[position] if position < len(cells) else None for key, position in mapping.items()}
+            values = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+            row = RowResult(number=index + 2, values=values, cells=[values.get(c.key) for c in self.columns])
+            try:
+                self.check_row(row)
+            except ValidationError as error:
+                row.errors.extend(error.messages)
+            preview.rows.append(row)
+        return preview
+
+    def map_headers(self, headers, preview):
+        folded = [fold(header) for header in headers]
+        mapping = {}
+        for column in self.columns:
+            names = column.names()
+            position = next((i for i, header in enumerate(folded) if header in names), None)
+            if position is not None:
+                mapping[column.key] = position
+            elif column.required:
+                preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
+        return mapping
+
+    def prepare(self):
+        """Load what every row needs once, so that an import runs a fixed number of lookups."""
+
+    def check_row(self, row):
+        raise NotImplementedError
+
+    def form_errors(self, form):
+        labels = {column.key: column.header for column in self.columns}
+        messages = []
+        for name, errors in form.errors.items():
+            prefix = (
+                f"{labels.get(name, form.fields[name].label if name in form.fields else '')}: "
+                if name != "__all__"
+                else ""
+            )
+            messages.extend(prefix + str(error) for error in errors)
+        return messages
+
+    def apply(self, headers, rows):
+        """Write every row, or nothing: returns the preview with the actions taken."""
+        with transaction.atomic():
+            preview = self.preview(headers, rows)
+            if not preview.ok:
+                raise ImportFailed(preview)
+            try:
+                with transaction.atomic():
+                    for row in preview.rows:
+                        self.save_row(row)
+            except (IntegrityError, ValidationError) as error:
+                preview.file_errors.append(_("The database refused the import: %(error)s") % {"error": error})
+                raise ImportFailed(preview) from error
+        return preview
+
+    def save_row(self, row):
+        row.form.save()
+
+
+class OfficeRowForm(forms.ModelForm):
+    initiated_on = SpreadsheetDateField(label=gettext_lazy("initiated on"))
+    opened_on = SpreadsheetDateField(label=gettext_lazy("opened on"))
+    closed_on = SpreadsheetDateField(label=gettext_lazy("closed or inactive since"))
+
+    class Meta:
+        model = Office
+        fields = [
+            "name", "status", "initiated_on", "opened_on", "closed_on", "address", "postal_code",
+            "latitude", "longitude", "email", "phone", "website", "working_hours", "description",
+        ]  # fmt: skip
+
+    def __init__(self, *args, area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.area = area
+
+
+class OfficeImporter(Importer):
+    columns = [
+        Column("area", "opština", ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina")),
+        Column("name", "naziv", ("name", "kancelarija")),
+        Column("status", "status", ("stanje",), required=True),
+        Column("initiated_on", "inicirana", ("initiated_on", "initiated")),
+        Column("opened_on", "otvorena", ("opened_on", "opened", "datum otvaranja")),
+        Column("closed_on", "zatvorena", ("closed_on", "closed", "datum zatvaranja")),
+        Column("address", "adresa", ("address",)),
+        Column("postal_code", "poštanski broj", ("postal_code", "ptt")),
+        Column("latitude", "geografska širina", ("latitude", "lat", "sirina")),
+        Column("longitude", "geografska dužina", ("longitude", "lon", "lng", "duzina")),
+        Column("email", "e-pošta", ("email", "e-mail", "mejl")),
+        Column("phone", "telefon", ("phone", "tel")),
+        Column("website", "veb-sajt", ("website", "sajt", "web")),
+        Column("working_hours", "radno vreme", ("working_hours", "radno vrijeme")),
+        Column("description", "opis", ("description",)),
+    ]
+
+    def __init__(self):
+        self.columns = [
+            Column(c.key, c.header, c.aliases, c.required or c.key in ("area", "name")) for c in self.columns
+        ]
+
+    def prepare(self):
+        self.areas = AreaLookup()
+        self.statuses = status_lookup()
+        self.existing = {
+            (office.area_id, fold(office.name)): office for office in Office.objects.select_related("area")
+        }
+        self.opening = {}
+
+    def check_row(self, row):
+        values = dict(row.values)
+        area = self.areas.find(values.pop("area"))
+        status = fold(str(values.get("status") or ""))
+        if status not in self.statuses:
+            raise ValidationError(
+                _(
+                    "status: write one of open, initiated, inactive, closed (or otvorena, inicirana, neaktivna, zatvorena)."
+                )
+            )
+        values["status"] = self.statuses[status]
+        instance = self.existing.get((area.pk, fold(values.get("name") or "")))
+        row.action = _("update") if instance else _("create")
+        data = {key: "" if value is None else value for key, value in values.items()}
+        form = OfficeRowForm(data, instance=instance, area=area)
+        row.form = form
+        if not form.is_valid():
+            raise ValidationError(self.form_errors(form))
+        if values["status"] == OfficeStatus.OPEN:
+            earlier = self.opening.setdefault(area.pk, row.number)
+            if earlier != row.number:
+                raise ValidationError(
+                    _("Row %(row)s already opens an office in %(area)s: a local self-government has one open office.")
+                    % {"row": earlier, "area": area.name}
+                )
+
+
+class CoordinatorRowForm(forms.ModelForm):
+    publish_email = YesNoField(required=False)
+    publish_phone = YesNoField(required=False)
+
+    class Meta:
+        model = Coordinator
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "birth_year",
+            "youth_work_since",
+            "publish_email",
+            "publish_phone",
+        ]
+
+
+class AppointmentDatesForm(forms.Form):
+    started_on = SpreadsheetDateField(label=gettext_lazy("coordinator from"))
+    ended_on = SpreadsheetDateField(label=gettext_lazy("coordinator until"))
+
+
+class CoordinatorImporter(Importer):
+    columns = [
+        Column("first_name", "ime", ("first_name", "first name"), required=True),
+        Column("last_name", "prezime", ("last_name", "last name", "surname"), required=True),
+        Column("email", "e-pošta", ("email", "e-mail", "mejl")),
+        Column("phone", "telefon", ("phone", "tel")),
+        Column("birth_year", "godina rođenja", ("birth_year", "year of birth")),
+        Column("youth_work_since", "u radu sa mladima od", ("youth_work_since", "experience since")),
+        Column("publish_email", "objavi e-poštu", ("publish_email",)),
+        Column("publish_phone", "objavi telefon", ("publish_phone",)),
+        Column("area", "opština", ("municipality", "office", "kancelarija", "grad", "jls", "općina"), required=True),
+        Column("started_on", "koordinator od", ("started_on", "from", "od")),
+        Column("ended_on", "koordinator do", ("ended_on", "until", "do")),
+    ]
+
+    def prepare(self):
+        self.areas = AreaLookup()
+        self.by_email = {}
+        self.by_name = {}
+        for coordinator in Coordinator.objects.all():
+            if coordinator.email:
+                self.by_email[coordinator.email.lower()] = coordinator
+            self.by_name.setdefault(fold(coordinator.full_name), coordinator)
+        self.offices = {}
+        for office in Office.objects.order_by("opened_on"):
+            current = self.offices.get(office.area_id)
+            if current is None or current.status != OfficeStatus.OPEN:
+                self.offices[office.area_id] = office
+        self.appointments = set(Appointment.objects.values_list("coordinator_id", "office_id", "started_on"))
+
+    def check_row(self, row):
+        values = {key: "" if value is None else value for key, value in row.values.items()}
+        area = self.areas.find(values.pop("area"))
+        office = self.offices.get(area.pk)
+        if office is None:
+            raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})
+        email = str(values.get("email") or "").lower()
+        instance = self.by_email.get(email) if email else None
+        instance = instance or self.by_name.get(fold(f"{values.get('first_name')} {values.get('last_name')}"))
+        form = CoordinatorRowForm(
+            {k: v for k, v in values.items() if k not in ("started_on", "ended_on")}, instance=instance
+        )
+        dates = AppointmentDatesForm(values)
+        errors = []
+        if not form.is_valid():
+            errors.extend(self.form_errors(form))
+        if not dates.is_valid():
+            errors.extend(self.form_errors(dates))
+        elif dates.cleaned_data["started_on"] is None:
+            errors.append(_("koordinator od: give the date the appointment started."))
+        else:
+            appointment = Appointment(
+                office=office, started_on=dates.cleaned_data["started_on"], ended_on=dates.cleaned_data["ended_on"]
+            )
+            try:
+                appointment.full_clean(exclude=["coordinator"])
+            except ValidationError as error:
+                errors.extend(error.messages)
+            row.appointment = appointment
+        if errors:
+            raise ValidationError(errors)
+        row.form = form
+        row.action = _("update") if instance else _("create")
+
+    def save_row(self, row):
+        coordinator = row.form.save()
+        appointment = row.appointment
+        key = (coordinator.pk, appointment.office_id, appointment.started_on)
+        if key not in self.appointments:
+            appointment.coordinator = coordinator
+            appointment.save()
+            self.appointments.add(key)

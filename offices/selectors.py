@@ -1,0 +1,65 @@
+"""Reads for the public pages: each runs a fixed number of queries whatever the data size."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from areas.models import Area
+
+from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
+
+
+def key_figures(*, today=None):
+    today = today or timezone.localdate()
+    lsgs = Area.objects.local_self_governments().current(today)
+    lsg_totals = lsgs.aggregate(
+        total=Count("pk"),
+        with_office=Count(
+            "pk",
+            filter=Q(offices__status=OfficeStatus.OPEN) | Q(children__offices__status=OfficeStatus.OPEN),
+            distinct=True,
+        ),
+    )
+    office_totals = Office.objects.aggregate(
+        open=Count("pk", filter=Q(status=OfficeStatus.OPEN)),
+        opened_this_year=Count("pk", filter=Q(opened_on__year=today.year)),
+    )
+    return {
+        "open_offices": office_totals["open"],
+        "opened_this_year": office_totals["opened_this_year"],
+        "lsg_total": lsg_totals["total"],
+        "lsg_with_office": lsg_totals["with_office"],
+        "lsg_share": round(100 * lsg_totals["with_office"] / lsg_totals["total"]) if lsg_totals["total"] else 0,
+        "coordinators": Coordinator.objects.filter(appointments__in=Appointment.objects.current(today))
+        .distinct()
+        .count(),
+        "member_lsgs": Membership.objects.current(today).values("area").distinct().count(),
+        "year": today.year,
+    }
+
+
+def latest_openings(*, limit=6):
+    return Office.objects.for_listing().filter(opened_on__isnull=False).order_by("-opened_on", "name")[:limit]
+
+
+def office_for_page(slug):
+    appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
+    return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
+
+
+def openings_by_year(offices):
+    return offices.for_listing().filter(opened_on__isnull=False).order_by("-opened_on", "name")
+
+
+def geojson_features(offices):
+    rows = offices.values(
+        "name", "slug", "status", "opened_on", "latitude", "longitude",
+        "area__name", "area__name_cyrillic", "area__latitude", "area__longitude",
+    )  # fmt: skip
+    features = []
+    for row in rows:
+        latitude = row["latitude"] if row["latitude"] is not None else row["area__latitude"]
+        longitude = row["longitude"] if row["longitude"] is not None else row["area__longitude"]
+        if latitude is None or longitude is None:
+            continue
+        features.append((row, float(latitude), float(longitude)))
+    return features

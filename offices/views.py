@@ -1,0 +1,97 @@
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from portal.text import to_cyrillic
+
+from . import selectors
+from .filters import OfficeFilter
+from .models import Office, OfficeStatus
+
+
+class OfficeListView(FilterView):
+    model = Office
+    filterset_class = OfficeFilter
+    paginate_by = 24
+    template_name = "offices/office_list.html"
+    context_object_name = "offices"
+
+    def get_queryset(self):
+        return Office.objects.for_listing().order_by("area__name", "name")
+
+
+class OfficeDetailView(DetailView):
+    model = Office
+    template_name = "offices/office_detail.html"
+    context_object_name = "office"
+
+    def get_object(self, queryset=None):
+        try:
+            return selectors.office_for_page(self.kwargs["slug"])
+        except Office.DoesNotExist:
+            raise Http404 from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appointments = list(self.object.appointments.all())
+        context["appointments"] = appointments
+        context["current_appointments"] = [a for a in appointments if a.ended_on is None]
+        return context
+
+
+def office_map(request):
+    filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
+    return render(
+        request,
+        "offices/office_map.html",
+        {
+            "filter": filterset,
+            "geojson_url": f"{reverse('offices:geojson')}?{request.GET.urlencode()}",
+            "statuses": OfficeStatus.choices,
+        },
+    )
+
+
+def office_geojson(request):
+    filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        return JsonResponse({"errors": filterset.errors}, status=400)
+    cyrillic = get_language() == "sr"
+    labels = dict(OfficeStatus.choices)
+    features = []
+    for row, latitude, longitude in selectors.geojson_features(filterset.qs):
+        name = to_cyrillic(row["name"]) if cyrillic else row["name"]
+        area = (row["area__name_cyrillic"] or to_cyrillic(row["area__name"])) if cyrillic else row["area__name"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(longitude, 5), round(latitude, 5)]},
+                "properties": {
+                    "name": name,
+                    "area": area,
+                    "status": row["status"],
+                    "status_label": str(labels[row["status"]]),
+                    "opened_on": row["opened_on"].isoformat() if row["opened_on"] else None,
+                    "url": reverse("offices:detail", kwargs={"slug": row["slug"]}),
+                },
+            }
+        )
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+def office_openings(request):
+    filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
+    offices = list(selectors.openings_by_year(filterset.qs))
+    years = {}
+    for office in offices:
+        years.setdefault(office.opened_on.year, []).append(office)
+    return render(
+        request,
+        "offices/office_openings.html",
+        {"filter": filterset, "years": sorted(years.items(), reverse=True), "total": len(offices)},
+    )

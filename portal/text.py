@@ -1,0 +1,112 @@
+"""Serbian text: transliteration between the two scripts, and folding for search and slugs.
+
+Cyrillic to Latin is exact, letter for letter. Latin to Cyrillic must guess whether "lj", "nj"
+and "dž" are one letter or two: they are one, except in the words listed in DIGRAPH_EXCEPTIONS
+(prefix + root, foreign words), which is how Serbian spell-checkers handle it too.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify as django_slugify
+
+CYRILLIC_TO_LATIN = {
+    "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z",
+    "И": "I", "Ј": "J", "К": "K", "Л": "L", "Љ": "Lj", "М": "M", "Н": "N", "Њ": "Nj", "О": "O",
+    "П": "P", "Р": "R", "С": "S", "Т": "T", "Ћ": "Ć", "У": "U", "Ф": "F", "Х": "H", "Ц": "C",
+    "Ч": "Č", "Џ": "Dž", "Ш": "Š",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
+    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "č", "џ": "dž", "ш": "š",
+}  # fmt: skip
+
+LATIN_TO_CYRILLIC = {latin: cyrillic for cyrillic, latin in CYRILLIC_TO_LATIN.items() if len(latin) == 1}
+LATIN_DIGRAPHS = {"lj": "љ", "Lj": "Љ", "LJ": "Љ", "nj": "њ", "Nj": "Њ", "NJ": "Њ",
+                  "dž": "џ", "Dž": "Џ", "DŽ": "Џ"}  # fmt: skip
+# Latin letters with no Serbian Cyrillic counterpart, written the usual way.
+LATIN_FOREIGN = {"q": "кју", "w": "в", "x": "кс", "y": "ј", "Q": "Кју", "W": "В", "X": "Кс", "Y": "Ј"}
+
+# Word beginnings (lower case) where the digraph letters are two letters, not one.
+DIGRAPH_EXCEPTIONS = (
+    "injekc", "injunkt", "konjug", "konjunk", "konjukt", "tanjug",
+    "nadživ", "nadžanr", "nadžnje", "odživ", "podžanr", "podžnj", "predžel",
+    "vanjezič", "panjelin", "izvanjezi",
+)  # fmt: skip
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Things that must never be transliterated: addresses, links, e-mail, code-like tokens.
+_PROTECTED = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|<[^>]*>|&#?\w+;)")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def has_cyrillic(text):
+    return bool(_CYRILLIC.search(text or ""))
+
+
+def to_latin(text):
+    """Serbian Cyrillic to Latin (exact); other characters pass through."""
+    if not text:
+        return text or ""
+    out = []
+    for index, char in enumerate(text):
+        latin = CYRILLIC_TO_LATIN.get(char)
+        if latin is None:
+            out.append(char)
+        elif len(latin) == 2 and char.isupper():
+            # Љ in an all-caps word is LJ, elsewhere Lj.
+            neighbours = text[max(index - 1, 0) : index] + text[index + 1 : index + 2]
+            caps = any(c.isupper() for c in neighbours if c.isalpha())
+            out.append(latin.upper() if caps else latin)
+        else:
+            out.append(latin)
+    return "".join(out)
+
+
+def _word_to_cyrillic(word):
+    keep_pairs = word.lower().startswith(DIGRAPH_EXCEPTIONS)
+    out = []
+    index = 0
+    while index < len(word):
+        pair = word[index : index + 2]
+        if not keep_pairs and pair in LATIN_DIGRAPHS:
+            out.append(LATIN_DIGRAPHS[pair])
+            index += 2
+            continue
+        char = word[index]
+        out.append(LATIN_TO_CYRILLIC.get(char) or LATIN_FOREIGN.get(char, char))
+        index += 1
+    return "".join(out)
+
+
+def _words_to_cyrillic(text):
+    return _WORD.sub(lambda match: _word_to_cyrillic(match.group()), text)
+
+
+def to_cyrillic(text):
+    """Serbian Latin to Cyrillic, leaving links, e-mail addresses and markup alone."""
+    if not text:
+        return text or ""
+    parts = _PROTECTED.split(text)
+    return "".join(part if index % 2 else _words_to_cyrillic(part) for index, part in enumerate(parts))
+
+
+FOLD = str.maketrans({"đ": "dj", "ð": "dj", "ß": "ss", "æ": "ae", "ø": "o", "ł": "l"})
+
+
+def fold(text):
+    """The search form of a text: Latin script, lower case, no diacritics, single spaces.
+
+    "Šabac", "SABAC", "sabac" and "Шабац" all fold to "sabac"; "Đurđevo" to "djurdjevo".
+    """
+    if not text:
+        return ""
+    latin = to_latin(text).lower().translate(FOLD)
+    decomposed = unicodedata.normalize("NFKD", latin)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.split())
+
+
+def slugify(text):
+    """A URL slug that keeps Serbian names readable: "Đorđević" → "djordjevic", "Шабац" → "sabac"."""
+    return django_slugify(fold(text))

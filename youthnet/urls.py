@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "KZM portal"
+admin.site.site_title = "KZM portal"
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("offices/", include("offices.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
