@@ -21,11 +21,10 @@ class AreaFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, kinds, **kwargs):
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("queryset", Area.objects.of_kind(*kinds).order_by("path"))
-        kwargs.setdefault("method", "filter_within")
         super().__init__(*args, **kwargs)
 
-    def filter_within(self, queryset, name, area):
-        return queryset.in_area(area)
+    def filter(self, qs, value):
+        return qs.in_area(value) if value else qs
 
 
 def opening_years():

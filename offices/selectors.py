@@ -12,7 +12,7 @@ def key_figures(*, today=None):
     today = today or timezone.localdate()
     lsgs = Area.objects.local_self_governments().current(today)
     lsg_totals = lsgs.aggregate(
-        total=Count("pk"),
+        total=Count("pk", distinct=True),
         with_office=Count(
             "pk",
             filter=Q(offices__status=OfficeStatus.OPEN) | Q(children__offices__status=OfficeStatus.OPEN),

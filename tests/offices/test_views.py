@@ -1,0 +1,185 @@
+"""The public pages with the demo data: languages, search, filters, map data, privacy, query counts."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from offices.demo import SEED_OPENINGS, demo_seed
+from offices.models import Appointment, Coordinator, Membership, Office
+from tests.conftest import LANGUAGES, set_language
+
+pytestmark = pytest.mark.django_db
+
+
+def public_urls():
+    office = Office.objects.get(area__code="RS-SABAC")
+    return [
+        reverse("portal:home"),
+        reverse("offices:list"),
+        reverse("offices:list") + "?country=RS&status=open&q=sabac",
+        reverse("offices:detail", kwargs={"slug": office.slug}),
+        reverse("offices:map"),
+        reverse("offices:geojson"),
+        reverse("offices:openings"),
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_public_page_works_in_each_language(client, language):
+    set_language(client, language)
+    for url in public_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response["Content-Type"].startswith("text/html"):
+            expected = {"sr-latn": 'lang="sr-Latn"', "sr": 'lang="sr-Cyrl"', "en": 'lang="en"'}[language]
+            assert expected in response.text, url
+
+
+def test_cyrillic_pages_show_latin_content_in_cyrillic(client, office_a):
+    set_language(client, "sr")
+    response = client.get(office_a.get_absolute_url())
+    assert "Канцеларија за младе Шабац" in response.text
+    assert "Kancelarija za mlade Šabac" not in response.text
+
+
+def test_english_pages_keep_names_in_latin(client, office_a):
+    set_language(client, "en")
+    response = client.get(office_a.get_absolute_url())
+    assert "Kancelarija za mlade Šabac" in response.text
+
+
+def test_pages_load_nothing_from_another_host(client):
+    for url in public_urls():
+        html = client.get(url).text
+        sources = re.findall(r'(?:src|href)="(https?:)?//([^"/]+)', html)
+        # Links to an office's own website are fine; nothing is *loaded* (script, style, image) from afar.
+        loaded = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html)
+        assert loaded == [], (url, sources)
+
+
+@pytest.mark.parametrize("spelling", ["sabac", "SABAC", "Šabac", "Шабац", "šab"])
+def test_directory_search_finds_sabac_in_any_spelling(client, spelling):
+    response = client.get(reverse("offices:list"), {"q": spelling})
+    names = [office.name for office in response.context["offices"]]
+    assert names == ["Kancelarija za mlade Šabac"]
+
+
+def test_directory_filters_by_district_and_year(client):
+    response = client.get(reverse("offices:list"), {"district": "RS-08", "year": "2018"})  # Mačvanski okrug
+    assert [office.area.code for office in response.context["offices"]] == ["RS-SABAC"]
+
+
+def test_directory_filter_combination_is_a_shareable_url(client):
+    url = reverse("offices:list") + "?country=RS&region=RS-REG-VO&status=open"
+    first = client.get(url)
+    second = client.get(url)
+    assert [o.pk for o in first.context["offices"]] == [o.pk for o in second.context["offices"]]
+    assert all(o.area.path.startswith("RS/RS-REG-VO/") and o.status == "open" for o in first.context["offices"])
+    assert len(first.context["offices"]) > 0
+
+
+def test_directory_is_paginated(client):
+    response = client.get(reverse("offices:list"))
+    assert len(response.context["offices"]) == 24
+    assert response.context["paginator"].count == Office.objects.count()
+
+
+def test_directory_with_a_bad_filter_value_shows_the_error(client):
+    response = client.get(reverse("offices:list"), {"status": "nonsense"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors["status"]
+
+
+def test_geojson_is_a_valid_feature_collection(client):
+    response = client.get(reverse("offices:geojson"), {"status": "open"})
+    data = json.loads(response.content)
+    assert response["Content-Type"] == "application/geo+json"
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == Office.objects.open().count()
+    for feature in data["features"]:
+        assert feature["type"] == "Feature"
+        assert feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert 15.5 < lon < 23.1 and 42.2 < lat < 46.3
+        assert feature["properties"]["url"].startswith("/offices/")
+        assert feature["properties"]["status"] == "open"
+
+
+def test_geojson_takes_the_directory_filters(client):
+    data = json.loads(client.get(reverse("offices:geojson"), {"country": "BA"}).content)
+    assert len(data["features"]) == Office.objects.filter(area__path__startswith="BA/").count()
+    assert data["features"]
+
+
+def test_openings_show_the_seven_openings_of_the_project(client):
+    response = client.get(reverse("offices:openings"))
+    years = dict(response.context["years"])
+    opened = {office.area.code for year in (2017, 2018) for office in years[year]}
+    assert opened == set(SEED_OPENINGS)
+    assert "Ćuprija" in response.text
+
+
+def test_home_shows_key_figures(client):
+    response = client.get(reverse("portal:home"))
+    figures = response.context["figures"]
+    assert figures["open_offices"] == Office.objects.open().count()
+    assert figures["lsg_total"] == 145 + 143 + 1
+    assert figures["member_lsgs"] == Membership.objects.current().values("area").distinct().count()
+    assert f'data-figure="open-offices">{figures["open_offices"]}<' in response.text
+
+
+def test_office_page_of_an_unknown_slug_is_404(client):
+    assert client.get(reverse("offices:detail", kwargs={"slug": "nema-je"})).status_code == 404
+
+
+def test_unpublished_phone_appears_on_no_public_page(persona):
+    coordinator = Coordinator.objects.filter(appointments__in=Appointment.objects.current()).order_by("pk").first()
+    coordinator.phone, coordinator.publish_phone = "+381 63 555 0199", False
+    coordinator.email, coordinator.publish_email = "tajna.adresa@example.org", False
+    coordinator.save()
+    office = coordinator.appointments.first().office
+    urls = [*public_urls(), office.get_absolute_url(), reverse("offices:list") + f"?q={office.area.name}"]
+    for url in urls:
+        text = persona.get(url).text
+        assert "555 0199" not in text, url
+        assert "tajna.adresa" not in text, url
+
+
+def test_published_contact_appears_on_the_office_page(client):
+    appointment = Appointment.objects.current().select_related("coordinator", "office").order_by("pk").first()
+    coordinator = appointment.coordinator
+    coordinator.phone, coordinator.publish_phone = "+381 63 555 0199", True
+    coordinator.save()
+    assert "+381 63 555 0199" in client.get(appointment.office.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("name", ["anonymous", "coordinator"])
+def test_staff_admin_is_closed_to_non_staff(client, coordinator_a, name):
+    if name == "coordinator":
+        client.force_login(coordinator_a.user)
+    for url in ("/admin/", "/admin/offices/office/", "/admin/offices/coordinator/import/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/admin/login/"), url
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_public_pages_run_the_same_number_of_queries_at_scale_1_and_5(client):
+    set_language(client, "sr")
+    small = {url: count_queries(client, url) for url in public_urls()}
+    for model in (Appointment, Coordinator, Office, Membership):
+        model.objects.all().delete()
+    demo_seed(scale=5)
+    assert Office.objects.count() > 4 * 140
+    large = {url: count_queries(client, url) for url in public_urls()}
+    assert large == small
