@@ -32,7 +32,7 @@ test: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .
@@ -44,7 +44,7 @@ fmt: setup
 
 # Extract strings, write the Serbian Cyrillic catalogue from the Latin one, compile all.
 messages: setup
-	$(MANAGE) makemessages --locale=sr_Latn --locale=en --ignore='.venv/*' --ignore='node_modules/*' --no-obsolete
+	$(MANAGE) makemessages --locale=sr_Latn --ignore='.venv/*' --ignore='node_modules/*' --no-obsolete
 	$(MANAGE) cyrillic_catalog
 	$(MANAGE) compilemessages --ignore='.venv/*' --ignore='node_modules/*'
 

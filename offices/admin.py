@@ -18,7 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from areas.models import Area, AreaKind
 from portal.folded_search import FoldedSearchMixin
 
-from .importers import CoordinatorImporter, ImportFailed, OfficeImporter
+from .importers import CoordinatorImporter, ImportFailed, OfficeImporter, RowResult
 from .models import Appointment, Coordinator, Membership, Office
 from .spreadsheets import SpreadsheetError, read_table, write_csv, write_xlsx
 
@@ -188,7 +188,7 @@ class SpreadsheetAdminMixin:
             return TemplateResponse(request, "admin/offices/import.html", context)
         finally:
             stored.delete()
-        created = sum(1 for row in preview.rows if row.action == _("create"))
+        created = sum(1 for row in preview.rows if row.action == RowResult.CREATE)
         messages.success(
             request,
             _("Imported %(rows)s rows: %(created)s created, %(updated)s updated.")

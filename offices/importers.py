@@ -55,8 +55,8 @@ class AreaLookup:
         areas = Area.objects.office_hosts().current().select_related("parent")
         for area in areas:
             self.by_code[area.code.upper()] = area
-            for name in {area.name, area.name_cyrillic, area.name_en} - {""}:
-                self.by_name.setdefault(fold(name), []).append(area)
+            for name in {fold(name) for name in (area.name, area.name_cyrillic, area.name_en) if name}:
+                self.by_name.setdefault(name, []).append(area)
 
     def find(self, value):
         text = str(value or "").strip()
@@ -69,8 +69,6 @@ class AreaLookup:
         if qualifier:
             wanted = fold(qualifier.rstrip(")"))
             candidates = [a for a in candidates if a.parent and wanted in (fold(a.parent.name), a.parent.code.lower())]
-        parents = {a.parent_id for a in candidates}
-        candidates = [a for a in candidates if a.pk not in parents] if len(candidates) > 1 else candidates
         candidates = [a for a in candidates if a.parent_id not in {c.pk for c in candidates}] or candidates
         if len(candidates) == 1:
             return candidates[0]
@@ -116,6 +114,12 @@ class RowResult:
     action: str = ""
     form: object = None
     cells: list = field(default_factory=list)
+
+    CREATE, UPDATE = "create", "update"
+
+    @property
+    def action_label(self):
+        return {self.CREATE: _("create"), self.UPDATE: _("update")}.get(self.action, "")
 
 
 @dataclass
@@ -272,12 +276,14 @@ class OfficeImporter(Importer):
             )
         values["status"] = self.statuses[status]
         instance = self.existing.get((area.pk, fold(values.get("name") or "")))
-        row.action = _("update") if instance else _("create")
+        row.action = RowResult.UPDATE if instance else RowResult.CREATE
         data = {key: "" if value is None else value for key, value in values.items()}
         form = OfficeRowForm(data, instance=instance, area=area)
         row.form = form
         if not form.is_valid():
             raise ValidationError(self.form_errors(form))
+        # The form leaves the area out, so the constraints on it are checked here.
+        form.instance.validate_constraints()
         if values["status"] == OfficeStatus.OPEN:
             earlier = self.opening.setdefault(area.pk, row.number)
             if earlier != row.number:
@@ -372,7 +378,7 @@ class CoordinatorImporter(Importer):
         if errors:
             raise ValidationError(errors)
         row.form = form
-        row.action = _("update") if instance else _("create")
+        row.action = RowResult.UPDATE if instance else RowResult.CREATE
 
     def save_row(self, row):
         coordinator = row.form.save()

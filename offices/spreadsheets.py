@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ def read_table(uploaded):
 def _read_xlsx(content):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise SpreadsheetError(_("This file cannot be read as an Excel workbook (.xlsx).")) from error
     try:
         sheet = workbook.worksheets[0]

@@ -1,0 +1,157 @@
+"""The staff admin: search, filters, history, spreadsheet import through the pages, export."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from areas.models import Area
+from offices.models import Coordinator, Office
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.mark.parametrize("term", ["sabac", "SABAC", "Шабац", "šabac"])
+def test_admin_search_ignores_script_and_diacritics(staff_client, term):
+    response = staff_client.get(reverse("admin:offices_office_changelist"), {"q": term})
+    assert [office.name for office in response.context["cl"].result_list] == ["Kancelarija za mlade Šabac"]
+
+
+def test_admin_filters_by_district_status_and_year(staff_client):
+    url = reverse("admin:offices_office_changelist")
+    response = staff_client.get(url, {"district": "RS-08", "status__exact": "open", "year": "2018"})
+    assert [office.area.code for office in response.context["cl"].result_list] == ["RS-SABAC"]
+
+
+def test_area_autocomplete_offers_only_municipalities_in_any_spelling(staff_client):
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"term": "ћуприја", "app_label": "offices", "model_name": "office", "field_name": "area"},
+    )
+    assert [item["text"] for item in response.json()["results"]] == ["Ćuprija"]
+
+
+def test_every_admin_page_opens_for_staff(staff_client, office_a, coordinator_a):
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:areas_area_changelist"),
+        reverse("admin:areas_programmeregion_changelist"),
+        reverse("admin:offices_office_changelist"),
+        reverse("admin:offices_coordinator_changelist"),
+        reverse("admin:offices_membership_changelist"),
+        reverse("admin:offices_appointment_changelist"),
+        reverse("admin:offices_office_change", args=[office_a.pk]),
+        reverse("admin:offices_coordinator_change", args=[coordinator_a.pk]),
+        reverse("admin:offices_office_history", args=[office_a.pk]),
+        reverse("admin:offices_office_import"),
+        reverse("admin:offices_coordinator_import"),
+    ):
+        assert staff_client.get(url).status_code == 200, url
+
+
+def test_a_change_in_the_admin_is_recorded_with_its_author(staff_client, staff_user, office_a):
+    url = reverse("admin:offices_office_change", args=[office_a.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "area": office_a.area_id,
+            "working_hours": "ponedeljak–petak 10–18",
+            "appointments-TOTAL_FORMS": "0",
+            "appointments-INITIAL_FORMS": "0",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    latest = office_a.history.latest()
+    assert (latest.working_hours, latest.history_user) == ("ponedeljak–petak 10–18", staff_user)
+
+
+def import_file(rows, name="kancelarije.csv"):
+    text = "\n".join(",".join(row) for row in rows)
+    return SimpleUploadedFile(name, text.encode("utf-8"))
+
+
+def test_import_previews_then_writes_on_confirm(staff_client, staff_user):
+    url = reverse("admin:offices_office_import")
+    area = Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code").first()
+    rows = [["opština", "naziv", "status", "otvorena"], [area.name, f"Kancelarija za mlade {area.name}", "otvorena", "12.08.2025"]]
+    before = Office.objects.count()
+    preview = staff_client.post(url, {"file": import_file(rows)})
+    assert preview.status_code == 200
+    assert preview.context["preview"].ok
+    assert Office.objects.count() == before
+    confirmed = staff_client.post(url, {"token": preview.context["token"]})
+    assert confirmed.status_code == 302
+    assert Office.objects.count() == before + 1
+    office = Office.objects.get(area=area, opened_on__year=2025)
+    assert office.history.get().history_user == staff_user
+
+
+def test_import_with_a_bad_row_offers_no_confirmation(staff_client):
+    url = reverse("admin:offices_office_import")
+    rows = [["opština", "naziv", "status", "otvorena"], ["Nigdegrad", "KZM", "otvorena", "12.08.2025"]]
+    before = Office.objects.count()
+    response = staff_client.post(url, {"file": import_file(rows)})
+    assert "token" not in response.context
+    assert "Nepoznata opština ili grad: „Nigdegrad“." in response.text
+    assert Office.objects.count() == before
+
+
+def test_import_refuses_a_forged_token(staff_client):
+    response = staff_client.post(reverse("admin:offices_office_import"), {"token": "../../etc/passwd"})
+    assert response.status_code == 302
+
+
+def test_import_refuses_other_file_types(staff_client):
+    response = staff_client.post(
+        reverse("admin:offices_office_import"), {"file": SimpleUploadedFile("tabela.ods", b"x")}
+    )
+    assert response.context["form"].errors["file"]
+
+
+def test_export_csv_neutralises_formulas(staff_client, office_a):
+    office_a.description = "=HYPERLINK(\"http://zlo.example\")"
+    office_a.phone = "+381 15 123 456"
+    office_a.save()
+    response = staff_client.post(
+        reverse("admin:offices_office_changelist"), {"action": "export_csv", "_selected_action": [office_a.pk]}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, row = rows
+    assert row[header.index("opis")] == "'=HYPERLINK(\"http://zlo.example\")"
+    assert row[header.index("telefon")] == "'+381 15 123 456"
+    assert row[header.index("opština")] == "RS-SABAC"
+
+
+def test_export_xlsx_round_trips_through_the_import(staff_client, office_a):
+    response = staff_client.post(
+        reverse("admin:offices_office_changelist"), {"action": "export_xlsx", "_selected_action": [office_a.pk]}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, row = [[cell.value for cell in r] for r in sheet.iter_rows()]
+    assert row[header.index("naziv")] == "Kancelarija za mlade Šabac"
+    assert row[header.index("otvorena")].date().isoformat() == "2018-01-24"
+    upload = SimpleUploadedFile("izvoz.xlsx", response.content)
+    preview = staff_client.post(reverse("admin:offices_office_import"), {"file": upload}).context["preview"]
+    assert [(r.action, r.errors) for r in preview.rows] == [("update", [])]
+
+
+def test_coordinator_export_lists_appointments(staff_client, coordinator_a):
+    response = staff_client.post(
+        reverse("admin:offices_coordinator_changelist"),
+        {"action": "export_csv", "_selected_action": [coordinator_a.pk]},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + coordinator_a.appointments.count()
+    assert rows[1][:2] == [coordinator_a.first_name, coordinator_a.last_name]
+    assert Coordinator.objects.filter(pk=coordinator_a.pk).exists()

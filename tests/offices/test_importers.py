@@ -1,0 +1,236 @@
+"""Imports of offices and coordinators from real .xlsx and .csv files: all rows or nothing."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from offices.importers import CoordinatorImporter, ImportFailed, OfficeImporter
+from offices.models import Appointment, Coordinator, Office
+from offices.spreadsheets import SpreadsheetError, read_table
+
+pytestmark = pytest.mark.django_db
+
+OFFICE_HEADER = ["opština", "naziv", "status", "otvorena", "adresa", "geografska širina", "geografska dužina"]
+
+
+def xlsx_file(rows, name="kancelarije.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def csv_file(rows, name="kancelarije.csv", delimiter=","):
+    text = "\n".join(delimiter.join(str(cell) for cell in row) for row in rows)
+    return SimpleUploadedFile(name, text.encode("utf-8"))
+
+
+def run_import(importer, upload):
+    headers, rows = read_table(upload)
+    return importer.apply(headers, rows)
+
+
+def snapshot():
+    return (Office.objects.count(), Coordinator.objects.count(), Appointment.objects.count())
+
+
+def free_areas():
+    """Serbian municipalities with no office in the demo data, in a fixed order."""
+    from areas.models import Area
+
+    return list(
+        Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:4]
+    )
+
+
+def test_good_xlsx_creates_offices_with_dates_in_both_formats():
+    first, second = free_areas()[:2]
+    upload = xlsx_file(
+        [
+            OFFICE_HEADER,
+            [first.name, f"KZM {first.name}", "otvorena", "15.03.2019", "Glavna 1", 44.0, 20.5],
+            [second.name.upper(), f"KZM {second.name}", "open", "2020-06-01", "", None, None],
+        ]
+    )
+    before = Office.objects.count()
+    preview = run_import(OfficeImporter(), upload)
+    assert [row.errors for row in preview.rows] == [[], []]
+    assert Office.objects.count() == before + 2
+    office = Office.objects.get(area=first)
+    assert (office.name, office.status, str(office.opened_on)) == (f"KZM {first.name}", "open", "2019-03-15")
+    assert str(Office.objects.get(area=second).opened_on) == "2020-06-01"
+
+
+def test_real_excel_dates_are_read():
+    from datetime import date
+
+    area = free_areas()[0]
+    upload = xlsx_file([OFFICE_HEADER, [area.name, "KZM", "otvorena", date(2021, 4, 9), "", None, None]])
+    run_import(OfficeImporter(), upload)
+    assert Office.objects.get(area=area).opened_on == date(2021, 4, 9)
+
+
+@pytest.mark.parametrize("spelling", ["Ћуприја", "CUPRIJA", "Cuprija", "ćuprija", "RS-CUPRIJA"])
+def test_known_municipality_is_matched_in_any_spelling(spelling):
+    upload = csv_file([["opština", "naziv", "status", "otvorena"], [spelling, "Kancelarija za mlade Ćuprija", "otvorena", "20.03.2018"]])
+    preview = run_import(OfficeImporter(), upload)
+    assert preview.rows[0].errors == []
+    assert preview.rows[0].action == "update"
+    assert Office.objects.filter(area__code="RS-CUPRIJA").count() == 1
+
+
+def test_city_wins_over_its_city_municipality_of_the_same_name():
+    from offices.importers import AreaLookup
+
+    assert AreaLookup().find("Novi Sad").code == "RS-NOVI-SAD"
+    assert AreaLookup().find("Palilula (Niš)").code == "RS-NIS-PALILULA"
+
+
+def test_ambiguous_name_asks_which_one():
+    from django.core.exceptions import ValidationError
+
+    from offices.importers import AreaLookup
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        AreaLookup().find("Palilula")
+    assert "Palilula (Beograd)" in error.value.messages[0] and "Palilula (Niš)" in error.value.messages[0]
+
+
+def test_one_bad_row_writes_nothing():
+    first, second, third = free_areas()[:3]
+    upload = csv_file(
+        [
+            ["opština", "naziv", "status", "otvorena"],
+            [first.name, "KZM A", "otvorena", "01.02.2019"],
+            ["Nepostojeće Selo", "KZM B", "otvorena", "01.02.2019"],
+            [third.name, "KZM C", "otvorena", "2019/02/01"],
+        ]
+    )
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(OfficeImporter(), upload)
+    assert snapshot() == before
+    errors = {row.number: row.errors for row in failure.value.preview.rows}
+    assert errors[2] == []
+    assert errors[3] == ["Unknown municipality or city: “Nepostojeće Selo”."]
+    assert errors[4][0] == "otvorena: Enter a date as dd.mm.yyyy (15.03.2017) or yyyy-mm-dd (2017-03-15)."
+
+
+@pytest.mark.parametrize(
+    ("row", "field_message"),
+    [
+        (["RS-ADA", "KZM", "otvorena", "01.01.2090", "", "", ""], "otvorena: The opening date cannot be in the future."),
+        (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""], "zatvorena: Give the date from which"),
+        (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "01.01.2019", "", ""], "zatvorena: The closing date cannot be before"),
+        (["RS-ADA", "KZM", "otvorena", "01.01.2020", "", "45.815", "15.982"], "outside"),
+        (["RS-SABAC", "Druga kancelarija", "otvorena", "01.01.2020", "", "", ""], "already has an open youth office"),
+        (["RS-ADA", "KZM", "nepoznato", "01.01.2020", "", "", ""], "status"),
+        (["RS-ADA", "", "otvorena", "01.01.2020", "", "", ""], "required"),
+    ],
+)
+def test_bad_rows_get_clear_messages_and_nothing_is_written(row, field_message):
+    header = ["opština", "naziv", "status", "otvorena", "zatvorena", "geografska širina", "geografska dužina"]
+    upload = csv_file([header, row])
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(OfficeImporter(), upload)
+    assert snapshot() == before
+    messages = " ".join(failure.value.preview.rows[0].errors)
+    assert field_message in messages
+
+
+def test_two_rows_opening_offices_in_one_municipality_are_refused():
+    area = free_areas()[0]
+    upload = csv_file([["opština", "naziv", "status", "otvorena"], [area.name, "KZM 1", "otvorena", "01.01.2020"], [area.name, "KZM 2", "otvorena", "01.01.2021"]])
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(OfficeImporter(), upload)
+    assert snapshot() == before
+    assert "Row 2 already opens an office" in failure.value.preview.rows[1].errors[0]
+
+
+def test_missing_column_is_named_and_nothing_is_written():
+    upload = csv_file([["opština", "naziv"], ["Ada", "KZM Ada"]])
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(OfficeImporter(), upload)
+    assert failure.value.preview.file_errors == ["The column “status” is missing."]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("sr-latn", "Nedostaje kolona „status“."),
+        ("sr", "Недостаје колона „status“."),
+        ("en", "The column “status” is missing."),
+    ],
+)
+def test_missing_column_message_in_each_language(language, message):
+    upload = csv_file([["opština", "naziv"], ["Ada", "KZM Ada"]])
+    with translation.override(language):
+        preview = OfficeImporter().preview(*read_table(upload))
+    assert preview.file_errors == [message]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("prazno.csv", b"", "The file is empty."),
+        ("tabela.ods", b"abc", "Upload an Excel (.xlsx) or CSV (.csv) file."),
+        ("pokvareno.xlsx", b"not a zip file", "This file cannot be read as an Excel workbook (.xlsx)."),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_message(name, content, message):
+    with translation.override("en"), pytest.raises(SpreadsheetError) as error:
+        read_table(SimpleUploadedFile(name, content))
+    assert str(error.value) == message
+
+
+def test_semicolon_csv_from_excel_is_read():
+    area = free_areas()[0]
+    upload = csv_file([["opština", "naziv", "status", "otvorena"], [area.name, "KZM", "otvorena", "01.02.2019"]], delimiter=";")
+    run_import(OfficeImporter(), upload)
+    assert Office.objects.filter(area=area).count() == 1
+
+
+COORDINATOR_HEADER = ["ime", "prezime", "e-pošta", "telefon", "opština", "koordinator od", "koordinator do"]
+
+
+def test_coordinators_import_creates_people_and_appointments():
+    upload = xlsx_file(
+        [
+            COORDINATOR_HEADER,
+            ["Đurđa", "Stević", "djurdja.stevic@example.org", "+381 64 111 2233", "Шабац", "01.02.2021", "31.12.2022"],
+            ["Nemanja", "Ćirić", "", "", "Ćuprija", "2023-01-15", ""],
+        ]
+    )
+    before = Coordinator.objects.count()
+    run_import(CoordinatorImporter(), upload)
+    assert Coordinator.objects.count() == before + 2
+    djurdja = Coordinator.objects.get(email="djurdja.stevic@example.org")
+    assert [(a.office.area.code, str(a.started_on), str(a.ended_on)) for a in djurdja.appointments.all()] == [
+        ("RS-SABAC", "2021-02-01", "2022-12-31")
+    ]
+    assert djurdja.publish_phone is False
+
+
+def test_coordinator_import_twice_adds_nothing_the_second_time():
+    rows = [COORDINATOR_HEADER, ["Đurđa", "Stević", "djurdja.stevic@example.org", "", "Šabac", "01.02.2021", ""]]
+    run_import(CoordinatorImporter(), xlsx_file(rows))
+    counts = snapshot()
+    run_import(CoordinatorImporter(), xlsx_file(rows))
+    assert snapshot() == counts
+
+
+def test_appointment_ending_before_it_starts_writes_nothing():
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "01.01.2021"]])
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(CoordinatorImporter(), upload)
+    assert snapshot() == before
+    assert failure.value.preview.rows[0].errors == ["An appointment cannot end before it starts."]
