@@ -1,5 +1,7 @@
 # The front door: `make run` and `make test` are all a fresh clone needs.
 VENV := .venv
+# Development defaults; production sets its own environment (README, Deployment).
+export DEBUG ?= true
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
