@@ -20,6 +20,7 @@ class AreaFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, kinds, **kwargs):
         kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", _("all"))
         kwargs.setdefault("queryset", Area.objects.of_kind(*kinds).order_by("path"))
         super().__init__(*args, **kwargs)
 
@@ -35,7 +36,7 @@ def opening_years():
         .distinct()
         .order_by("-year")
     )
-    return [(year, str(year)) for year in years]
+    return [(str(year), str(year)) for year in years]
 
 
 class OfficeFilter(django_filters.FilterSet):
@@ -43,9 +44,9 @@ class OfficeFilter(django_filters.FilterSet):
     country = AreaFilter(label=_("Country"), kinds=[AreaKind.COUNTRY])
     region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())
     district = AreaFilter(label=_("District or canton"), kinds=AreaKind.subregional())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficeStatus.choices)
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year opened"), choices=opening_years, coerce=int, field_name="opened_on", lookup_expr="year"
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficeStatus.choices, empty_label=_("all"))
+    year = django_filters.ChoiceFilter(
+        label=_("Year opened"), choices=opening_years, field_name="opened_on", lookup_expr="year", empty_label=_("all")
     )
 
     class Meta:

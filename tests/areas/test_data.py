@@ -28,9 +28,7 @@ def test_serbia_has_its_real_units():
 
 
 def test_serbian_city_municipalities_per_city():
-    per_city = Counter(
-        Area.objects.filter(kind=AreaKind.CITY_MUNICIPALITY).values_list("parent__name", flat=True)
-    )
+    per_city = Counter(Area.objects.filter(kind=AreaKind.CITY_MUNICIPALITY).values_list("parent__name", flat=True))
     assert per_city == {"Beograd": 17, "Niš": 5, "Novi Sad": 2, "Požarevac": 2, "Užice": 2, "Vranje": 2}
 
 

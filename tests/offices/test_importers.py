@@ -44,9 +44,7 @@ def free_areas():
     """Serbian municipalities with no office in the demo data, in a fixed order."""
     from areas.models import Area
 
-    return list(
-        Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:4]
-    )
+    return list(Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:4])
 
 
 def test_good_xlsx_creates_offices_with_dates_in_both_formats():
@@ -78,7 +76,12 @@ def test_real_excel_dates_are_read():
 
 @pytest.mark.parametrize("spelling", ["Ћуприја", "CUPRIJA", "Cuprija", "ćuprija", "RS-CUPRIJA"])
 def test_known_municipality_is_matched_in_any_spelling(spelling):
-    upload = csv_file([["opština", "naziv", "status", "otvorena"], [spelling, "Kancelarija za mlade Ćuprija", "otvorena", "20.03.2018"]])
+    upload = csv_file(
+        [
+            ["opština", "naziv", "status", "otvorena"],
+            [spelling, "Kancelarija za mlade Ćuprija", "otvorena", "20.03.2018"],
+        ]
+    )
     preview = run_import(OfficeImporter(), upload)
     assert preview.rows[0].errors == []
     assert preview.rows[0].action == "update"
@@ -103,7 +106,7 @@ def test_ambiguous_name_asks_which_one():
 
 
 def test_one_bad_row_writes_nothing():
-    first, second, third = free_areas()[:3]
+    first, _second, third = free_areas()[:3]
     upload = csv_file(
         [
             ["opština", "naziv", "status", "otvorena"],
@@ -125,9 +128,15 @@ def test_one_bad_row_writes_nothing():
 @pytest.mark.parametrize(
     ("row", "field_message"),
     [
-        (["RS-ADA", "KZM", "otvorena", "01.01.2090", "", "", ""], "otvorena: The opening date cannot be in the future."),
+        (
+            ["RS-ADA", "KZM", "otvorena", "01.01.2090", "", "", ""],
+            "otvorena: The opening date cannot be in the future.",
+        ),
         (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""], "zatvorena: Give the date from which"),
-        (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "01.01.2019", "", ""], "zatvorena: The closing date cannot be before"),
+        (
+            ["RS-ADA", "KZM", "zatvorena", "01.01.2020", "01.01.2019", "", ""],
+            "zatvorena: The closing date cannot be before",
+        ),
         (["RS-ADA", "KZM", "otvorena", "01.01.2020", "", "45.815", "15.982"], "outside"),
         (["RS-SABAC", "Druga kancelarija", "otvorena", "01.01.2020", "", "", ""], "already has an open youth office"),
         (["RS-ADA", "KZM", "nepoznato", "01.01.2020", "", "", ""], "status"),
@@ -147,7 +156,13 @@ def test_bad_rows_get_clear_messages_and_nothing_is_written(row, field_message):
 
 def test_two_rows_opening_offices_in_one_municipality_are_refused():
     area = free_areas()[0]
-    upload = csv_file([["opština", "naziv", "status", "otvorena"], [area.name, "KZM 1", "otvorena", "01.01.2020"], [area.name, "KZM 2", "otvorena", "01.01.2021"]])
+    upload = csv_file(
+        [
+            ["opština", "naziv", "status", "otvorena"],
+            [area.name, "KZM 1", "otvorena", "01.01.2020"],
+            [area.name, "KZM 2", "otvorena", "01.01.2021"],
+        ]
+    )
     before = snapshot()
     with translation.override("en"), pytest.raises(ImportFailed) as failure:
         run_import(OfficeImporter(), upload)
@@ -193,7 +208,9 @@ def test_unreadable_files_are_refused_with_a_message(name, content, message):
 
 def test_semicolon_csv_from_excel_is_read():
     area = free_areas()[0]
-    upload = csv_file([["opština", "naziv", "status", "otvorena"], [area.name, "KZM", "otvorena", "01.02.2019"]], delimiter=";")
+    upload = csv_file(
+        [["opština", "naziv", "status", "otvorena"], [area.name, "KZM", "otvorena", "01.02.2019"]], delimiter=";"
+    )
     run_import(OfficeImporter(), upload)
     assert Office.objects.filter(area=area).count() == 1
 

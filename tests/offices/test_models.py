@@ -43,7 +43,9 @@ def test_a_closed_office_does_not_block_a_new_one(office_a):
 
 def test_database_refuses_closing_before_opening():
     with pytest.raises(IntegrityError), transaction.atomic():
-        new_office("RS-OPOVO", status=OfficeStatus.CLOSED, opened_on=date(2020, 1, 1), closed_on=date(2019, 1, 1)).save()
+        new_office(
+            "RS-OPOVO", status=OfficeStatus.CLOSED, opened_on=date(2020, 1, 1), closed_on=date(2019, 1, 1)
+        ).save()
 
 
 def test_opening_in_the_future_is_refused():
@@ -80,7 +82,9 @@ def test_an_office_belongs_to_a_municipality_not_a_district():
 
 
 def test_slug_of_a_cyrillic_only_name_is_not_empty():
-    area = Area.objects.create(code="RS-TEST-CYR", name="Ђурђево", kind="municipality", parent=Area.objects.get(code="RS-07"))
+    area = Area.objects.create(
+        code="RS-TEST-CYR", name="Ђурђево", kind="municipality", parent=Area.objects.get(code="RS-07")
+    )
     office = new_office("RS-TEST-CYR", name="Канцеларија")
     office.save()
     assert office.slug == "djurdjevo"
@@ -97,7 +101,9 @@ def test_database_refuses_an_appointment_that_ends_before_it_starts(office_a):
 
 def test_appointment_ending_before_it_starts_gets_a_message_on_the_end(office_a):
     coordinator = Coordinator.objects.create(first_name="Ana", last_name="Ilić")
-    appointment = Appointment(coordinator=coordinator, office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1))
+    appointment = Appointment(
+        coordinator=coordinator, office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1)
+    )
     with pytest.raises(ValidationError) as error:
         appointment.full_clean()
     assert list(error.value.message_dict) == ["ended_on"]

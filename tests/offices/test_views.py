@@ -183,3 +183,16 @@ def test_public_pages_run_the_same_number_of_queries_at_scale_1_and_5(client):
     assert Office.objects.count() > 4 * 140
     large = {url: count_queries(client, url) for url in public_urls()}
     assert large == small
+
+
+def test_serbian_latin_is_the_default_whatever_the_browser_asks(client):
+    response = client.get(reverse("portal:home"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert 'lang="sr-Latn"' in response.text
+
+
+def test_switching_language_keeps_the_page(client):
+    url = reverse("offices:list") + "?q=sabac"
+    response = client.post(reverse("set_language"), {"language": "sr", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert 'lang="sr-Cyrl"' in client.get(url).text

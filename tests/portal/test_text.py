@@ -29,7 +29,10 @@ def test_to_cyrillic_leaves_links_and_addresses_alone():
 
 
 def test_to_cyrillic_leaves_markup_and_entities_alone():
-    assert to_cyrillic('<a href="/offices/">Kancelarije</a> &amp; savet') == '<a href="/offices/">Канцеларије</a> &amp; савет'
+    assert (
+        to_cyrillic('<a href="/offices/">Kancelarije</a> &amp; savet')
+        == '<a href="/offices/">Канцеларије</a> &amp; савет'
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """The visitor's chosen language (the language cookie), else Serbian Latin.
+
+    The browser's Accept-Language is not consulted: a Serbian browser asks for "sr", which is
+    Cyrillic, and most others ask for English; the portal speaks Serbian Latin until told otherwise.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
