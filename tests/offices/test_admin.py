@@ -158,3 +158,35 @@ def test_coordinator_export_lists_appointments(staff_client, coordinator_a):
     assert len(rows) == 1 + coordinator_a.appointments.count()
     assert rows[1][:2] == [coordinator_a.first_name, coordinator_a.last_name]
     assert Coordinator.objects.filter(pk=coordinator_a.pk).exists()
+
+
+def test_history_shows_what_changed_and_reverts_it(staff_client, office_a):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+    history = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk]))
+    assert "subotom 10–14" in history.text
+    earlier = office_a.history.order_by("history_date")[0]
+    url = reverse("admin:offices_office_simple_history", args=[office_a.pk, earlier.history_id])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"area": office_a.area_id, "appointments-TOTAL_FORMS": "0", "appointments-INITIAL_FORMS": "0"})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    office_a.refresh_from_db()
+    assert office_a.working_hours == earlier.working_hours
+
+
+def test_admin_form_refuses_a_second_open_office(staff_client, office_a):
+    response = staff_client.post(
+        reverse("admin:offices_office_add"),
+        {
+            "area": office_a.area_id,
+            "name": "Još jedna kancelarija",
+            "status": "open",
+            "opened_on": "2024-05-05",
+            "appointments-TOTAL_FORMS": "0",
+            "appointments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ova jedinica lokalne samouprave već ima otvorenu kancelariju za mlade." in response.text
