@@ -192,7 +192,16 @@ def test_serbian_latin_is_the_default_whatever_the_browser_asks(client):
 
 def test_switching_language_keeps_the_page(client):
     url = reverse("offices:list") + "?q=sabac"
-    response = client.post(reverse("set_language"), {"language": "sr", "next": url})
+    response = client.get(reverse("portal:language", args=["sr"]), {"next": url})
     assert response.status_code == 302
     assert response["Location"] == url
     assert 'lang="sr-Cyrl"' in client.get(url).text
+
+
+def test_language_switch_does_not_redirect_to_another_host(client):
+    response = client.get(reverse("portal:language", args=["en"]), {"next": "https://zlo.example/"})
+    assert response["Location"] == "/"
+
+
+def test_unknown_language_is_404(client):
+    assert client.get(reverse("portal:language", args=["de"])).status_code == 404
