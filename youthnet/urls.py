@@ -8,6 +8,5 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

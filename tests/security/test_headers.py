@@ -52,7 +52,11 @@ def test_production_settings_are_strict():
     values = production_settings()
     assert values["DEBUG"] is False
     assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
-    assert (values["SESSION_COOKIE_SECURE"], values["CSRF_COOKIE_SECURE"], values["LANGUAGE_COOKIE_SECURE"]) == (True, True, True)
+    assert (values["SESSION_COOKIE_SECURE"], values["CSRF_COOKIE_SECURE"], values["LANGUAGE_COOKIE_SECURE"]) == (
+        True,
+        True,
+        True,
+    )
     assert "'unsafe-inline'" not in values["SECURE_CSP"]["script-src"]
 
 

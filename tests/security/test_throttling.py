@@ -50,6 +50,10 @@ def test_the_lock_ends_after_the_cool_off(client, staff_user):
 
 def test_admin_sign_in_is_throttled_too(client, staff_user):
     for _ in range(5):
-        client.post(reverse("admin:login"), {"username": staff_user.username, "password": "pogrešna"}, REMOTE_ADDR="203.0.113.9")
-    response = client.post(reverse("admin:login"), {"username": staff_user.username, "password": "x"}, REMOTE_ADDR="203.0.113.9")
+        client.post(
+            reverse("admin:login"), {"username": staff_user.username, "password": "pogrešna"}, REMOTE_ADDR="203.0.113.9"
+        )
+    response = client.post(
+        reverse("admin:login"), {"username": staff_user.username, "password": "x"}, REMOTE_ADDR="203.0.113.9"
+    )
     assert response.status_code == 429
