@@ -31,6 +31,7 @@ run: demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: setup
+	@scripts/ensure-chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

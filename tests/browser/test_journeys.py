@@ -1,0 +1,94 @@
+"""Journeys through the portal in a real browser, as its three kinds of users take them."""
+
+import re
+import sqlite3
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def markers(page, selector=".js-office-map"):
+    """Wait until the map has drawn its markers; return how many it drew."""
+    page.wait_for_selector(f"{selector}[data-markers]")
+    return int(page.get_attribute(selector, "data-markers"))
+
+
+def test_visitor_finds_an_office_reads_it_in_cyrillic_and_searches(page):
+    page.goto("/")
+    assert markers(page) > 100
+    page.get_by_role("link", name="Mapa", exact=True).click()
+    assert markers(page) > 100
+    expect(page.locator(".marker-cluster").first).to_be_visible()
+
+    page.get_by_label("Pretraga").fill("Šabac")
+    page.get_by_role("button", name="Prikaži", exact=True).click()
+    assert markers(page) == 1
+    page.locator(".office-pin").first.click()
+    page.get_by_role("link", name="Otvori stranicu kancelarije").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kancelarija za mlade Šabac")
+    assert markers(page, ".js-pin-map") == 1
+
+    page.get_by_role("link", name=re.compile("Ћир")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Канцеларија за младе Шабац")
+    expect(page.locator("html")).to_have_attribute("lang", "sr-Cyrl")
+
+    page.get_by_role("link", name="Канцеларије за младе", exact=True).first.click()
+    page.get_by_label("Претрага").fill("sabac")
+    page.get_by_role("button", name="Прикажи", exact=True).click()
+    expect(page.locator("article h2")).to_have_text(["Канцеларија за младе Шабац"])
+
+
+def test_coordinator_signs_in_finds_the_admin_closed_and_signs_out(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Korisničko ime").fill("koordinator")
+    page.get_by_label("Lozinka").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Prijava").click()
+    expect(page.get_by_role("button", name="Odjava")).to_be_visible()
+
+    page.goto("/admin/offices/coordinator/")
+    assert page.url.split("?")[0].endswith("/admin/login/")
+    expect(page.get_by_text("Coordinator")).to_have_count(0)
+
+    page.goto("/")
+    page.get_by_role("button", name="Odjava").click()
+    expect(page.get_by_role("link", name="Prijava")).to_be_visible()
+
+
+def free_municipality(database):
+    with sqlite3.connect(database) as connection:
+        (name,) = connection.execute(
+            "SELECT name FROM areas_area WHERE kind = 'municipality' AND path LIKE 'RS/%' "
+            "AND id NOT IN (SELECT area_id FROM offices_office) ORDER BY code LIMIT 1"
+        ).fetchone()
+    return name
+
+
+def test_staff_imports_a_spreadsheet_and_the_office_appears_on_the_map(page, portal, tmp_path):
+    name = free_municipality(portal["database"])
+    workbook = Workbook()
+    workbook.active.append(["opština", "naziv", "status", "otvorena", "adresa"])
+    workbook.active.append([name.upper(), f"Kancelarija za mlade {name}", "otvorena", "12.08.2025", "Trg mladih 1"])
+    spreadsheet = tmp_path / "nove-kancelarije.xlsx"
+    workbook.save(spreadsheet)
+
+    page.goto("/admin/")
+    page.get_by_label("Korisničko ime").fill("osoblje")
+    page.get_by_label("Lozinka").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Prijava").click()
+    page.goto("/admin/offices/office/")
+    page.get_by_role("link", name="Uvoz iz tabele").click()
+    page.get_by_label("Tabela").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Pregled").click()
+    expect(page.locator("#import-preview tbody tr")).to_have_count(1)
+    page.get_by_role("button", name="Potvrdi i upiši").click()
+    expect(page.locator(".messagelist")).to_contain_text("1")
+
+    page.goto(f"/offices/map/?q={name}")
+    assert markers(page) == 1
+    page.locator(".office-pin").first.click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(f"Kancelarija za mlade {name}")
