@@ -42,6 +42,16 @@ class AreaKind(models.TextChoices):
         return [cls.DISTRICT, cls.CANTON]
 
 
+def local_name(name, name_cyrillic="", name_en=""):
+    """An area's name in the script or language of the active language."""
+    language = get_language()
+    if language == "sr":
+        return name_cyrillic or to_cyrillic(name)
+    if language == "en":
+        return name_en or name
+    return name
+
+
 class AreaQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
@@ -141,13 +151,7 @@ class Area(models.Model):
 
     @property
     def local_name(self):
-        """The name in the script or language of the active language."""
-        language = get_language()
-        if language == "sr":
-            return self.name_cyrillic or to_cyrillic(self.name)
-        if language == "en":
-            return self.name_en or self.name
-        return self.name
+        return local_name(self.name, self.name_cyrillic, self.name_en)
 
     @property
     def country_code(self):

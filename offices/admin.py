@@ -1,3 +1,5 @@
+import os
+import time
 from pathlib import Path
 from uuid import uuid4
 
@@ -5,7 +7,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
-from django.db.models.functions import ExtractYear
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -58,14 +61,7 @@ class YearOpenedFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = (
-            Office.objects.filter(opened_on__isnull=False)
-            .annotate(year=ExtractYear("opened_on"))
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("-year")
-        )
-        return [(str(year), str(year)) for year in years]
+        return [(str(year), str(year)) for year in Office.objects.opening_years()]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -91,6 +87,7 @@ class StoredUpload:
     """An uploaded spreadsheet kept on disk between its preview and its confirmation."""
 
     salt = "offices.import"
+    max_age = 3600  # seconds between preview and confirmation; older files are deleted
 
     def __init__(self, name):
         self.name = name
@@ -98,17 +95,28 @@ class StoredUpload:
     @classmethod
     def save(cls, upload):
         directory = Path(settings.IMPORT_UPLOAD_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cls.delete_expired(directory)
         name = f"{uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(directory / name, "wb") as handle:
+        # Spreadsheets hold personal data: readable by the portal's own user only.
+        descriptor = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         upload.seek(0)
         return cls(name)
 
     @classmethod
+    def delete_expired(cls, directory):
+        """Uploads whose preview was never confirmed are deleted once their token has expired."""
+        limit = time.time() - cls.max_age
+        for stored in directory.iterdir():
+            if stored.is_file() and stored.stat().st_mtime < limit:
+                stored.unlink(missing_ok=True)
+
+    @classmethod
     def from_token(cls, token):
-        name = signing.loads(token, salt=cls.salt, max_age=3600)
+        name = signing.loads(token, salt=cls.salt, max_age=cls.max_age)
         if "/" in name or "\\" in name or not (Path(settings.IMPORT_UPLOAD_DIR) / name).is_file():
             raise signing.BadSignature(name)
         return cls(name)
@@ -143,8 +151,8 @@ class SpreadsheetAdminMixin:
         ]
 
     def import_view(self, request):
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            return HttpResponse(status=403)
+        if not all(request.user.has_perm(permission) for permission in self.import_permissions()):
+            raise PermissionDenied
         importer = self.importer_class()
         context = {
             **self.admin_site.each_context(request),
@@ -195,6 +203,12 @@ class SpreadsheetAdminMixin:
             % {"rows": len(preview.rows), "created": created, "updated": len(preview.rows) - created},
         )
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def import_permissions(self):
+        return [
+            f"{self.opts.app_label}.add_{self.opts.model_name}",
+            f"{self.opts.app_label}.change_{self.opts.model_name}",
+        ]
 
     def export_rows(self, queryset):
         raise NotImplementedError
@@ -296,6 +310,10 @@ class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 @admin.register(Coordinator)
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     importer_class = CoordinatorImporter
+
+    def import_permissions(self):
+        return [*super().import_permissions(), "offices.add_appointment"]
+
     list_display = ["last_name", "first_name", "email", "youth_work_since", "user"]
     list_select_related = ["user"]
     list_filter = ["publish_email", "publish_phone"]
@@ -304,26 +322,19 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAd
     inlines = [CoordinatorAppointmentInline]
 
     def export_rows(self, queryset):
+        """A row per appointment, and one for a coordinator with none, in the import's columns."""
         headers = [column.header for column in self.importer_class.columns]
-        appointments = Appointment.objects.filter(coordinator__in=queryset).select_related(
-            "coordinator", "office__area"
+        appointments = Prefetch(
+            "appointments", Appointment.objects.select_related("office__area").order_by("started_on")
         )
-        rows = [
-            [
-                a.coordinator.first_name,
-                a.coordinator.last_name,
-                a.coordinator.email,
-                a.coordinator.phone,
-                a.coordinator.birth_year,
-                a.coordinator.youth_work_since,
-                a.coordinator.publish_email,
-                a.coordinator.publish_phone,
-                a.office.area.code,
-                a.started_on,
-                a.ended_on,
-            ]
-            for a in appointments.order_by("coordinator__last_name", "coordinator__first_name", "started_on")
-        ]
+        rows = []
+        for person in queryset.prefetch_related(appointments).order_by("last_name", "first_name", "pk"):
+            details = [
+                person.first_name, person.last_name, person.email, person.phone, person.birth_year,
+                person.youth_work_since, person.publish_email, person.publish_phone,
+            ]  # fmt: skip
+            periods = [[a.office.area.code, a.started_on, a.ended_on] for a in person.appointments.all()]
+            rows.extend(details + period for period in periods or [["", None, None]])
         return headers, rows
 
 

@@ -68,6 +68,7 @@ class DemoBuilder:
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
         self.person = 0
+        self.between_jobs = []  # (free from, coordinator): people whose last appointment has ended
 
     def areas(self):
         rng = self.rng
@@ -79,7 +80,17 @@ class DemoBuilder:
         return chosen
 
     def coordinator(self, office, started_on, ended_on, scale_label):
+        """Appoint someone: a coordinator who moved on from another office, or a new person."""
         rng = self.rng
+        earlier = [entry for entry in self.between_jobs if entry[0] < started_on]
+        if earlier and rng.random() < 0.35:
+            entry = rng.choice(earlier)
+            self.between_jobs.remove(entry)
+            coordinator = entry[1]
+            Appointment(coordinator=coordinator, office=office, started_on=started_on, ended_on=ended_on).save()
+            if ended_on:
+                self.between_jobs.append((ended_on, coordinator))
+            return coordinator
         self.person += 1
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{fold_ascii(first)}.{fold_ascii(last)}{self.person}@example.org"
@@ -96,6 +107,8 @@ class DemoBuilder:
         )
         coordinator.save()
         Appointment(coordinator=coordinator, office=office, started_on=started_on, ended_on=ended_on).save()
+        if ended_on:
+            self.between_jobs.append((ended_on, coordinator))
         return coordinator
 
     def office(self, area, copy=0):

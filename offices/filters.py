@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaKind
@@ -29,18 +28,11 @@ class AreaFilter(django_filters.ModelChoiceFilter):
 
 
 def opening_years():
-    years = (
-        Office.objects.filter(opened_on__isnull=False)
-        .annotate(year=ExtractYear("opened_on"))
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
-    return [(str(year), str(year)) for year in years]
+    return [(str(year), str(year)) for year in Office.objects.opening_years()]
 
 
 class OfficeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     country = AreaFilter(label=_("Country"), kinds=[AreaKind.COUNTRY])
     region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())
     district = AreaFilter(label=_("District or canton"), kinds=AreaKind.subregional())

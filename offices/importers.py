@@ -4,19 +4,26 @@ Each row goes through a Django form, so a row obeys the same rules as the admin'
 models' constraints. Nothing is written while any row has an error.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.forms.models import model_to_dict
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils.datetime import from_excel
 
 from areas.models import Area
 from portal.text import fold
 
 from .models import Appointment, Coordinator, Office, OfficeStatus
+from .spreadsheets import FORMULA_STARTS
 
 DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y.", "%d. %m. %Y.", "%d. %m. %Y", "%Y-%m-%d", "%d/%m/%Y"]
 TRUE_WORDS = {"da", "yes", "1", "true", "x", "д", "да"}
@@ -30,6 +37,12 @@ class SpreadsheetDateField(forms.DateField):
 
     def __init__(self, **kwargs):
         super().__init__(input_formats=DATE_FORMATS, required=False, **kwargs)
+
+    def to_python(self, value):
+        # A spreadsheet keeps a date typed in a "General" cell as its serial number.
+        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+            return from_excel(value).date()
+        return super().to_python(value)
 
 
 class YesNoField(forms.Field):
@@ -101,9 +114,31 @@ class Column:
     header: str
     aliases: tuple = ()
     required: bool = False
+    kind: str = "text"  # "text", "date" or "decimal": how a cell of this column is read
 
     def names(self):
         return {fold(self.header), fold(self.key), *(fold(alias) for alias in self.aliases)}
+
+    def read(self, value):
+        """A cell as the row's form expects it: text for text columns, dates kept as dates."""
+        if value is None:
+            return ""
+        if self.kind == "date":
+            if isinstance(value, datetime):
+                return value.date()
+            return value.strip() if isinstance(value, str) else value
+        if isinstance(value, datetime | date):
+            return value.strftime("%d.%m.%Y")
+        if isinstance(value, float) and value.is_integer() and self.kind == "text":
+            value = int(value)
+        text = str(value).strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+            text = text[1:]  # our own exports neutralise formulas so; take it back off
+        if self.kind == "decimal" and text:
+            # GPS sheets give more decimals than a metre needs; a bad number is the form's to report.
+            with suppress(InvalidOperation):
+                text = str(Decimal(text.replace(",", ".")).quantize(Decimal("0.00001")))
+        return text
 
 
 @dataclass
@@ -155,9 +190,12 @@ class Importer:
             preview.file_errors.append(_("The file has a header row but no data rows."))
             return preview
         self.prepare()
+        columns = {column.key: column for column in self.columns}
         for index, cells in enumerate(rows):
-            values = {key: cells[position] if position < len(cells) else None for key, position in mapping.items()}
-            values = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+            values = {
+                key: columns[key].read(cells[position] if position < len(cells) else None)
+                for key, position in mapping.items()
+            }
             row = RowResult(number=index + 2, values=values, cells=[values.get(c.key) for c in self.columns])
             try:
                 self.check_row(row)
@@ -167,13 +205,17 @@ class Importer:
         return preview
 
     def map_headers(self, headers, preview):
-        folded = [fold(header) for header in headers]
+        folded = [fold(str(header or "")) for header in headers]
         mapping = {}
         for column in self.columns:
             names = column.names()
-            position = next((i for i, header in enumerate(folded) if header in names), None)
-            if position is not None:
-                mapping[column.key] = position
+            positions = [i for i, header in enumerate(folded) if header in names]
+            if len(positions) > 1:
+                preview.file_errors.append(
+                    _("The column “%(column)s” appears more than once.") % {"column": column.header}
+                )
+            elif positions:
+                mapping[column.key] = positions[0]
             elif column.required:
                 preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
         return mapping
@@ -184,15 +226,23 @@ class Importer:
     def check_row(self, row):
         raise NotImplementedError
 
+    def form_data(self, form_class, values, instance):
+        """The record as it is, with the file's columns laid over it: a column the file lacks stays."""
+        data = {}
+        if instance is not None:
+            data = {
+                key: "" if value is None else value
+                for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
+            }
+        data.update({key: value for key, value in values.items() if key in form_class._meta.fields})
+        return data
+
     def form_errors(self, form):
         labels = {column.key: column.header for column in self.columns}
         messages = []
         for name, errors in form.errors.items():
-            prefix = (
-                f"{labels.get(name, form.fields[name].label if name in form.fields else '')}: "
-                if name != "__all__"
-                else ""
-            )
+            label = labels.get(name) or (form.fields[name].label if name in form.fields else "")
+            prefix = f"{label}: " if name != "__all__" and label else ""
             messages.extend(prefix + str(error) for error in errors)
         return messages
 
@@ -234,16 +284,16 @@ class OfficeRowForm(forms.ModelForm):
 
 class OfficeImporter(Importer):
     columns = [
-        Column("area", "opština", ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina")),
-        Column("name", "naziv", ("name", "kancelarija")),
+        Column("area", "opština", ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina"), required=True),
+        Column("name", "naziv", ("name", "kancelarija"), required=True),
         Column("status", "status", ("stanje",), required=True),
-        Column("initiated_on", "inicirana", ("initiated_on", "initiated")),
-        Column("opened_on", "otvorena", ("opened_on", "opened", "datum otvaranja")),
-        Column("closed_on", "zatvorena", ("closed_on", "closed", "datum zatvaranja")),
+        Column("initiated_on", "inicirana", ("initiated_on", "initiated"), kind="date"),
+        Column("opened_on", "otvorena", ("opened_on", "opened", "datum otvaranja"), kind="date"),
+        Column("closed_on", "zatvorena", ("closed_on", "closed", "datum zatvaranja"), kind="date"),
         Column("address", "adresa", ("address",)),
         Column("postal_code", "poštanski broj", ("postal_code", "ptt")),
-        Column("latitude", "geografska širina", ("latitude", "lat", "sirina")),
-        Column("longitude", "geografska dužina", ("longitude", "lon", "lng", "duzina")),
+        Column("latitude", "geografska širina", ("latitude", "lat", "sirina"), kind="decimal"),
+        Column("longitude", "geografska dužina", ("longitude", "lon", "lng", "duzina"), kind="decimal"),
         Column("email", "e-pošta", ("email", "e-mail", "mejl")),
         Column("phone", "telefon", ("phone", "tel")),
         Column("website", "veb-sajt", ("website", "sajt", "web")),
@@ -251,23 +301,16 @@ class OfficeImporter(Importer):
         Column("description", "opis", ("description",)),
     ]
 
-    def __init__(self):
-        self.columns = [
-            Column(c.key, c.header, c.aliases, c.required or c.key in ("area", "name")) for c in self.columns
-        ]
-
     def prepare(self):
         self.areas = AreaLookup()
         self.statuses = status_lookup()
-        self.existing = {
-            (office.area_id, fold(office.name)): office for office in Office.objects.select_related("area")
-        }
+        self.existing = {(office.area_id, fold(office.name)): office for office in Office.objects.all()}
         self.opening = {}
 
     def check_row(self, row):
         values = dict(row.values)
         area = self.areas.find(values.pop("area"))
-        status = fold(str(values.get("status") or ""))
+        status = fold(values.get("status") or "")
         if status not in self.statuses:
             raise ValidationError(
                 _(
@@ -277,8 +320,7 @@ class OfficeImporter(Importer):
         values["status"] = self.statuses[status]
         instance = self.existing.get((area.pk, fold(values.get("name") or "")))
         row.action = RowResult.UPDATE if instance else RowResult.CREATE
-        data = {key: "" if value is None else value for key, value in values.items()}
-        form = OfficeRowForm(data, instance=instance, area=area)
+        form = OfficeRowForm(self.form_data(OfficeRowForm, values, instance), instance=instance, area=area)
         row.form = form
         if not form.is_valid():
             raise ValidationError(self.form_errors(form))
@@ -317,6 +359,12 @@ class AppointmentDatesForm(forms.Form):
 
 
 class CoordinatorImporter(Importer):
+    """One row a person and, when the row names a municipality, one appointment of theirs.
+
+    A person is recognised by e-mail; without one, by name when exactly one coordinator has it.
+    Rows of one file that name the same person are one person (as the export writes them).
+    """
+
     columns = [
         Column("first_name", "ime", ("first_name", "first name"), required=True),
         Column("last_name", "prezime", ("last_name", "last name", "surname"), required=True),
@@ -326,9 +374,9 @@ class CoordinatorImporter(Importer):
         Column("youth_work_since", "u radu sa mladima od", ("youth_work_since", "experience since")),
         Column("publish_email", "objavi e-poštu", ("publish_email",)),
         Column("publish_phone", "objavi telefon", ("publish_phone",)),
-        Column("area", "opština", ("municipality", "office", "kancelarija", "grad", "jls", "općina"), required=True),
-        Column("started_on", "koordinator od", ("started_on", "from", "od")),
-        Column("ended_on", "koordinator do", ("ended_on", "until", "do")),
+        Column("area", "opština", ("municipality", "office", "kancelarija", "grad", "jls", "općina")),
+        Column("started_on", "koordinator od", ("started_on", "from", "od"), kind="date"),
+        Column("ended_on", "koordinator do", ("ended_on", "until", "do"), kind="date"),
     ]
 
     def prepare(self):
@@ -338,51 +386,80 @@ class CoordinatorImporter(Importer):
         for coordinator in Coordinator.objects.all():
             if coordinator.email:
                 self.by_email[coordinator.email.lower()] = coordinator
-            self.by_name.setdefault(fold(coordinator.full_name), coordinator)
+            self.by_name.setdefault(fold(coordinator.full_name), []).append(coordinator)
         self.offices = {}
-        for office in Office.objects.order_by("opened_on"):
+        # The open office of an area, else the one that opened last.
+        for office in Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk"):
             current = self.offices.get(office.area_id)
             if current is None or current.status != OfficeStatus.OPEN:
                 self.offices[office.area_id] = office
         self.appointments = set(Appointment.objects.values_list("coordinator_id", "office_id", "started_on"))
+        self.people_in_file = {}
+        self.saved = {}
+
+    def person_key(self, values):
+        email = str(values.get("email") or "").lower()
+        return ("email", email) if email else ("name", fold(f"{values.get('first_name')} {values.get('last_name')}"))
+
+    def existing_person(self, values):
+        kind, key = self.person_key(values)
+        if kind == "email":
+            return self.by_email.get(key)
+        namesakes = self.by_name.get(key, [])
+        if len(namesakes) > 1:
+            raise ValidationError(
+                _("%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.")
+                % {"count": len(namesakes), "name": f"{values.get('first_name')} {values.get('last_name')}"}
+            )
+        return namesakes[0] if namesakes else None
 
     def check_row(self, row):
-        values = {key: "" if value is None else value for key, value in row.values.items()}
-        area = self.areas.find(values.pop("area"))
-        office = self.offices.get(area.pk)
-        if office is None:
-            raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})
-        email = str(values.get("email") or "").lower()
-        instance = self.by_email.get(email) if email else None
-        instance = instance or self.by_name.get(fold(f"{values.get('first_name')} {values.get('last_name')}"))
-        form = CoordinatorRowForm(
-            {k: v for k, v in values.items() if k not in ("started_on", "ended_on")}, instance=instance
-        )
-        dates = AppointmentDatesForm(values)
+        values = row.values
+        instance = self.existing_person(values)
+        key = self.person_key(values)
+        first_row = self.people_in_file.setdefault(key, row.number)
+        form = CoordinatorRowForm(self.form_data(CoordinatorRowForm, values, instance), instance=instance)
         errors = []
         if not form.is_valid():
             errors.extend(self.form_errors(form))
-        if not dates.is_valid():
-            errors.extend(self.form_errors(dates))
-        elif dates.cleaned_data["started_on"] is None:
-            errors.append(_("koordinator od: give the date the appointment started."))
-        else:
-            appointment = Appointment(
-                office=office, started_on=dates.cleaned_data["started_on"], ended_on=dates.cleaned_data["ended_on"]
-            )
-            try:
-                appointment.full_clean(exclude=["coordinator"])
-            except ValidationError as error:
-                errors.extend(error.messages)
-            row.appointment = appointment
+        row.appointment = None
+        if values.get("area"):
+            errors.extend(self.check_appointment(row, values))
         if errors:
             raise ValidationError(errors)
-        row.form = form
-        row.action = RowResult.UPDATE if instance else RowResult.CREATE
+        row.form, row.person_key = form, key
+        row.action = RowResult.UPDATE if instance or first_row != row.number else RowResult.CREATE
+
+    def check_appointment(self, row, values):
+        try:
+            area = self.areas.find(values["area"])
+        except ValidationError as error:
+            return error.messages
+        office = self.offices.get(area.pk)
+        if office is None:
+            return [_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name}]
+        dates = AppointmentDatesForm(
+            {"started_on": values.get("started_on", ""), "ended_on": values.get("ended_on", "")}
+        )
+        if not dates.is_valid():
+            return self.form_errors(dates)
+        if dates.cleaned_data["started_on"] is None:
+            return [_("koordinator od: give the date the appointment started.")]
+        appointment = Appointment(office=office, **dates.cleaned_data)
+        try:
+            appointment.full_clean(exclude=["coordinator"])
+        except ValidationError as error:
+            return error.messages
+        row.appointment = appointment
+        return []
 
     def save_row(self, row):
-        coordinator = row.form.save()
+        coordinator = self.saved.get(row.person_key)
+        if coordinator is None:
+            coordinator = self.saved[row.person_key] = row.form.save()
         appointment = row.appointment
+        if appointment is None:
+            return
         key = (coordinator.pk, appointment.office_id, appointment.started_on)
         if key not in self.appointments:
             appointment.coordinator = coordinator

@@ -2,12 +2,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractYear, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind
+from portal.folded_search import folded_search
 from portal.text import fold, slugify
 
 from .validators import validate_not_in_future, validate_period, validate_point_in_area_country
@@ -40,10 +42,17 @@ class OfficeQuerySet(models.QuerySet):
         return self.filter(Q(area=area) | Q(area__path__startswith=area.path + "/"))
 
     def search(self, query):
-        folded = fold(query)
-        if not folded:
-            return self
-        return self.filter(search_text__contains=folded)
+        return folded_search(self, ["search_text", "area__search_text", "area__parent__search_text"], query)
+
+    def opening_years(self):
+        """The years in which some office opened, newest first."""
+        return (
+            self.filter(opened_on__isnull=False)
+            .annotate(year=ExtractYear("opened_on"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
 
     def for_listing(self):
         return self.select_related("area", "area__parent")
@@ -106,6 +115,14 @@ class Office(models.Model):
                 name="office_opened_has_opening_date",
                 violation_error_message=_("An open, inactive or closed office needs its opening date."),
             ),
+            # An office that has not opened yet has neither an opening nor a closing date.
+            models.CheckConstraint(
+                condition=~Q(status="initiated") | Q(opened_on__isnull=True, closed_on__isnull=True),
+                name="office_initiated_has_no_opening",
+                violation_error_message=_(
+                    "An initiated office has not opened yet: leave its opening and closing dates empty."
+                ),
+            ),
             # It cannot stop working before it opened.
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)
@@ -126,9 +143,8 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        self.search_text = " ".join(
-            dict.fromkeys(fold(text) for text in (self.name, self.area.name, self.area.name_cyrillic) if text)
-        )
+        # The area's names are searched through the area itself, so a renamed area needs no update here.
+        self.search_text = fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -160,6 +176,13 @@ class Office(models.Model):
         if self.status in OfficeStatus.ended() and self.closed_on is None:
             errors.setdefault(
                 "closed_on", ValidationError(_("Give the date from which the office is inactive or closed."))
+            )
+        if self.status == OfficeStatus.INITIATED and (self.opened_on or self.closed_on):
+            errors.setdefault(
+                "opened_on" if self.opened_on else "closed_on",
+                ValidationError(
+                    _("An initiated office has not opened yet: leave its opening and closing dates empty.")
+                ),
             )
         if self.status == OfficeStatus.OPEN and self.closed_on is not None:
             errors.setdefault("closed_on", ValidationError(_("An open office has no closing date.")))
@@ -247,8 +270,7 @@ class Membership(models.Model):
 
 class CoordinatorQuerySet(models.QuerySet):
     def search(self, query):
-        folded = fold(query)
-        return self.filter(search_text__contains=folded) if folded else self
+        return folded_search(self, ["search_text"], query)
 
 
 class Coordinator(models.Model):
@@ -289,6 +311,13 @@ class Coordinator(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(publish_phone=False) | ~Q(phone=""), name="coordinator_published_phone_exists"
+            ),
+            # One person, one record: imports recognise a coordinator by the e-mail address.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="coordinator_unique_email",
+                violation_error_message=_("Another coordinator has this e-mail address."),
             ),
         ]
 

@@ -21,7 +21,7 @@ def key_figures(*, today=None):
     )
     office_totals = Office.objects.aggregate(
         open=Count("pk", filter=Q(status=OfficeStatus.OPEN)),
-        opened_this_year=Count("pk", filter=Q(opened_on__year=today.year)),
+        opened_this_year=Count("pk", filter=Q(opened_on__year=today.year, status__in=OfficeStatus.opened())),
     )
     return {
         "open_offices": office_totals["open"],
@@ -38,7 +38,7 @@ def key_figures(*, today=None):
 
 
 def latest_openings(*, limit=6):
-    return Office.objects.for_listing().filter(opened_on__isnull=False).order_by("-opened_on", "name")[:limit]
+    return Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
 
 
 def office_for_page(slug):
@@ -47,13 +47,13 @@ def office_for_page(slug):
 
 
 def openings_by_year(offices):
-    return offices.for_listing().filter(opened_on__isnull=False).order_by("-opened_on", "name")
+    return offices.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")
 
 
 def geojson_features(offices):
     rows = offices.values(
         "name", "slug", "status", "opened_on", "latitude", "longitude",
-        "area__name", "area__name_cyrillic", "area__latitude", "area__longitude",
+        "area__name", "area__name_cyrillic", "area__name_en", "area__latitude", "area__longitude",
     )  # fmt: skip
     features = []
     for row in rows:

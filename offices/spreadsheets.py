@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,20 +41,34 @@ def _read_xlsx(content):
     return _split_header(rows)
 
 
+def _decode(content):
+    """UTF-8, else the Windows code page of the script the text is in (Excel's "CSV" on Windows)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    as_cyrillic = content.decode("cp1251", errors="replace")
+    cyrillic_letters = sum(1 for char in as_cyrillic if "\u0400" <= char <= "\u04ff")
+    latin_letters = sum(1 for char in as_cyrillic if char.isascii() and char.isalpha())
+    if cyrillic_letters > latin_letters:
+        return as_cyrillic
+    try:
+        return content.decode("cp1250")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(_("The CSV file must be saved as UTF-8.")) from None
+
+
 def _read_csv(content):
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SpreadsheetError(_("The CSV file must be saved as UTF-8."))
+    text = _decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return _split_header(list(csv.reader(io.StringIO(text), dialect)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:
+        raise SpreadsheetError(_("This file cannot be read as CSV: %(error)s") % {"error": error}) from error
+    return _split_header(rows)
 
 
 def _split_header(rows):
@@ -65,7 +80,10 @@ def _split_header(rows):
 
 
 def safe_cell(value):
-    """Neutralise a text cell that a spreadsheet program would run as a formula."""
+    """Neutralise a text cell that a spreadsheet program would run as a formula.
+
+    The importers take the apostrophe back off, so an export can be corrected and imported again.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -81,12 +99,19 @@ def _export_value(value):
     return safe_cell(str(value))
 
 
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=_export_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # text stays text: openpyxl would write "=…" as a formula
+    return cell
+
+
 def write_xlsx(headers, rows, title):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(headers)
     for row in rows:
-        sheet.append([_export_value(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from areas.models import local_name
 from portal.text import to_cyrillic
 
 from . import selectors
@@ -42,8 +43,15 @@ class OfficeDetailView(DetailView):
         return context
 
 
-def office_map(request):
+def filtered_offices(request):
+    """The directory's filters applied as the directory applies them: an invalid filter finds nothing."""
     filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
+    offices = filterset.qs if not filterset.is_bound or filterset.is_valid() else Office.objects.none()
+    return filterset, offices
+
+
+def office_map(request):
+    filterset, _offices = filtered_offices(request)
     return render(
         request,
         "offices/office_map.html",
@@ -56,15 +64,15 @@ def office_map(request):
 
 
 def office_geojson(request):
-    filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
+    filterset, offices = filtered_offices(request)
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.errors}, status=400)
     cyrillic = get_language() == "sr"
     labels = dict(OfficeStatus.choices)
     features = []
-    for row, latitude, longitude in selectors.geojson_features(filterset.qs):
+    for row, latitude, longitude in selectors.geojson_features(offices):
         name = to_cyrillic(row["name"]) if cyrillic else row["name"]
-        area = (row["area__name_cyrillic"] or to_cyrillic(row["area__name"])) if cyrillic else row["area__name"]
+        area = local_name(row["area__name"], row["area__name_cyrillic"], row["area__name_en"])
         features.append(
             {
                 "type": "Feature",
@@ -85,8 +93,8 @@ def office_geojson(request):
 
 
 def office_openings(request):
-    filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
-    offices = list(selectors.openings_by_year(filterset.qs))
+    filterset, offices = filtered_offices(request)
+    offices = list(selectors.openings_by_year(offices))
     years = {}
     for office in offices:
         years.setdefault(office.opened_on.year, []).append(office)

@@ -11,6 +11,7 @@ def _map_config():
         "statuses": {value: str(label) for value, label in OfficeStatus.choices},
         "openPage": _("Open the office page"),
         "opened": _("Opened"),
+        "loadError": _("The offices could not be loaded on the map; check the filters above."),
     }
 
 

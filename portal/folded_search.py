@@ -1,6 +1,7 @@
-"""Admin search that ignores script, case and diacritics: "sabac", "SABAC" and "Шабац" find Šabac.
+"""Search that ignores script, case and diacritics: "sabac", "SABAC" and "Шабац" find Šabac.
 
-A model that uses it keeps a folded `search_text` column (see portal.text.fold).
+A searchable model keeps a folded `search_text` column (see portal.text.fold); a query matches a
+record when every word of it is found in one of the named columns.
 """
 
 from functools import reduce
@@ -10,14 +11,20 @@ from django.db.models import Q
 
 from portal.text import fold
 
+MAX_QUERY_LENGTH = 200
+
+
+def folded_search(queryset, fields, query):
+    for word in fold(str(query)[:MAX_QUERY_LENGTH]).split():
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__contains": word}) for name in fields)))
+    return queryset
+
 
 class FoldedSearchMixin:
+    """For a ModelAdmin: its search box uses folded_search over `folded_search_fields`."""
+
     folded_search_fields = ["search_text"]
     search_fields = ["search_text"]  # makes the admin show its search box
 
     def get_search_results(self, request, queryset, search_term):
-        for word in fold(search_term).split():
-            queryset = queryset.filter(
-                reduce(or_, (Q(**{f"{name}__contains": word}) for name in self.folded_search_fields))
-            )
-        return queryset, False
+        return folded_search(queryset, self.folded_search_fields, search_term), False

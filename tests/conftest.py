@@ -79,3 +79,10 @@ def set_language(client, language):
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+
+def free_areas(count=4):
+    """Serbian municipalities with no office in the demo data, in a fixed order."""
+    from areas.models import Area
+
+    return list(Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:count])

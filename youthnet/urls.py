@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "KZM portal"
-admin.site.site_title = "KZM portal"
+admin.site.site_header = _("KZM portal: administration")
+admin.site.site_title = _("KZM portal")
 
 urlpatterns = [
     path("", include("portal.urls")),

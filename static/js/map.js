@@ -41,7 +41,10 @@
     var layer = element.dataset.cluster === "true" ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
     layer.addTo(map);
     fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
       .then(function (data) {
         var markers = (data.features || []).map(function (feature) {
           var coordinates = feature.geometry.coordinates;
@@ -58,6 +61,14 @@
         if (markers.length) {
           map.fitBounds(L.featureGroup(markers).getBounds(), { padding: [20, 20], maxZoom: 11 });
         }
+      })
+      .catch(function () {
+        element.dataset.markers = "0";
+        var message = document.createElement("p");
+        message.className = "alert alert-warning mt-2";
+        message.setAttribute("role", "alert");
+        message.textContent = config.loadError;
+        element.insertAdjacentElement("afterend", message);
       });
   }
 

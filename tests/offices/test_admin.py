@@ -190,3 +190,34 @@ def test_admin_form_refuses_a_second_open_office(staff_client, office_a):
     )
     assert response.status_code == 200
     assert "Ova jedinica lokalne samouprave već ima otvorenu kancelariju za mlade." in response.text
+
+
+def test_uploads_are_private_and_unconfirmed_ones_expire(staff_client, settings):
+    import os
+    import stat
+    import time
+
+    url = reverse("admin:offices_office_import")
+    rows = [
+        ["opština", "naziv", "status", "otvorena"],
+        ["Šabac", "Kancelarija za mlade Šabac", "otvorena", "24.01.2018"],
+    ]
+    staff_client.post(url, {"file": import_file(rows)})
+    (first,) = settings.IMPORT_UPLOAD_DIR.iterdir()
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    an_hour_ago = time.time() - 3700
+    os.utime(first, (an_hour_ago, an_hour_ago))
+    staff_client.post(url, {"file": import_file(rows)})
+    remaining = list(settings.IMPORT_UPLOAD_DIR.iterdir())
+    assert first not in remaining
+    assert len(remaining) == 1
+
+
+def test_coordinator_without_appointments_is_exported(staff_client):
+    person = Coordinator.objects.create(first_name="Vesna", last_name="Ćurčić", email="vesna@example.org")
+    response = staff_client.post(
+        reverse("admin:offices_coordinator_changelist"), {"action": "export_csv", "_selected_action": [person.pk]}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][:3] == ["Vesna", "Ćurčić", "vesna@example.org"]
+    assert rows[1][-3:] == ["", "", ""]

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from offices.importers import CoordinatorImporter, ImportFailed, OfficeImporter
 from offices.models import Appointment, Coordinator, Office
 from offices.spreadsheets import SpreadsheetError, read_table
+from tests.conftest import free_areas
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +39,6 @@ def run_import(importer, upload):
 
 def snapshot():
     return (Office.objects.count(), Coordinator.objects.count(), Appointment.objects.count())
-
-
-def free_areas():
-    """Serbian municipalities with no office in the demo data, in a fixed order."""
-    from areas.models import Area
-
-    return list(Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:4])
 
 
 def test_good_xlsx_creates_offices_with_dates_in_both_formats():
@@ -251,3 +245,109 @@ def test_appointment_ending_before_it_starts_writes_nothing():
         run_import(CoordinatorImporter(), upload)
     assert snapshot() == before
     assert failure.value.preview.rows[0].errors == ["An appointment cannot end before it starts."]
+
+
+def test_updating_an_office_keeps_the_columns_the_file_lacks(office_a):
+    office_a.address, office_a.phone = "Karađorđeva 5", "+381 15 350 000"
+    office_a.save()
+    upload = csv_file([["opština", "naziv", "status", "otvorena"], ["Šabac", office_a.name, "otvorena", "24.01.2018"]])
+    run_import(OfficeImporter(), upload)
+    office_a.refresh_from_db()
+    assert (office_a.address, office_a.phone) == ("Karađorđeva 5", "+381 15 350 000")
+
+
+def test_updating_a_coordinator_keeps_the_columns_the_file_lacks(coordinator_a):
+    coordinator_a.phone, coordinator_a.publish_phone, coordinator_a.birth_year = "+381 63 123 456", True, 1990
+    coordinator_a.save()
+    upload = csv_file([["ime", "prezime", "e-pošta"], [coordinator_a.first_name, "Novoprezimić", coordinator_a.email]])
+    run_import(CoordinatorImporter(), upload)
+    coordinator_a.refresh_from_db()
+    assert (coordinator_a.last_name, coordinator_a.phone, coordinator_a.publish_phone, coordinator_a.birth_year) == (
+        "Novoprezimić",
+        "+381 63 123 456",
+        True,
+        1990,
+    )
+
+
+def test_numbers_and_dates_in_text_cells_and_excel_serial_dates_are_read():
+    area = free_areas()[0]
+    upload = xlsx_file(
+        [[*OFFICE_HEADER, "poštanski broj"], [area.name, 12345, "otvorena", 43000, "", None, None, 15000.0]]
+    )
+    run_import(OfficeImporter(), upload)
+    office = Office.objects.get(area=area)
+    assert (office.name, str(office.opened_on), office.postal_code) == ("12345", "2017-09-22", "15000")
+
+
+def test_gps_coordinates_with_many_decimals_are_rounded():
+    area = free_areas()[0]
+    upload = csv_file([OFFICE_HEADER, [area.name, "KZM", "otvorena", "01.02.2019", "", "44.75601234", "19.69498765"]])
+    run_import(OfficeImporter(), upload)
+    office = Office.objects.get(area=area)
+    assert (str(office.latitude), str(office.longitude)) == ("44.75601", "19.69499")
+
+
+def test_a_duplicated_column_is_a_file_error():
+    upload = csv_file([["opština", "naziv", "naziv", "status"], ["Ada", "KZM A", "KZM B", "otvorena"]])
+    with translation.override("en"):
+        preview = OfficeImporter().preview(*read_table(upload))
+    assert preview.file_errors == ["The column “naziv” appears more than once."]
+
+
+def test_windows_cyrillic_csv_is_read_as_cyrillic():
+    content = "naziv;opstina\nКанцеларија за младе;Ћуприја\n".encode("cp1251")
+    _headers, rows = read_table(SimpleUploadedFile("cirilica.csv", content))
+    assert rows == [["Канцеларија за младе", "Ћуприја"]]
+
+
+def test_windows_latin_csv_is_read_as_latin():
+    _headers, rows = read_table(
+        SimpleUploadedFile("latinica.csv", "naziv\nKancelarija za mlade Šabac\n".encode("cp1250"))
+    )
+    assert rows == [["Kancelarija za mlade Šabac"]]
+
+
+def test_namesakes_without_e_mail_are_not_guessed():
+    Coordinator.objects.create(first_name="Marko", last_name="Marković", email="marko.1@example.org")
+    Coordinator.objects.create(first_name="Marko", last_name="Marković", email="marko.2@example.org")
+    upload = csv_file([["ime", "prezime", "telefon"], ["Marko", "Marković", "+381 64 000 0000"]])
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(CoordinatorImporter(), upload)
+    assert snapshot() == before
+    assert "add the e-mail address to tell them apart" in failure.value.preview.rows[0].errors[0]
+
+
+def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments():
+    upload = csv_file(
+        [
+            COORDINATOR_HEADER,
+            ["Mina", "Đokić", "mina.djokic@example.org", "", "Šabac", "01.01.2019", "31.12.2020"],
+            ["Mina", "Đokić", "mina.djokic@example.org", "", "Ćuprija", "01.01.2021", ""],
+        ]
+    )
+    run_import(CoordinatorImporter(), upload)
+    mina = Coordinator.objects.get(email="mina.djokic@example.org")
+    assert sorted(a.office.area.code for a in mina.appointments.all()) == ["RS-CUPRIJA", "RS-SABAC"]
+
+
+def test_a_coordinator_without_an_appointment_is_imported():
+    upload = csv_file([["ime", "prezime", "e-pošta"], ["Vesna", "Ćurčić", "vesna@example.org"]])
+    run_import(CoordinatorImporter(), upload)
+    assert Coordinator.objects.get(email="vesna@example.org").appointments.count() == 0
+
+
+def test_export_then_import_keeps_phone_numbers(client, staff_user, office_a):
+    from django.urls import reverse
+
+    office_a.phone = "+381 15 123 456"
+    office_a.save()
+    client.force_login(staff_user)
+    for action, name in (("export_csv", "izvoz.csv"), ("export_xlsx", "izvoz.xlsx")):
+        exported = client.post(
+            reverse("admin:offices_office_changelist"), {"action": action, "_selected_action": [office_a.pk]}
+        )
+        run_import(OfficeImporter(), SimpleUploadedFile(name, exported.content))
+        office_a.refresh_from_db()
+        assert office_a.phone == "+381 15 123 456", name

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from areas.models import Area
 from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatus
+from tests.conftest import free_areas
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,23 @@ def test_coordinates_outside_the_country_are_refused_in_each_language():
 
 
 def test_coordinates_inside_the_country_are_accepted():
-    new_office("RS-ADA", latitude=Decimal("45.8014"), longitude=Decimal("20.1297")).full_clean()
+    area = free_areas()[0]
+    new_office(area.code, latitude=area.latitude, longitude=area.longitude).full_clean()
+
+
+def test_an_initiated_office_has_no_opening_date():
+    office = new_office(free_areas()[0].code, status=OfficeStatus.INITIATED, opened_on=date(2020, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        office.full_clean()
+    assert "opened_on" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        office.save()
+
+
+def test_coordinator_e_mail_is_unique_whatever_the_case():
+    Coordinator.objects.create(first_name="Ana", last_name="Ilić", email="ana.ilic@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Coordinator.objects.create(first_name="Ana", last_name="Ilić", email="ANA.ILIC@example.org")
 
 
 def test_an_office_belongs_to_a_municipality_not_a_district():

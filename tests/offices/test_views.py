@@ -205,3 +205,45 @@ def test_language_switch_does_not_redirect_to_another_host(client):
 
 def test_unknown_language_is_404(client):
     assert client.get(reverse("portal:language", args=["de"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("kancelarija sabac", "RS-SABAC"), ("belgrade zemun", "RS-BEOGRAD-ZEMUN"), ("Brčko District", "BA-BRC")],
+)
+def test_directory_search_matches_each_word_in_office_and_area_names(client, query, code):
+    response = client.get(reverse("offices:list"), {"q": query})
+    assert [office.area.code for office in response.context["offices"]] == [code]
+
+
+def test_a_very_long_search_is_refused_with_a_message(client):
+    response = client.get(reverse("offices:list"), {"q": "a" * 51000})
+    assert response.status_code == 200
+    assert response.context["filter"].errors["q"]
+    assert client.get(reverse("offices:geojson"), {"q": "a" * 51000}).status_code == 400
+
+
+def test_an_invalid_filter_finds_nothing_on_every_page(client):
+    assert client.get(reverse("offices:list"), {"country": "XX"}).context["paginator"].count == 0
+    assert client.get(reverse("offices:openings"), {"country": "XX"}).context["total"] == 0
+    assert client.get(reverse("offices:geojson"), {"country": "XX"}).status_code == 400
+
+
+def test_responses_vary_by_the_language_cookie(client):
+    for url in public_urls():
+        assert "Cookie" in client.get(url)["Vary"], url
+
+
+def test_openings_leave_out_offices_that_have_not_opened(client):
+    office = Office.objects.filter(status="initiated").first() or Office.objects.first()
+    response = client.get(reverse("offices:openings"))
+    listed = {o.pk for _year, offices in response.context["years"] for o in offices}
+    assert office.pk not in listed or office.status != "initiated"
+    assert all(o.status != "initiated" for _year, offices in response.context["years"] for o in offices)
+
+
+def test_demo_coordinators_move_between_offices():
+    from django.db.models import Count
+
+    movers = Coordinator.objects.annotate(n=Count("appointments__office", distinct=True)).filter(n__gt=1)
+    assert movers.count() >= 5
