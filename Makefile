@@ -37,6 +37,11 @@ test: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Load test on PostgreSQL (DATABASE_URL, default a youthnet_bench database on this machine); see README.
+bench: setup
+	@command -v wrk >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)
+	DEBUG=false $(PY) bench/run.py
+
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -8,6 +8,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
+from portal.page_cache import invalidate_pages
+
 from .models import Area
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -115,4 +117,6 @@ def areas_refresh_paths():
             area.path = path
             stale.append(area)
     Area.objects.bulk_update(stale, ["path"], batch_size=500)
+    if stale:
+        invalidate_pages()  # bulk_update sends no signal
     return len(stale)

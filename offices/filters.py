@@ -1,34 +1,60 @@
+from functools import partial
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import Area, AreaKind
+from areas.models import Area, AreaKind, local_name
+from portal.page_cache import cached_by_version
+from portal.widgets import QuickSelect
 
 from .models import Office, OfficeStatus
 
-
-class AreaChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.local_name
+FILTER_AREA_KINDS = [AreaKind.COUNTRY, *AreaKind.regional(), *AreaKind.subregional()]
 
 
-class AreaFilter(django_filters.ModelChoiceFilter):
-    """Offices anywhere below the chosen area; the area is named by its code in the URL."""
+def _filter_data():
+    areas = Area.objects.of_kind(*FILTER_AREA_KINDS).order_by("path")
+    return {
+        "areas": list(areas.values_list("kind", "code", "name", "name_cyrillic", "name_en")),
+        "years": list(Office.objects.opening_years()),
+    }
 
-    field_class = AreaChoiceField
+
+def filter_data():
+    """The filter form's choices, kept until the data changes: the form costs no query."""
+    return cached_by_version("office-filter-choices", _filter_data)
+
+
+def area_choices(kinds):
+    return [
+        (code, local_name(name, cyrillic, english))
+        for kind, code, name, cyrillic, english in filter_data()["areas"]
+        if kind in kinds
+    ]
+
+
+class AreaFilter(django_filters.ChoiceFilter):
+    """Offices anywhere below the chosen area; the area is named by its code in the URL.
+
+    The choices are kept until the data changes, so the form costs no query; a chosen area
+    costs one.
+    """
 
     def __init__(self, *args, kinds, **kwargs):
-        kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("empty_label", _("all"))
-        kwargs.setdefault("queryset", Area.objects.of_kind(*kinds).order_by("path"))
-        super().__init__(*args, **kwargs)
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, choices=partial(area_choices, tuple(kinds)), **kwargs)
 
     def filter(self, qs, value):
-        return qs.in_area(value) if value else qs
+        if not value:
+            return qs
+        area = Area.objects.filter(code=value).first()
+        return qs.in_area(area) if area else qs.none()
 
 
 def opening_years():
-    return [(str(year), str(year)) for year in Office.objects.opening_years()]
+    return [(str(year), str(year)) for year in filter_data()["years"]]
 
 
 class OfficeFilter(django_filters.FilterSet):
@@ -36,9 +62,16 @@ class OfficeFilter(django_filters.FilterSet):
     country = AreaFilter(label=_("Country"), kinds=[AreaKind.COUNTRY])
     region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())
     district = AreaFilter(label=_("District or canton"), kinds=AreaKind.subregional())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=OfficeStatus.choices, empty_label=_("all"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=OfficeStatus.choices, empty_label=_("all"), widget=QuickSelect
+    )
     year = django_filters.ChoiceFilter(
-        label=_("Year opened"), choices=opening_years, field_name="opened_on", lookup_expr="year", empty_label=_("all")
+        label=_("Year opened"),
+        choices=opening_years,
+        field_name="opened_on",
+        lookup_expr="year",
+        empty_label=_("all"),
+        widget=QuickSelect,
     )
 
     class Meta:

@@ -4,12 +4,17 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from areas.models import Area
+from portal.page_cache import cached_by_version
 
 from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
 
 
 def key_figures(*, today=None):
     today = today or timezone.localdate()
+    return cached_by_version(f"key-figures:{today.isoformat()}", lambda: _key_figures(today))
+
+
+def _key_figures(today):
     lsgs = Area.objects.local_self_governments().current(today)
     lsg_totals = lsgs.aggregate(
         total=Count("pk", distinct=True),

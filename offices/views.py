@@ -6,6 +6,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from areas.models import local_name
+from portal.page_cache import cache_public_page
 from portal.text import to_cyrillic
 
 from . import selectors
@@ -50,6 +51,7 @@ def filtered_offices(request):
     return filterset, offices
 
 
+@cache_public_page
 def office_map(request):
     filterset, _offices = filtered_offices(request)
     return render(
@@ -63,6 +65,7 @@ def office_map(request):
     )
 
 
+@cache_public_page
 def office_geojson(request):
     filterset, offices = filtered_offices(request)
     if filterset.is_bound and not filterset.is_valid():
@@ -92,6 +95,7 @@ def office_geojson(request):
     return response
 
 
+@cache_public_page
 def office_openings(request):
     filterset, offices = filtered_offices(request)
     offices = list(selectors.openings_by_year(offices))

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.page_cache import language_of
 
 
 class LanguageMiddleware(LocaleMiddleware):
@@ -12,10 +13,7 @@ class LanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(language_of(request))
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):

@@ -6,8 +6,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from offices import selectors
+from portal.page_cache import cache_public_page
 
 
+@cache_public_page
 def home(request):
     return render(
         request,

@@ -13,3 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Pages are cached only in the tests of the cache itself (tests/portal/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

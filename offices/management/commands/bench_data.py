@@ -1,0 +1,99 @@
+"""Helpers for `make bench` (bench/run.py): data size, reset, the pages to drive, import timing."""
+
+import json
+import re
+import time
+
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from areas.models import Area
+from offices.importers import CoordinatorImporter
+from offices.models import Appointment, Coordinator, Membership, Office
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Benchmark helpers: --counts, --reset, --pages, --import-timing (JSON on standard output)."
+
+    def add_arguments(self, parser):
+        group = parser.add_mutually_exclusive_group(required=True)
+        for name in ("counts", "reset", "pages", "import-timing"):
+            group.add_argument(f"--{name}", action="store_true")
+
+    def handle(self, *args, **options):
+        if options["counts"]:
+            self.emit({"scale": self.scale(), "offices": Office.objects.count()})
+        elif options["reset"]:
+            self.reset()
+        elif options["pages"]:
+            self.emit(self.pages())
+        else:
+            self.emit({"seconds_1000": self.time_import(1000), "seconds_10000": self.time_import(10000)})
+
+    def emit(self, data):
+        self.stdout.write(json.dumps(data))
+
+    def scale(self):
+        if not Office.objects.exists():
+            return None
+        copies = [int(m.group(1)) for code in Area.objects.filter(code__contains="-X").values_list("code", flat=True)
+                  if (m := re.search(r"-X(\d+)$", code))]  # fmt: skip
+        return max(copies, default=0) + 1
+
+    @transaction.atomic
+    def reset(self):
+        for model in (Appointment, Coordinator, Membership, Office):
+            model.history.all().delete()
+            model.objects.all().delete()
+        Area.history.filter(code__regex=r"-X\d+$").delete()
+        Area.objects.filter(code__regex=r"-X\d+$").delete()
+
+    def pages(self):
+        office = Office.objects.get(area__code="RS-SABAC")
+        paths = [
+            ("static file", staticfiles_storage.url("css/site.css")),
+            ("home", "/"),
+            ("directory", "/offices/"),
+            ("directory filtered", "/offices/?country=RS&status=open&page=2"),
+            ("directory search", "/offices/?q=sabac"),
+            ("office page", office.get_absolute_url()),
+            ("map", "/offices/map/"),
+            ("map GeoJSON", "/offices/map.geojson"),
+            ("openings", "/offices/openings/"),
+        ]
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        queries = {}
+        for _name, path in paths[1:]:
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            queries[path] = len(captured)
+        return {"pages": paths, "queries": queries}
+
+    def time_import(self, count):
+        offices = list(Office.objects.open().select_related("area")[:200])
+        headers = ["ime", "prezime", "e-pošta", "opština", "koordinator od"]
+        rows = [
+            [
+                "Bench",
+                f"Osoba {number}",
+                f"bench.{number}@example.org",
+                offices[number % len(offices)].area.code,
+                "01.02.2024",
+            ]
+            for number in range(count)
+        ]
+        start = time.perf_counter()
+        try:
+            with transaction.atomic():
+                CoordinatorImporter().apply(headers, rows)
+                raise Rollback
+        except Rollback:
+            pass
+        return time.perf_counter() - start

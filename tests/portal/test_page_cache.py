@@ -1,0 +1,81 @@
+"""Public pages are served from the cache to anonymous visitors, and never stale."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from offices.models import Office
+from tests.conftest import set_language
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_second_visit_is_served_from_the_cache_without_queries(client, office_a):
+    url = office_a.get_absolute_url()
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert len(queries) == 0
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_change_to_the_data_shows_at_once(client, office_a, django_capture_on_commit_callbacks):
+    url = reverse("offices:list") + "?q=sabac"
+    assert "Kancelarija za mlade Šabac" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        office_a.name = "Omladinski centar Šabac"
+        office_a.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Omladinski centar Šabac" in response.text
+
+
+def test_each_language_has_its_own_copy(client, office_a):
+    url = office_a.get_absolute_url()
+    client.get(url)
+    set_language(client, "sr")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Канцеларија за младе Шабац" in response.text
+
+
+def test_signed_in_visitors_get_their_own_page(client, coordinator_a):
+    client.get(reverse("portal:home"))
+    client.force_login(coordinator_a.user)
+    response = client.get(reverse("portal:home"))
+    assert "X-Page-Cache" not in response
+    assert coordinator_a.user.get_username() in response.text or coordinator_a.first_name in response.text
+
+
+def test_query_strings_are_told_apart(client):
+    client.get(reverse("offices:geojson"), {"status": "open"})
+    response = client.get(reverse("offices:geojson"), {"status": "closed"})
+    assert response["X-Page-Cache"] == "miss"
+    assert {f["properties"]["status"] for f in response.json()["features"]} == {"closed"}
+
+
+def test_an_import_makes_the_pages_fresh(client, django_capture_on_commit_callbacks):
+    from offices.importers import OfficeImporter
+    from tests.conftest import free_areas
+
+    area = free_areas()[0]
+    url = reverse("offices:list") + f"?q={area.name}"
+    assert client.get(url).context["paginator"].count == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        OfficeImporter().apply(
+            ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        )
+    assert f"{area.name}" in client.get(url).text
+    assert Office.objects.filter(area=area).count() == 1
