@@ -1,6 +1,7 @@
 """Reads for the public pages: each runs a fixed number of queries whatever the data size."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from areas.models import Area
@@ -51,8 +52,31 @@ def office_for_page(slug):
     return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
 
 
-def openings_by_year(offices):
-    return offices.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")
+OPENINGS_SHOWN_PER_YEAR = 30
+
+
+def openings_by_year(offices, *, per_year=OPENINGS_SHOWN_PER_YEAR):
+    """[(year, number opened, the latest `per_year` of them)], newest year first: two queries."""
+    opened = offices.filter(status__in=OfficeStatus.opened())
+    counts = dict(
+        opened.annotate(year=ExtractYear("opened_on"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    latest = (
+        opened.for_listing()
+        .annotate(
+            year=ExtractYear("opened_on"),
+            rank=Window(RowNumber(), partition_by=ExtractYear("opened_on"), order_by=[F("opened_on").desc(), F("pk")]),
+        )
+        .filter(rank__lte=per_year)
+        .order_by("-opened_on", "name")
+    )
+    shown = {}
+    for office in latest:
+        shown.setdefault(office.year, []).append(office)
+    return [(year, counts[year], shown.get(year, [])) for year in sorted(counts, reverse=True)]
 
 
 def geojson_features(offices):

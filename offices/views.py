@@ -98,12 +98,9 @@ def office_geojson(request):
 @cache_public_page
 def office_openings(request):
     filterset, offices = filtered_offices(request)
-    offices = list(selectors.openings_by_year(offices))
-    years = {}
-    for office in offices:
-        years.setdefault(office.opened_on.year, []).append(office)
+    years = selectors.openings_by_year(offices)
     return render(
         request,
         "offices/office_openings.html",
-        {"filter": filterset, "years": sorted(years.items(), reverse=True), "total": len(offices)},
+        {"filter": filterset, "years": years, "total": sum(count for _year, count, _offices in years)},
     )

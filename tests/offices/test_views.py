@@ -117,7 +117,7 @@ def test_geojson_takes_the_directory_filters(client):
 
 def test_openings_show_the_seven_openings_of_the_project(client):
     response = client.get(reverse("offices:openings"))
-    years = dict(response.context["years"])
+    years = {year: offices for year, _count, offices in response.context["years"]}
     opened = {office.area.code for year in (2017, 2018) for office in years[year]}
     assert opened == set(SEED_OPENINGS)
     assert "Ćuprija" in response.text
@@ -237,9 +237,16 @@ def test_responses_vary_by_the_language_cookie(client):
 def test_openings_leave_out_offices_that_have_not_opened(client):
     office = Office.objects.filter(status="initiated").first() or Office.objects.first()
     response = client.get(reverse("offices:openings"))
-    listed = {o.pk for _year, offices in response.context["years"] for o in offices}
+    listed = {o.pk for _year, _count, offices in response.context["years"] for o in offices}
     assert office.pk not in listed or office.status != "initiated"
-    assert all(o.status != "initiated" for _year, offices in response.context["years"] for o in offices)
+    assert all(o.status != "initiated" for _year, _count, offices in response.context["years"] for o in offices)
+
+
+def test_openings_show_at_most_thirty_a_year_with_the_true_count(client):
+    response = client.get(reverse("offices:openings"))
+    for year, count, offices in response.context["years"]:
+        assert len(offices) == min(count, 30), year
+        assert count == Office.objects.filter(opened_on__year=year).exclude(status="initiated").count(), year
 
 
 def test_demo_coordinators_move_between_offices():

@@ -95,3 +95,18 @@ def test_plain_http_is_redirected_to_https(production):
     response = production.get(reverse("portal:home"), headers={"x-forwarded-proto": "http"})
     assert response.status_code == 301
     assert response["Location"] == "https://kzm.example.org/"
+
+
+def test_a_page_from_the_cache_carries_the_same_headers(production, settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    url = reverse("offices:map")
+    first, second = production.get(url), production.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for header in ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+        assert second[header] == first[header], header
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert observatory(second)[1] == "A+"
+    cache.clear()
