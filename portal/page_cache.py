@@ -10,6 +10,7 @@ the stack, answers a hit in one cache round trip without the session, authentica
 """
 
 import hashlib
+from functools import cache as cache_once
 from functools import wraps
 
 from asgiref.local import Local
@@ -22,8 +23,35 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "pages:data-version"
+# Code and templates change the pages too: each release of them has its own keys.
+RELEASE_DIRECTORIES = ("templates", "portal", "areas", "offices", "locale", "static")
+
+
+def release():
+    """The RELEASE setting (a deployment may set it to its commit), else a fingerprint of the files."""
+    return settings.RELEASE or _fingerprint()
+
+
+@cache_once
+def _fingerprint():
+    """The code, templates and catalogues this process serves: their names, sizes and times."""
+    digest = hashlib.sha256()
+    for directory in RELEASE_DIRECTORIES:
+        for path in sorted((settings.BASE_DIR / directory).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                status = path.stat()
+                digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
 # A visitor with one of these cookies may see something of their own (their name, a message).
 PRIVATE_COOKIES = ("sessionid", "messages")
+
+
+def _start_version():
+    version = timezone.now().timestamp()
+    cache.add(VERSION_KEY, version, timeout=None)
+    return cache.get(VERSION_KEY, version)
 
 
 def invalidate_pages(**_signal_arguments):
@@ -46,14 +74,14 @@ def cached_by_version(name, compute):
     memo = getattr(_request, "memo", None)
     if memo is not None and name in memo:
         return memo[name]
-    found = cache.get_many([VERSION_KEY, f"data:{name}"])
-    version, entry = found.get(VERSION_KEY), found.get(f"data:{name}")
-    if entry is not None and version is not None and entry[0] == version:
+    key = f"data:{release()}:{name}"
+    found = cache.get_many([VERSION_KEY, key])
+    version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+    if entry is not None and entry[0] == version:
         value = entry[1]
     else:
         value = compute()
-        if version is not None:
-            cache.set(f"data:{name}", (version, value), settings.PAGE_CACHE_SECONDS or 300)
+        cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
     if memo is not None:
         memo[name] = value
     return value
@@ -67,7 +95,7 @@ def language_of(request):
 
 def _page_key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pages:{language_of(request)}:{timezone.localdate().isoformat()}:{path}"
+    return f"pages:{release()}:{language_of(request)}:{timezone.localdate().isoformat()}:{path}"
 
 
 def _is_candidate(request):
@@ -104,10 +132,7 @@ class PageCacheMiddleware:
         if _is_candidate(request):
             key = _page_key(request)
             found = cache.get_many([VERSION_KEY, key])
-            version, entry = found.get(VERSION_KEY), found.get(key)
-            if version is None:
-                version = timezone.now().timestamp()
-                cache.add(VERSION_KEY, version, timeout=None)
+            version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
             if entry is not None and entry[0] == version:
                 return _cached_response(entry[1], entry[2], language_of(request))
             request.page_cache = (key, version)

@@ -13,5 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# Pages are cached only in the tests of the cache itself (tests/portal/test_page_cache.py).
+# Nothing is cached between tests (their transactions roll back without bumping the data version);
+# the tests of the cache itself switch it on (tests/portal/test_page_cache.py, test_headers.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 PAGE_CACHE_SECONDS = 0

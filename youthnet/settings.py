@@ -230,6 +230,8 @@ CACHES = {
 }
 # Public pages are cached for anonymous visitors until the data changes (portal.page_cache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+# Cached pages belong to one release of the code; empty: a fingerprint of the files (portal.page_cache).
+RELEASE = env("RELEASE", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 

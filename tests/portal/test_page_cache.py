@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
     yield
@@ -79,3 +80,12 @@ def test_an_import_makes_the_pages_fresh(client, django_capture_on_commit_callba
         )
     assert f"{area.name}" in client.get(url).text
     assert Office.objects.filter(area=area).count() == 1
+
+
+def test_a_new_release_of_the_code_does_not_get_old_pages(client, settings):
+    url = reverse("offices:map")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    settings.RELEASE = "2026-12-01"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"

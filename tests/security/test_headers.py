@@ -100,6 +100,7 @@ def test_plain_http_is_redirected_to_https(production):
 def test_a_page_from_the_cache_carries_the_same_headers(production, settings):
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
     url = reverse("offices:map")
