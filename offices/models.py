@@ -12,7 +12,7 @@ from areas.models import Area, AreaKind
 from portal.folded_search import folded_search
 from portal.text import fold, slugify
 
-from .validators import validate_not_in_future, validate_period, validate_point_in_area_country
+from .validators import raise_collected, validate_not_in_future, validate_period, validate_point_in_area_country
 
 
 class OfficeStatus(models.TextChoices):
@@ -135,6 +135,7 @@ class Office(models.Model):
         indexes = [
             models.Index(fields=["status", "opened_on"]),
             models.Index(fields=["opened_on"]),
+            models.Index(fields=["name", "id"]),  # the directory's order
         ]
 
     def __str__(self):
@@ -255,17 +256,17 @@ class Membership(models.Model):
         return f"{self.area} ({self.joined_on:%Y})"
 
     def clean(self):
-        errors = {}
-        try:
-            validate_period(self.joined_on, self.left_on, _("A membership cannot end before it starts."))
-        except ValidationError as error:
-            errors["left_on"] = error
-        try:
-            validate_not_in_future(self.joined_on, _("The joining date"))
-        except ValidationError as error:
-            errors["joined_on"] = error
-        if errors:
-            raise ValidationError(errors)
+        raise_collected(
+            [
+                (
+                    "left_on",
+                    lambda: validate_period(
+                        self.joined_on, self.left_on, _("A membership cannot end before it starts.")
+                    ),
+                ),
+                ("joined_on", lambda: validate_not_in_future(self.joined_on, _("The joining date"))),
+            ]
+        )
 
 
 class CoordinatorQuerySet(models.QuerySet):
@@ -403,14 +404,14 @@ class Appointment(models.Model):
         return f"{self.coordinator} – {self.office}"
 
     def clean(self):
-        errors = {}
-        try:
-            validate_period(self.started_on, self.ended_on, _("An appointment cannot end before it starts."))
-        except ValidationError as error:
-            errors["ended_on"] = error
-        try:
-            validate_not_in_future(self.started_on, _("The start of the appointment"))
-        except ValidationError as error:
-            errors["started_on"] = error
-        if errors:
-            raise ValidationError(errors)
+        raise_collected(
+            [
+                (
+                    "ended_on",
+                    lambda: validate_period(
+                        self.started_on, self.ended_on, _("An appointment cannot end before it starts.")
+                    ),
+                ),
+                ("started_on", lambda: validate_not_in_future(self.started_on, _("The start of the appointment"))),
+            ]
+        )

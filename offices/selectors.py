@@ -52,7 +52,7 @@ def office_for_page(slug):
     return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
 
 
-OPENINGS_SHOWN_PER_YEAR = 20
+OPENINGS_SHOWN_PER_YEAR = 12
 
 
 def openings_by_year(offices, *, per_year=OPENINGS_SHOWN_PER_YEAR):

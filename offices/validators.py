@@ -33,3 +33,15 @@ def validate_not_in_future(value, label):
 def validate_period(start, end, message):
     if start is not None and end is not None and end < start:
         raise ValidationError(message, code="end_before_start")
+
+
+def raise_collected(checks):
+    """Run (field, check) pairs and raise their errors together, each on its field."""
+    errors = {}
+    for name, check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors.setdefault(name, error)
+    if errors:
+        raise ValidationError(errors)

@@ -22,7 +22,7 @@ class OfficeListView(FilterView):
     context_object_name = "offices"
 
     def get_queryset(self):
-        return Office.objects.for_listing().order_by("area__name", "name")
+        return Office.objects.for_listing().order_by("name", "pk")
 
 
 class OfficeDetailView(DetailView):

@@ -242,10 +242,10 @@ def test_openings_leave_out_offices_that_have_not_opened(client):
     assert all(o.status != "initiated" for _year, _count, offices in response.context["years"] for o in offices)
 
 
-def test_openings_show_at_most_twenty_a_year_with_the_true_count(client):
+def test_openings_show_at_most_twelve_a_year_with_the_true_count(client):
     response = client.get(reverse("offices:openings"))
     for year, count, offices in response.context["years"]:
-        assert len(offices) == min(count, 20), year
+        assert len(offices) == min(count, 12), year
         assert count == Office.objects.filter(opened_on__year=year).exclude(status="initiated").count(), year
 
 

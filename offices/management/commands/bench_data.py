@@ -20,11 +20,11 @@ class Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Benchmark helpers: --counts, --reset, --pages, --import-timing (JSON on standard output)."
+    help = "Benchmark helpers: --counts, --reset, --analyze, --pages, --import-timing (JSON on standard output)."
 
     def add_arguments(self, parser):
         group = parser.add_mutually_exclusive_group(required=True)
-        for name in ("counts", "reset", "pages", "import-timing"):
+        for name in ("counts", "reset", "analyze", "pages", "import-timing"):
             group.add_argument(f"--{name}", action="store_true")
 
     def handle(self, *args, **options):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
             self.emit({"scale": self.scale(), "offices": Office.objects.count()})
         elif options["reset"]:
             self.reset()
+        elif options["analyze"]:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elif options["pages"]:
             self.emit(self.pages())
         else:
@@ -71,6 +74,7 @@ class Command(BaseCommand):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
         queries = {}
         for _name, path in paths[1:]:
+            client.get(path)  # the first request fills the caches of filter choices and figures
             with CaptureQueriesContext(connection) as captured:
                 client.get(path)
             queries[path] = len(captured)
