@@ -21,6 +21,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 VERSION_KEY = "pages:data-version"
 # Code and templates change the pages too: each release of them has its own keys.
@@ -93,9 +94,14 @@ def language_of(request):
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def _accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
 def _page_key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pages:{release()}:{language_of(request)}:{timezone.localdate().isoformat()}:{path}"
+    encoding = "gzip" if _accepts_gzip(request) else "identity"
+    return f"pages:{release()}:{language_of(request)}:{encoding}:{timezone.localdate().isoformat()}:{path}"
 
 
 def _is_candidate(request):
@@ -109,11 +115,13 @@ def _is_candidate(request):
         return False
 
 
-def _cached_response(content, content_type, language):
+def _cached_response(content, content_type, encoding, language):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Language"] = language
+    if encoding:
+        response["Content-Encoding"] = encoding
     response["X-Page-Cache"] = "hit"
-    patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    patch_vary_headers(response, ("Cookie", "Accept-Language", "Accept-Encoding"))
     return response
 
 
@@ -134,7 +142,7 @@ class PageCacheMiddleware:
             found = cache.get_many([VERSION_KEY, key])
             version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
             if entry is not None and entry[0] == version:
-                return _cached_response(entry[1], entry[2], language_of(request))
+                return _cached_response(*entry[1:], language_of(request))
             request.page_cache = (key, version)
         return self.get_response(request)
 
@@ -152,7 +160,13 @@ def cache_public_page(view):
             response = response.render()
         if response.status_code == 200 and not response.cookies:
             key, version = target
-            cache.set(key, (version, response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+            # Compressed once here, so that no hit pays for it; public pages hold no secret to guess (BREACH).
+            if _accepts_gzip(request) and len(response.content) > 1000:
+                response.content = compress_string(response.content)
+                response["Content-Encoding"] = "gzip"
+            patch_vary_headers(response, ("Accept-Encoding",))
+            entry = (version, response.content, response["Content-Type"], response.get("Content-Encoding", ""))
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 

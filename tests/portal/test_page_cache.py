@@ -89,3 +89,17 @@ def test_a_new_release_of_the_code_does_not_get_old_pages(client, settings):
     settings.RELEASE = "2026-12-01"
     assert client.get(url)["X-Page-Cache"] == "miss"
     assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_pages_are_stored_and_served_compressed_to_browsers_that_accept_it(client):
+    import gzip
+
+    url = reverse("offices:geojson")
+    plain = client.get(url).content
+    first = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    second = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert (first["Content-Encoding"], second["Content-Encoding"], second["X-Page-Cache"]) == ("gzip", "gzip", "hit")
+    assert gzip.decompress(second.content) == plain
+    assert len(second.content) < len(plain) / 3
+    assert "Accept-Encoding" in second["Vary"]
+    assert "Content-Encoding" not in client.get(url)
