@@ -43,10 +43,12 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+# On by default so that a checkout just works (as healthchecks does); production sets DEBUG=false,
+# and then a SECRET_KEY is required.
+DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and env("DJANGO_ALLOW_INSECURE_KEY") != "1":
+    if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])

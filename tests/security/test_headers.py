@@ -23,7 +23,12 @@ SECURITY_SETTINGS = [
 
 
 def production_settings():
-    environment = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "kzm.example.org", "DATABASE_URL": "sqlite:///:memory:"}
+    environment = {
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "kzm.example.org",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
     with mock.patch.dict(os.environ, environment, clear=True):
         values = runpy.run_path(str(SETTINGS_FILE))
     return {name: values[name] for name in SECURITY_SETTINGS}
