@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from areas.models import local_name
-from portal.page_cache import cache_public_page
+from portal.page_cache import cache_public_page, skip_page_cache
 from portal.text import to_cyrillic
 
 from . import selectors
@@ -23,6 +23,12 @@ class OfficeListView(FilterView):
 
     def get_queryset(self):
         return Office.objects.for_listing().order_by("name", "pk")
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            skip_page_cache(request)
+        return response
 
 
 class OfficeDetailView(DetailView):
@@ -44,14 +50,20 @@ class OfficeDetailView(DetailView):
         return context
 
 
+# The filters a cached page may carry; a search ("q") is always answered afresh.
+CACHED_FILTERS = ("country", "region", "district", "status", "year")
+
+
 def filtered_offices(request):
     """The directory's filters applied as the directory applies them: an invalid filter finds nothing."""
     filterset = OfficeFilter(request.GET or None, queryset=Office.objects.all())
-    offices = filterset.qs if not filterset.is_bound or filterset.is_valid() else Office.objects.none()
-    return filterset, offices
+    if filterset.is_bound and not filterset.is_valid():
+        skip_page_cache(request)
+        return filterset, Office.objects.none()
+    return filterset, filterset.qs
 
 
-@cache_public_page
+@cache_public_page(query=CACHED_FILTERS)
 def office_map(request):
     filterset, _offices = filtered_offices(request)
     return render(
@@ -65,7 +77,7 @@ def office_map(request):
     )
 
 
-@cache_public_page
+@cache_public_page(query=CACHED_FILTERS)
 def office_geojson(request):
     filterset, offices = filtered_offices(request)
     if filterset.is_bound and not filterset.is_valid():
@@ -95,7 +107,7 @@ def office_geojson(request):
     return response
 
 
-@cache_public_page
+@cache_public_page(query=CACHED_FILTERS)
 def office_openings(request):
     filterset, offices = filtered_offices(request)
     years = selectors.openings_by_year(offices)

@@ -10,12 +10,16 @@ the stack, answers a hit in one cache round trip without the session, authentica
 """
 
 import hashlib
+import logging
+from contextlib import suppress
 from functools import cache as cache_once
 from functools import wraps
+from pathlib import Path
 
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -23,9 +27,16 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "pages:data-version"
 # Code and templates change the pages too: each release of them has its own keys.
-RELEASE_DIRECTORIES = ("templates", "portal", "areas", "offices", "locale", "static")
+RELEASE_SOURCES = (
+    "youthnet", "templates", "portal", "areas", "offices", "trainings", "councils", "locale", "static",
+    "requirements.txt", "package-lock.json",
+)  # fmt: skip
+# What a page may carry in its query string to be cached, and how long a value may be: anything
+# else (a search, an unknown parameter) is answered without the cache, so that no one can fill it.
+MAX_CACHED_VALUE = 64
 
 
 def release():
@@ -35,13 +46,20 @@ def release():
 
 @cache_once
 def _fingerprint():
-    """The code, templates and catalogues this process serves: their names, sizes and times."""
+    """The code, templates, catalogues, assets and settings that shape a page, as this process has them."""
     digest = hashlib.sha256()
-    for directory in RELEASE_DIRECTORIES:
-        for path in sorted((settings.BASE_DIR / directory).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                status = path.stat()
-                digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
+    paths = []
+    for source in RELEASE_SOURCES:
+        root = settings.BASE_DIR / source
+        paths += sorted(root.rglob("*")) if root.is_dir() else [root]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in [*paths, manifest]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            status = path.stat()
+            digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
+    digest.update(
+        f"{settings.MAP_TILE_URL}|{settings.MAP_TILE_ATTRIBUTION}|{sorted(settings.SECURE_CSP.items())}".encode()
+    )
     return digest.hexdigest()[:12]
 
 
@@ -59,7 +77,11 @@ def invalidate_pages(**_signal_arguments):
     """Make every cached page stale once the current transaction commits, so no one caches old data."""
 
     def bump():
-        cache.set(VERSION_KEY, timezone.now().timestamp(), timeout=None)
+        try:
+            cache.set(VERSION_KEY, timezone.now().timestamp(), timeout=None)
+        except Exception:
+            # Pages stay as they were until the cache is back: say so loudly.
+            logger.error("Could not invalidate the page cache", exc_info=True)
 
     transaction.on_commit(bump)
 
@@ -76,13 +98,19 @@ def cached_by_version(name, compute):
     if memo is not None and name in memo:
         return memo[name]
     key = f"data:{release()}:{name}"
-    found = cache.get_many([VERSION_KEY, key])
-    version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+    except Exception:  # no cache: compute
+        logger.warning("Data cache unavailable", exc_info=True)
+        version, entry = None, None
     if entry is not None and entry[0] == version:
         value = entry[1]
     else:
         value = compute()
-        cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
+        if version is not None:
+            with suppress(Exception):
+                cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
     if memo is not None:
         memo[name] = value
     return value
@@ -95,13 +123,25 @@ def language_of(request):
 
 
 def _accepts_gzip(request):
-    return "gzip" in request.headers.get("Accept-Encoding", "")
+    """Whether Accept-Encoding allows gzip, q-values read ("gzip;q=0" refuses it)."""
+    weights = {}
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _semicolon, parameters = part.strip().partition(";")
+        weight = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                weight = float(parameters.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        weights[coding.strip().lower()] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def _page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    query = sorted(request.GET.items())
+    where = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
     encoding = "gzip" if _accepts_gzip(request) else "identity"
-    return f"pages:{release()}:{language_of(request)}:{encoding}:{timezone.localdate().isoformat()}:{path}"
+    return f"pages:{release()}:{language_of(request)}:{encoding}:{timezone.localdate().isoformat()}:{where}"
 
 
 def _is_candidate(request):
@@ -110,9 +150,21 @@ def _is_candidate(request):
     if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PRIVATE_COOKIES)):
         return False
     try:
-        return getattr(resolve(request.path_info).func, "cache_public_page", False)
-    except Resolver404:
+        request.get_host()  # a host not in ALLOWED_HOSTS gets its 400 further on, never a cached page
+        allowed = getattr(resolve(request.path_info).func, "cache_public_page", None)
+    except (DisallowedHost, Resolver404):
         return False
+    if allowed is None:
+        return False
+    return all(
+        name in allowed and len(values) == 1 and len(values[0]) <= MAX_CACHED_VALUE
+        for name, values in request.GET.lists()
+    )
+
+
+def skip_page_cache(request):
+    """Do not store what this request renders (an invalid filter, say: any value would fill the cache)."""
+    request.page_cache = None
 
 
 def _cached_response(content, content_type, encoding, language):
@@ -139,16 +191,25 @@ class PageCacheMiddleware:
     def answer(self, request):
         if _is_candidate(request):
             key = _page_key(request)
-            found = cache.get_many([VERSION_KEY, key])
-            version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+            try:
+                found = cache.get_many([VERSION_KEY, key])
+                version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+            except Exception:  # the cache is a help, never a dependency: render without it
+                logger.warning("Page cache unavailable", exc_info=True)
+                return self.get_response(request)
             if entry is not None and entry[0] == version:
                 return _cached_response(*entry[1:], language_of(request))
             request.page_cache = (key, version)
         return self.get_response(request)
 
 
-def cache_public_page(view):
-    """Store the page this view renders for the next anonymous visitor (see PageCacheMiddleware)."""
+def cache_public_page(view=None, *, query=()):
+    """Store the page this view renders for the next anonymous visitor (see PageCacheMiddleware).
+
+    `query` names the query-string parameters the page may be cached with.
+    """
+    if view is None:
+        return lambda view: cache_public_page(view, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -166,9 +227,12 @@ def cache_public_page(view):
                 response["Content-Encoding"] = "gzip"
             patch_vary_headers(response, ("Accept-Encoding",))
             entry = (version, response.content, response["Content-Type"], response.get("Content-Encoding", ""))
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except Exception:  # as above: a page that could not be stored is still a page
+                logger.warning("Page cache unavailable", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response
 
-    wrapper.cache_public_page = True
+    wrapper.cache_public_page = frozenset(query)
     return wrapper

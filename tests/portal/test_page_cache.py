@@ -33,8 +33,9 @@ def test_second_visit_is_served_from_the_cache_without_queries(client, office_a)
 
 
 def test_a_change_to_the_data_shows_at_once(client, office_a, django_capture_on_commit_callbacks):
-    url = reverse("offices:list") + "?q=sabac"
+    url = reverse("offices:list") + "?district=RS-08&year=2018"
     assert "Kancelarija za mlade Šabac" in client.get(url).text
+    assert client.get(url)["X-Page-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
         office_a.name = "Omladinski centar Šabac"
         office_a.save()
@@ -103,3 +104,50 @@ def test_pages_are_stored_and_served_compressed_to_browsers_that_accept_it(clien
     assert len(second.content) < len(plain) / 3
     assert "Accept-Encoding" in second["Vary"]
     assert "Content-Encoding" not in client.get(url)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "sabac"},  # searches are answered afresh
+        {"utm_source": "newsletter"},  # unknown parameters too
+        {"status": "x" * 200},  # and overlong values
+    ],
+)
+def test_what_could_fill_the_cache_is_never_stored(client, query):
+    client.get(reverse("offices:list"), query)
+    assert "X-Page-Cache" not in client.get(reverse("offices:list"), query)
+
+
+def test_an_invalid_filter_is_not_stored(client):
+    client.get(reverse("offices:map"), {"country": "XX"})
+    assert client.get(reverse("offices:map"), {"country": "XX"}).get("X-Page-Cache") is None
+
+
+def test_a_host_not_allowed_never_gets_a_cached_page(client):
+    client.get(reverse("offices:map"))
+    assert client.get(reverse("offices:map"))["X-Page-Cache"] == "hit"
+    assert client.get(reverse("offices:map"), headers={"host": "zlo.example"}).status_code == 400
+
+
+@pytest.mark.parametrize("accept", ["gzip;q=0", "identity, gzip;q=0", "br"])
+def test_gzip_only_to_those_who_accept_it(client, accept):
+    response = client.get(reverse("offices:geojson"), headers={"accept-encoding": accept})
+    assert "Content-Encoding" not in response
+
+
+def test_pages_render_when_the_cache_is_down(client, settings, office_a):
+    working = settings.CACHES
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    try:
+        for url in (
+            reverse("portal:home"),
+            reverse("offices:list"),
+            office_a.get_absolute_url(),
+            reverse("offices:map"),
+        ):
+            assert client.get(url).status_code == 200, url
+    finally:
+        settings.CACHES = working
