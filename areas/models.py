@@ -5,7 +5,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.text import fold, slugify, to_cyrillic
+from portal.text import cyrillic_active, fold, slugify, to_cyrillic
 
 PATH_SEPARATOR = "/"
 
@@ -44,12 +44,17 @@ class AreaKind(models.TextChoices):
 
 def local_name(name, name_cyrillic="", name_en=""):
     """An area's name in the script or language of the active language."""
-    language = get_language()
-    if language == "sr":
+    if cyrillic_active():
         return name_cyrillic or to_cyrillic(name)
-    if language == "en":
+    if get_language() == "en":
         return name_en or name
     return name
+
+
+def within_q(area, field=""):
+    """Records whose area (reached through `field`, such as "area") is `area` or lies below it."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}pk": area.pk}) | Q(**{f"{prefix}path__startswith": area.path + PATH_SEPARATOR})
 
 
 class AreaQuerySet(models.QuerySet):
@@ -71,7 +76,7 @@ class AreaQuerySet(models.QuerySet):
 
     def within(self, area):
         """The area and everything below it."""
-        return self.filter(Q(pk=area.pk) | Q(path__startswith=area.path + PATH_SEPARATOR))
+        return self.filter(within_q(area))
 
     def countries(self):
         return self.of_kind(AreaKind.COUNTRY)
@@ -158,16 +163,8 @@ class Area(models.Model):
         return self.path.split(PATH_SEPARATOR, 1)[0]
 
     @property
-    def ancestor_codes(self):
-        return self.path.split(PATH_SEPARATOR)[:-1]
-
-    @property
     def is_office_host(self):
         return self.kind in AreaKind.office_hosts()
-
-    def is_current(self, on=None):
-        on = on or timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
 
 
 class ProgrammeRegion(models.Model):

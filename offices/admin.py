@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from areas.models import Area, AreaKind
+from areas.models import Area, AreaKind, within_q
 from portal.folded_search import FoldedSearchMixin
 
 from .importers import CoordinatorImporter, ImportFailed, OfficeImporter, RowResult
@@ -41,7 +41,7 @@ class AreaAncestorFilter(admin.SimpleListFilter):
         area = Area.objects.filter(code=self.value()).first()
         if area is None:
             return queryset.none()
-        return queryset.filter(**{f"{self.area_field}__path__startswith": area.path + "/"})
+        return queryset.filter(within_q(area, self.area_field))
 
 
 class RegionFilter(AreaAncestorFilter):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from areas.models import Area, AreaKind
+from portal.text import fold
 
 from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
 
@@ -79,18 +80,22 @@ class DemoBuilder:
         chosen += list(Area.objects.filter(code__in=CITY_MUNICIPALITY_OFFICES + BIH_OFFICES).order_by("code"))
         return chosen
 
-    def coordinator(self, office, started_on, ended_on, scale_label):
+    def coordinator(self, office, started_on, ended_on):
         """Appoint someone: a coordinator who moved on from another office, or a new person."""
-        rng = self.rng
         earlier = [entry for entry in self.between_jobs if entry[0] < started_on]
-        if earlier and rng.random() < 0.35:
-            entry = rng.choice(earlier)
+        if earlier and self.rng.random() < 0.35:
+            entry = self.rng.choice(earlier)
             self.between_jobs.remove(entry)
             coordinator = entry[1]
-            Appointment(coordinator=coordinator, office=office, started_on=started_on, ended_on=ended_on).save()
-            if ended_on:
-                self.between_jobs.append((ended_on, coordinator))
-            return coordinator
+        else:
+            coordinator = self.new_person(started_on)
+        Appointment(coordinator=coordinator, office=office, started_on=started_on, ended_on=ended_on).save()
+        if ended_on:
+            self.between_jobs.append((ended_on, coordinator))
+        return coordinator
+
+    def new_person(self, started_on):
+        rng = self.rng
         self.person += 1
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         email = f"{fold_ascii(first)}.{fold_ascii(last)}{self.person}@example.org"
@@ -106,9 +111,6 @@ class DemoBuilder:
             publish_phone=rng.random() < 0.2,
         )
         coordinator.save()
-        Appointment(coordinator=coordinator, office=office, started_on=started_on, ended_on=ended_on).save()
-        if ended_on:
-            self.between_jobs.append((ended_on, coordinator))
         return coordinator
 
     def office(self, area, copy=0):
@@ -156,22 +158,22 @@ class DemoBuilder:
         )
         office.save()
         if opened_on:
-            self.appointments(office, opened_on, closed_on, copy)
+            self.appointments(office, opened_on, closed_on)
         return office
 
-    def appointments(self, office, opened_on, closed_on, copy):
+    def appointments(self, office, opened_on, closed_on):
         end = closed_on or self.today
         start = opened_on
         for number in range(self.rng.choice([1, 1, 2, 2, 3])):
             remaining = (end - start).days
             last = number == 2 or remaining < 400 or self.rng.random() < 0.5
             if last:
-                self.coordinator(office, start, closed_on, copy)
+                self.coordinator(office, start, closed_on)
                 return
             until = start + timedelta(days=self.rng.randrange(200, remaining - 100))
-            self.coordinator(office, start, until, copy)
+            self.coordinator(office, start, until)
             start = until + timedelta(days=1)
-        self.coordinator(office, start, closed_on, copy)
+        self.coordinator(office, start, closed_on)
 
     def memberships(self, areas):
         for area in areas:
@@ -203,8 +205,6 @@ class DemoBuilder:
 
 
 def fold_ascii(text):
-    from portal.text import fold
-
     return fold(text).replace(" ", "")
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from areas.models import Area, AreaKind
+from areas.models import Area, AreaKind, within_q
 from portal.folded_search import folded_search
 from portal.text import fold, slugify
 
@@ -31,15 +31,19 @@ class OfficeStatus(models.TextChoices):
         return [cls.INACTIVE, cls.CLOSED]
 
 
+def pin_point(latitude, longitude, area_latitude, area_longitude):
+    """Where an office's pin goes: its own coordinates, else the seat of its area."""
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    return area_latitude, area_longitude
+
+
 class OfficeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=OfficeStatus.OPEN)
 
-    def opened_in(self, year):
-        return self.filter(opened_on__year=year)
-
     def in_area(self, area):
-        return self.filter(Q(area=area) | Q(area__path__startswith=area.path + "/"))
+        return self.filter(within_q(area, "area"))
 
     def search(self, query):
         return folded_search(self, ["search_text", "area__search_text", "area__parent__search_text"], query)
@@ -203,10 +207,7 @@ class Office(models.Model):
 
     @property
     def point(self):
-        """Where to put the pin: the office's own coordinates, else the seat of its area."""
-        if self.latitude is not None:
-            return self.latitude, self.longitude
-        return self.area.latitude, self.area.longitude
+        return pin_point(self.latitude, self.longitude, self.area.latitude, self.area.longitude)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -340,11 +341,6 @@ class Coordinator(models.Model):
     @property
     def public_phone(self):
         return self.phone if self.publish_phone else ""
-
-    def years_of_experience(self, on=None):
-        if self.youth_work_since is None:
-            return None
-        return max((on or timezone.localdate()).year - self.youth_work_since, 0)
 
     def clean(self):
         errors = {}

@@ -7,7 +7,7 @@ from django.utils import timezone
 from areas.models import Area
 from portal.page_cache import cached_by_version
 
-from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
+from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, pin_point
 
 
 def key_figures(*, today=None):
@@ -86,8 +86,9 @@ def geojson_features(offices):
     )  # fmt: skip
     features = []
     for row in rows:
-        latitude = row["latitude"] if row["latitude"] is not None else row["area__latitude"]
-        longitude = row["longitude"] if row["longitude"] is not None else row["area__longitude"]
+        latitude, longitude = pin_point(
+            row["latitude"], row["longitude"], row["area__latitude"], row["area__longitude"]
+        )
         if latitude is None or longitude is None:
             continue
         features.append((row, float(latitude), float(longitude)))

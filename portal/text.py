@@ -9,6 +9,10 @@ import re
 import unicodedata
 
 from django.utils.text import slugify as django_slugify
+from django.utils.translation import get_language
+
+# Django's "sr" is Serbian in Cyrillic; "sr-latn" in Latin.
+CYRILLIC_LANGUAGE = "sr"
 
 CYRILLIC_TO_LATIN = {
     "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Ђ": "Đ", "Е": "E", "Ж": "Ž", "З": "Z",
@@ -37,11 +41,6 @@ DIGRAPH_EXCEPTIONS = (
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Things that must never be transliterated: addresses, links, e-mail, code-like tokens.
 _PROTECTED = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|<[^>]*>|&#?\w+;)")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-def has_cyrillic(text):
-    return bool(_CYRILLIC.search(text or ""))
 
 
 def to_latin(text):
@@ -81,6 +80,15 @@ def _word_to_cyrillic(word):
 
 def _words_to_cyrillic(text):
     return _WORD.sub(lambda match: _word_to_cyrillic(match.group()), text)
+
+
+def cyrillic_active():
+    return get_language() == CYRILLIC_LANGUAGE
+
+
+def in_active_script(text):
+    """Content typed in Latin, as the active language shows it: transliterated on Cyrillic pages."""
+    return to_cyrillic(text) if cyrillic_active() else text
 
 
 def to_cyrillic(text):

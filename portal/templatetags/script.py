@@ -8,15 +8,9 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
-from portal.text import to_cyrillic
+from portal.text import cyrillic_active, to_cyrillic
 
 register = template.Library()
-
-CYRILLIC_LANGUAGE = "sr"
-
-
-def cyrillic_active():
-    return get_language() == CYRILLIC_LANGUAGE
 
 
 @register.filter

@@ -107,6 +107,8 @@ def test_geojson_is_a_valid_feature_collection(client):
         assert 15.5 < lon < 23.1 and 42.2 < lat < 46.3
         assert feature["properties"]["url"].startswith("/offices/")
         assert feature["properties"]["status"] == "open"
+    urls = {feature["properties"]["url"] for feature in data["features"]}
+    assert urls == {office.get_absolute_url() for office in Office.objects.open()}
 
 
 def test_geojson_takes_the_directory_filters(client):
