@@ -41,6 +41,15 @@ def snapshot():
     return (Office.objects.count(), Coordinator.objects.count(), Appointment.objects.count())
 
 
+def refused(importer, upload):
+    """Run an import that must fail: nothing is written; the preview (in English) says why."""
+    before = snapshot()
+    with translation.override("en"), pytest.raises(ImportFailed) as failure:
+        run_import(importer, upload)
+    assert snapshot() == before
+    return failure.value.preview
+
+
 def test_good_xlsx_creates_offices_with_dates_in_both_formats():
     first, second = free_areas()[:2]
     upload = xlsx_file(
@@ -109,11 +118,8 @@ def test_one_bad_row_writes_nothing():
             [third.name, "KZM C", "otvorena", "2019/02/01"],
         ]
     )
-    before = snapshot()
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(OfficeImporter(), upload)
-    assert snapshot() == before
-    errors = {row.number: row.errors for row in failure.value.preview.rows}
+    preview = refused(OfficeImporter(), upload)
+    errors = {row.number: row.errors for row in preview.rows}
     assert errors[2] == []
     assert errors[3] == ["Unknown municipality or city: “Nepostojeće Selo”."]
     assert errors[4][0] == "otvorena: Enter a date as dd.mm.yyyy (15.03.2017) or yyyy-mm-dd (2017-03-15)."
@@ -140,11 +146,8 @@ def test_one_bad_row_writes_nothing():
 def test_bad_rows_get_clear_messages_and_nothing_is_written(row, field_message):
     header = ["opština", "naziv", "status", "otvorena", "zatvorena", "geografska širina", "geografska dužina"]
     upload = csv_file([header, row])
-    before = snapshot()
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(OfficeImporter(), upload)
-    assert snapshot() == before
-    messages = " ".join(failure.value.preview.rows[0].errors)
+    preview = refused(OfficeImporter(), upload)
+    messages = " ".join(preview.rows[0].errors)
     assert field_message in messages
 
 
@@ -157,18 +160,14 @@ def test_two_rows_opening_offices_in_one_municipality_are_refused():
             [area.name, "KZM 2", "otvorena", "01.01.2021"],
         ]
     )
-    before = snapshot()
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(OfficeImporter(), upload)
-    assert snapshot() == before
-    assert "Row 2 already opens an office" in failure.value.preview.rows[1].errors[0]
+    preview = refused(OfficeImporter(), upload)
+    assert "Row 2 already opens an office" in preview.rows[1].errors[0]
 
 
 def test_missing_column_is_named_and_nothing_is_written():
     upload = csv_file([["opština", "naziv"], ["Ada", "KZM Ada"]])
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(OfficeImporter(), upload)
-    assert failure.value.preview.file_errors == ["The column “status” is missing."]
+    preview = refused(OfficeImporter(), upload)
+    assert preview.file_errors == ["The column “status” is missing."]
 
 
 @pytest.mark.parametrize(
@@ -240,11 +239,8 @@ def test_coordinator_import_twice_adds_nothing_the_second_time():
 
 def test_appointment_ending_before_it_starts_writes_nothing():
     upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "01.01.2021"]])
-    before = snapshot()
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(CoordinatorImporter(), upload)
-    assert snapshot() == before
-    assert failure.value.preview.rows[0].errors == ["An appointment cannot end before it starts."]
+    preview = refused(CoordinatorImporter(), upload)
+    assert preview.rows[0].errors == ["An appointment cannot end before it starts."]
 
 
 def test_updating_an_office_keeps_the_columns_the_file_lacks(office_a):
@@ -312,11 +308,8 @@ def test_namesakes_without_e_mail_are_not_guessed():
     Coordinator.objects.create(first_name="Marko", last_name="Marković", email="marko.1@example.org")
     Coordinator.objects.create(first_name="Marko", last_name="Marković", email="marko.2@example.org")
     upload = csv_file([["ime", "prezime", "telefon"], ["Marko", "Marković", "+381 64 000 0000"]])
-    before = snapshot()
-    with translation.override("en"), pytest.raises(ImportFailed) as failure:
-        run_import(CoordinatorImporter(), upload)
-    assert snapshot() == before
-    assert "add the e-mail address to tell them apart" in failure.value.preview.rows[0].errors[0]
+    preview = refused(CoordinatorImporter(), upload)
+    assert "add the e-mail address to tell them apart" in preview.rows[0].errors[0]
 
 
 def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments():

@@ -21,6 +21,15 @@ def new_office(code="RS-SABAC", **fields):
     return Office(area=Area.objects.get(code=code), **values)
 
 
+def assert_refused_by_form_and_database(instance, field):
+    """The rule is checked twice: full_clean() names the field, and the database refuses the row."""
+    with pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    assert field in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        instance.save()
+
+
 def test_database_refuses_a_second_open_office_in_one_municipality():
     with pytest.raises(IntegrityError), transaction.atomic():
         new_office().save()
@@ -78,11 +87,7 @@ def test_coordinates_inside_the_country_are_accepted():
 
 def test_an_initiated_office_has_no_opening_date():
     office = new_office(free_areas()[0].code, status=OfficeStatus.INITIATED, opened_on=date(2020, 1, 1))
-    with pytest.raises(ValidationError) as error:
-        office.full_clean()
-    assert "opened_on" in error.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
-        office.save()
+    assert_refused_by_form_and_database(office, "opened_on")
 
 
 def test_coordinator_e_mail_is_unique_whatever_the_case():
@@ -143,11 +148,7 @@ def test_database_refuses_two_running_memberships():
 
 def test_a_coordinator_cannot_publish_a_phone_they_do_not_have():
     coordinator = Coordinator(first_name="Ana", last_name="Ilić", publish_phone=True)
-    with pytest.raises(ValidationError) as error:
-        coordinator.full_clean()
-    assert "publish_phone" in error.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
-        coordinator.save()
+    assert_refused_by_form_and_database(coordinator, "publish_phone")
 
 
 def test_coordinator_search_ignores_script_and_diacritics():

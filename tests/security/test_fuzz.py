@@ -15,7 +15,10 @@ from portal.text import fold, to_cyrillic, to_latin
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomised: every run (CI's too) tries the same examples, so a failure is reproducible, never a flake.
+FUZZ = settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 SERBIAN = "abcčćdđefghijklmnoprsštuvzžABCČĆDĐEFGHIJKLMNOPRSŠTUVZŽабвгдђежзијклљмнњопрстћуфхцчџш"
 odd_text = st.one_of(
     st.text(max_size=60),

@@ -48,6 +48,16 @@ def test_the_lock_ends_after_the_cool_off(client, staff_user):
     assert sign_in(client, staff_user.username, "x").status_code == 302
 
 
+def sign_in_through_proxy(client, username, password, forwarded_for):
+    """A sign-in that reaches the app through one proxy at 10.0.0.1."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
 def test_admin_sign_in_is_throttled_too(client, staff_user):
     for _ in range(5):
         client.post(
@@ -62,34 +72,14 @@ def test_admin_sign_in_is_throttled_too(client, staff_user):
 def test_behind_a_proxy_the_visitors_address_is_counted_not_the_proxys(client, staff_user, settings):
     settings.TRUSTED_PROXIES = 1
     for _ in range(5):
-        client.post(
-            reverse("login"),
-            {"username": staff_user.username, "password": "pogrešna"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR="203.0.113.66",
-        )
-    other_visitor = client.post(
-        reverse("login"),
-        {"username": staff_user.username, "password": "x"},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="198.51.100.10",
-    )
+        sign_in_through_proxy(client, staff_user.username, "pogrešna", "203.0.113.66")
+    other_visitor = sign_in_through_proxy(client, staff_user.username, "x", "198.51.100.10")
     assert other_visitor.status_code == 302
 
 
 def test_a_forged_forwarded_address_does_not_escape_the_lock(client, staff_user, settings):
     settings.TRUSTED_PROXIES = 1
     for attempt in range(5):
-        client.post(
-            reverse("login"),
-            {"username": staff_user.username, "password": "pogrešna"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 203.0.113.66",
-        )
-    response = client.post(
-        reverse("login"),
-        {"username": staff_user.username, "password": "x"},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.66",
-    )
+        sign_in_through_proxy(client, staff_user.username, "pogrešna", f"192.0.2.{attempt}, 203.0.113.66")
+    response = sign_in_through_proxy(client, staff_user.username, "x", "192.0.2.99, 203.0.113.66")
     assert response.status_code == 429
