@@ -6,7 +6,8 @@ fresh page. The key holds the language, the day (figures such as "opened this ye
 midnight) and the full path with its query string.
 
 Views opt in with @cache_public_page, which stores what they render. PageCacheMiddleware, early in
-the stack, answers a hit in one cache round trip without the session, authentication or view.
+the stack, answers a hit without the session, authentication or view: from process memory when
+this process follows the data version (portal.cache.Watch, with Redis), else in one round trip.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
@@ -26,6 +27,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+
+from portal.cache import NearStore, RedisCache
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "pages:data-version"
@@ -73,12 +76,51 @@ def _start_version():
     return cache.get(VERSION_KEY, version)
 
 
+def _watch():
+    """This process's watch on the data version, when the cache can keep one (Redis)."""
+    backend = caches["default"]
+    return backend.watch(VERSION_KEY) if isinstance(backend, RedisCache) else None
+
+
+_near = NearStore(settings.PAGE_CACHE_MEMORY_MB * 2**20)
+
+
+def _lookup(key):
+    """The data version, and the entry stored under key for that version (or None).
+
+    While this process follows the version, an entry it holds costs no round trip; otherwise the
+    version and the entry come together in one.
+    """
+    watch = _watch()
+    version = watch.value if watch is not None else None
+    if version is None:
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+    else:
+        entry = _near.get(key)
+        if entry is None or entry[0] != version:
+            entry = cache.get(key)
+            if entry is not None and entry[0] == version:
+                _near.put(key, entry)
+    return version, entry if entry is not None and entry[0] == version else None
+
+
+def _store(key, entry, timeout):
+    cache.set(key, entry, timeout)
+    if _watch() is not None:
+        _near.put(key, entry)
+
+
 def invalidate_pages(**_signal_arguments):
     """Make every cached page stale once the current transaction commits, so no one caches old data."""
 
     def bump():
+        version = timezone.now().timestamp()
         try:
-            cache.set(VERSION_KEY, timezone.now().timestamp(), timeout=None)
+            cache.set(VERSION_KEY, version, timeout=None)
+            watch = _watch()
+            if watch is not None:
+                watch.changed(version)
         except Exception:
             # Pages stay as they were until the cache is back: say so loudly.
             logger.error("Could not invalidate the page cache", exc_info=True)
@@ -99,18 +141,17 @@ def cached_by_version(name, compute):
         return memo[name]
     key = f"data:{release()}:{name}"
     try:
-        found = cache.get_many([VERSION_KEY, key])
-        version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+        version, entry = _lookup(key)
     except Exception:  # no cache: compute
         logger.warning("Data cache unavailable", exc_info=True)
         version, entry = None, None
-    if entry is not None and entry[0] == version:
+    if entry is not None:
         value = entry[1]
     else:
         value = compute()
         if version is not None:
             with suppress(Exception):
-                cache.set(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
+                _store(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
     if memo is not None:
         memo[name] = value
     return value
@@ -192,12 +233,11 @@ class PageCacheMiddleware:
         if _is_candidate(request):
             key = _page_key(request)
             try:
-                found = cache.get_many([VERSION_KEY, key])
-                version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
+                version, entry = _lookup(key)
             except Exception:  # the cache is a help, never a dependency: render without it
                 logger.warning("Page cache unavailable", exc_info=True)
                 return self.get_response(request)
-            if entry is not None and entry[0] == version:
+            if entry is not None:
                 return _cached_response(*entry[1:], language_of(request))
             request.page_cache = (key, version)
         return self.get_response(request)
@@ -228,7 +268,7 @@ def cache_public_page(view=None, *, query=()):
             patch_vary_headers(response, ("Accept-Encoding",))
             entry = (version, response.content, response["Content-Type"], response.get("Content-Encoding", ""))
             try:
-                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                _store(key, entry, settings.PAGE_CACHE_SECONDS)
             except Exception:  # as above: a page that could not be stored is still a page
                 logger.warning("Page cache unavailable", exc_info=True)
             response["X-Page-Cache"] = "miss"

@@ -227,13 +227,21 @@ ADMINS = [("Admin", address) for address in env_list("ADMINS", [])]
 CACHE_URL = env("CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            # Django's Redis cache, with what lets each process skip round trips (portal.cache).
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A cache that does not answer must not hold pages up: they render without it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if CACHE_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 # Public pages are cached for anonymous visitors until the data changes (portal.page_cache); 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
+# Each process also keeps up to this much of the cache in its own memory (with Redis; portal.cache).
+PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 32)
 # Cached pages belong to one release of the code; empty: a fingerprint of the files (portal.page_cache).
 RELEASE = env("RELEASE", "")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):

@@ -138,9 +138,7 @@ def test_gzip_only_to_those_who_accept_it(client, accept):
 
 def test_pages_render_when_the_cache_is_down(client, settings, office_a):
     working = settings.CACHES
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-    }
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
     try:
         for url in (
             reverse("portal:home"),

@@ -1,0 +1,150 @@
+"""The Redis cache as production runs it: each process answers from memory, and is never stale.
+
+These tests need the Redis server of the machine (TEST_REDIS_URL, by default database 13 of
+127.0.0.1:6379); .ci/run starts it when it is not running.
+"""
+
+import os
+import pickle
+import time
+
+import pytest
+import redis
+from django.core.cache import cache, caches
+from django.urls import reverse
+
+from portal import page_cache
+from portal.cache import NearStore, RedisCache
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def wait_for(condition, seconds=3.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+@pytest.fixture
+def raw_redis():
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail(f"These tests need Redis at {REDIS_URL}: start redis-server, or set TEST_REDIS_URL")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def redis_cache(settings, raw_redis):
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
+    settings.PAGE_CACHE_SECONDS = 300
+    watch = caches["default"].watch(page_cache.VERSION_KEY)
+    assert watch.live.wait(5), "the watch did not subscribe"
+    version = time.time()
+    cache.set(page_cache.VERSION_KEY, version, timeout=None)
+    watch.changed(version)
+    page_cache._near.clear()
+    yield watch
+    page_cache._near.clear()
+
+
+def announce_from_elsewhere(raw_redis, watch, version, *, publish=True):
+    """What another process does when its transaction commits: a new version, announced."""
+    raw_redis.set(caches["default"].make_key(page_cache.VERSION_KEY), pickle.dumps(version))
+    if publish:
+        raw_redis.publish(watch.channel, b"")
+
+
+def test_a_page_seen_once_is_answered_from_this_process_memory(client, redis_cache, raw_redis):
+    url = reverse("offices:map")
+    first = client.get(url)
+    key = next(key for key in raw_redis.keys("*pages:*") if b"data-version" not in key)
+    version, _content, content_type, encoding = pickle.loads(raw_redis.get(key))
+    raw_redis.set(key, pickle.dumps((version, b"changed in Redis only", content_type, encoding)))
+    second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+
+
+def test_a_change_committed_here_shows_at_once(client, redis_cache, office_a, django_capture_on_commit_callbacks):
+    url = office_a.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        office_a.name = "Omladinski centar Šabac"
+        office_a.save()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Omladinski centar Šabac" in response.text
+
+
+def test_a_change_announced_by_another_process_shows_as_soon_as_it_is_heard(client, redis_cache, raw_redis):
+    url = reverse("offices:map")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    announce_from_elsewhere(raw_redis, redis_cache, 4_102_444_800.0)
+    assert wait_for(lambda: redis_cache.value == 4_102_444_800.0, seconds=0.5)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_lost_announcement_is_caught_up_within_a_second(client, redis_cache, raw_redis):
+    url = reverse("offices:map")
+    client.get(url)
+    announce_from_elsewhere(raw_redis, redis_cache, 4_102_444_801.0, publish=False)
+    assert wait_for(lambda: redis_cache.value == 4_102_444_801.0, seconds=redis_cache.REREAD_SECONDS + 1)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_values_computed_from_the_data_follow_the_version_too(redis_cache, raw_redis):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return ["Šabac", "Ćuprija"]
+
+    assert page_cache.cached_by_version("test-value", compute) == ["Šabac", "Ćuprija"]
+    assert page_cache.cached_by_version("test-value", compute) == ["Šabac", "Ćuprija"]
+    assert len(calls) == 1
+    announce_from_elsewhere(raw_redis, redis_cache, 4_102_444_802.0)
+    assert wait_for(lambda: redis_cache.value == 4_102_444_802.0, seconds=0.5)
+    page_cache.cached_by_version("test-value", compute)
+    assert len(calls) == 2
+
+
+def test_a_watch_on_a_server_that_does_not_answer_knows_nothing():
+    backend = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    watch = backend.watch("anything")
+    assert watch.live.wait(0.5) is False
+    assert watch.value is None
+
+
+def test_the_backend_keeps_one_client_per_server(redis_cache):
+    backend = caches["default"]
+    assert backend._cache.get_client() is backend._cache.get_client(write=True)
+
+
+def test_the_near_store_drops_the_least_recently_used_past_its_limit():
+    size = len(pickle.dumps(b"x" * 1000, pickle.HIGHEST_PROTOCOL))
+    store = NearStore(limit=3 * size)
+    for key in ("Beograd", "Novi Sad", "Niš"):
+        store.put(key, b"x" * 1000)
+    store.get("Beograd")
+    store.put("Kragujevac", b"x" * 1000)
+    assert [store.get(key) is not None for key in ("Beograd", "Novi Sad", "Niš", "Kragujevac")] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+    assert store.size == 3 * size
+    store.put("Subotica", b"x" * (4 * size))  # larger than the whole store: not kept
+    assert store.get("Subotica") is None
