@@ -43,7 +43,7 @@ class AreaFilter(django_filters.ChoiceFilter):
 
     def __init__(self, *args, kinds, **kwargs):
         kwargs.setdefault("empty_label", _("all"))
-        kwargs.setdefault("widget", QuickSelect)
+        kwargs.setdefault("widget", QuickSelect(cache_as=f"areas-{'-'.join(kinds)}"))
         super().__init__(*args, choices=partial(area_choices, tuple(kinds)), **kwargs)
 
     def filter(self, qs, value):
@@ -63,7 +63,10 @@ class OfficeFilter(django_filters.FilterSet):
     region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())
     district = AreaFilter(label=_("District or canton"), kinds=AreaKind.subregional())
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=OfficeStatus.choices, empty_label=_("all"), widget=QuickSelect
+        label=_("Status"),
+        choices=OfficeStatus.choices,
+        empty_label=_("all"),
+        widget=QuickSelect(cache_as="office-status"),
     )
     year = django_filters.ChoiceFilter(
         label=_("Year opened"),
@@ -71,7 +74,7 @@ class OfficeFilter(django_filters.FilterSet):
         field_name="opened_on",
         lookup_expr="year",
         empty_label=_("all"),
-        widget=QuickSelect,
+        widget=QuickSelect(cache_as="office-opening-years"),
     )
 
     class Meta:

@@ -44,7 +44,13 @@ def _key_figures(today):
 
 
 def latest_openings(*, limit=6):
-    return Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
+    """The offices opened last, kept until the data changes."""
+    return cached_by_version(
+        f"latest-openings:{limit}",
+        lambda: list(
+            Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
+        ),
+    )
 
 
 def office_for_page(slug):

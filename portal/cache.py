@@ -45,15 +45,19 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self._own_watches = {}  # (pid, key): Watch, so that finding one is a dict lookup
 
     def watch(self, key):
         """This process's Watch on key, started on first use."""
-        name = (os.getpid(), tuple(self._servers), self.make_and_validate_key(key))
-        with _watches_lock:
-            found = _watches.get(name)
-            if found is None:
-                found = _watches[name] = Watch(self, key)
-            return found
+        found = self._own_watches.get((os.getpid(), key))
+        if found is None:
+            name = (os.getpid(), tuple(self._servers), self.make_and_validate_key(key))
+            with _watches_lock:
+                found = _watches.get(name)
+                if found is None:
+                    found = _watches[name] = Watch(self, key)
+            self._own_watches[(os.getpid(), key)] = found
+        return found
 
 
 _watches = {}

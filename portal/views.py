@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
@@ -15,6 +16,7 @@ def home(request):
         request,
         "portal/home.html",
         {
+            "today": timezone.localdate(),
             "figures": selectors.key_figures(),
             "latest": selectors.latest_openings(),
             "geojson_url": f"{reverse('offices:geojson')}?status=open",

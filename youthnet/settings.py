@@ -126,7 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.map_config",
             ],
-            "builtins": ["portal.templatetags.script"],
+            "builtins": ["portal.templatetags.script", "portal.templatetags.datacache"],
         },
     },
 ]
@@ -181,9 +181,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "portal.storage.StaticFilesStorage"
         )
     },
 }

@@ -1,0 +1,34 @@
+"""`{% datacache "name" key ... %}…{% enddatacache %}`: a fragment rendered once until the data changes.
+
+Like Django's `{% cache %}`, but kept by data version (portal.page_cache.cached_by_version)
+rather than for a time, so it is never stale; one copy per language and per key. The fragment
+must depend only on the data and its keys, never on the visitor or the request.
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from portal.page_cache import cached_by_version
+
+register = template.Library()
+
+
+class DataCacheNode(template.Node):
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+
+    def render(self, context):
+        name = ":".join(str(key.resolve(context)) for key in self.keys)
+        return mark_safe(cached_by_version(f"fragment:{get_language()}:{name}", lambda: self.nodelist.render(context)))
+
+
+@register.tag
+def datacache(parser, token):
+    keys = token.split_contents()[1:]
+    if not keys:
+        raise template.TemplateSyntaxError("datacache needs a name: {% datacache 'office-card' office.pk %}")
+    nodelist = parser.parse(("enddatacache",))
+    parser.delete_first_token()
+    return DataCacheNode(nodelist, [parser.compile_filter(key) for key in keys])

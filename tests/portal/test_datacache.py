@@ -1,0 +1,90 @@
+"""Fragments and values kept until the data changes: rendered pages reuse them, and never show old data."""
+
+import pytest
+from django.core.cache import cache
+from django.template import Context, Template, TemplateSyntaxError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.page_cache import invalidate_pages
+from tests.conftest import set_language
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def data_cache(settings):
+    """A cache, with whole pages not cached: every request renders, from kept fragments."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+FRAGMENT = Template('{% datacache "test-fragment" day %}{{ name|script }} · {{ day }}{% enddatacache %}')
+
+
+def render(**context):
+    return FRAGMENT.render(Context(context))
+
+
+def test_a_fragment_is_rendered_once_per_key_and_language():
+    assert render(name="Šabac", day="2026-11-24") == "Šabac · 2026-11-24"
+    assert render(name="Ćuprija", day="2026-11-24") == "Šabac · 2026-11-24"  # kept: same key
+    assert render(name="Ćuprija", day="2026-11-25") == "Ćuprija · 2026-11-25"  # another key
+    with translation.override("sr"):
+        assert render(name="Ćuprija", day="2026-11-24") == "Ћуприја · 2026-11-24"  # another language
+
+
+def test_a_fragment_is_rendered_again_once_the_data_changes(django_capture_on_commit_callbacks):
+    render(name="Šabac", day="2026-11-24")
+    with django_capture_on_commit_callbacks(execute=True):
+        invalidate_pages()
+    assert render(name="Ćuprija", day="2026-11-24") == "Ćuprija · 2026-11-24"
+
+
+def test_a_fragment_needs_a_name():
+    with pytest.raises(TemplateSyntaxError, match="datacache needs a name"):
+        Template("{% datacache %}x{% enddatacache %}")
+
+
+def test_directory_cards_show_a_change_at_once(client, office_a, django_capture_on_commit_callbacks):
+    url = reverse("offices:list") + "?district=RS-08"
+    assert "Kancelarija za mlade Šabac" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        office_a.name = "Omladinski centar Šabac"
+        office_a.save()
+    text = client.get(url).text
+    assert "Omladinski centar Šabac" in text
+    assert "Kancelarija za mlade Šabac" not in text
+
+
+def test_directory_cards_are_kept_per_language(client, office_a):
+    url = reverse("offices:list") + "?district=RS-08"
+    client.get(url)
+    set_language(client, "sr")
+    text = client.get(url).text
+    assert "Канцеларија за младе Шабац" in text
+    assert "Kancelarija za mlade Šabac" not in text
+
+
+def test_home_shows_the_latest_openings_after_a_change(client, office_a, django_capture_on_commit_callbacks):
+    client.get(reverse("portal:home"))
+    with django_capture_on_commit_callbacks(execute=True):
+        office_a.opened_on = timezone.localdate()
+        office_a.name = "Kancelarija za mlade Šabac, nova"
+        office_a.save()
+    latest = client.get(reverse("portal:home")).context["latest"]
+    assert "Kancelarija za mlade Šabac, nova" in [office.name for office in latest]
+    assert "Kancelarija za mlade Šabac, nova" in client.get(reverse("portal:home")).text
+
+
+def test_kept_select_options_mark_only_the_chosen_one(client):
+    url = reverse("offices:map")
+    chosen = client.get(url, {"district": "RS-08", "status": "open"}).text
+    plain = client.get(url).text
+    assert '<option value="RS-08" selected>' in chosen
+    assert '<option value="open" selected>' in chosen
+    assert " selected>" not in plain
+    assert '<option value="RS-08">' in plain
