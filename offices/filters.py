@@ -2,6 +2,7 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaKind, local_name
@@ -80,6 +81,18 @@ class OfficeFilter(django_filters.FilterSet):
     class Meta:
         model = Office
         fields = []
+
+    @property
+    def form_key(self):
+        """What the rendered form shows besides the language and the data, for {% datacache %}.
+
+        None for a search or an invalid filter (free text: such a form is rendered, not kept).
+        """
+        if not self.is_bound:
+            return "unfiltered"
+        if not self.is_valid() or self.form.cleaned_data.get("q"):
+            return None
+        return urlencode(sorted((name, value) for name, value in self.form.cleaned_data.items() if value))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

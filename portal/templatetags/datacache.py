@@ -2,7 +2,9 @@
 
 Like Django's `{% cache %}`, but kept by data version (portal.page_cache.cached_by_version)
 rather than for a time, so it is never stale; one copy per language and per key. The fragment
-must depend only on the data and its keys, never on the visitor or the request.
+must depend only on the data and its keys, never on the visitor or the request. A key that is
+None means "do not keep this one": the block is rendered as it stands. Keys must come from a
+bounded set (codes, ids, validated filters), never from free text, so no one can fill the cache.
 """
 
 from django import template
@@ -20,7 +22,10 @@ class DataCacheNode(template.Node):
         self.keys = keys
 
     def render(self, context):
-        name = ":".join(str(key.resolve(context)) for key in self.keys)
+        keys = [key.resolve(context) for key in self.keys]
+        if None in keys:  # this one is not to be kept (a search, say)
+            return self.nodelist.render(context)
+        name = ":".join(str(key) for key in keys)
         return mark_safe(cached_by_version(f"fragment:{get_language()}:{name}", lambda: self.nodelist.render(context)))
 
 

@@ -88,3 +88,38 @@ def test_kept_select_options_mark_only_the_chosen_one(client):
     assert '<option value="open" selected>' in chosen
     assert " selected>" not in plain
     assert '<option value="RS-08">' in plain
+
+
+def test_the_menu_marks_the_page_it_is_on(client):
+    client.get(reverse("offices:list"))
+    text = client.get(reverse("offices:map")).text
+    assert f'aria-current="page" href="{reverse("offices:map")}"' in text
+    assert f'aria-current="page" href="{reverse("offices:list")}"' not in text
+
+
+def test_a_search_is_shown_in_its_own_form(client):
+    first = client.get(reverse("offices:list"), {"q": "Šabac"}).text
+    second = client.get(reverse("offices:list"), {"q": "Ćuprija"}).text
+    assert 'value="Šabac"' in first
+    assert 'value="Ćuprija"' in second
+    assert "Šabac" not in second.split('role="search"')[1].split("</form>")[0]
+
+
+def test_an_invalid_filter_is_explained_each_time(client):
+    for _ in range(2):
+        response = client.get(reverse("offices:map"), {"country": "XX"})
+        assert "XX nije među ponuđenim vrednostima" in response.text
+
+
+def test_filter_forms_are_kept_only_for_known_filters(rf):
+    from offices.filters import OfficeFilter
+    from offices.models import Office
+
+    def key(query):
+        return OfficeFilter(query or None, queryset=Office.objects.all()).form_key
+
+    assert key({}) == "unfiltered"
+    assert key({"district": "RS-08", "status": "open"}) == "district=RS-08&status=open"
+    assert key({"status": "open", "utm_source": "newsletter"}) == "status=open"
+    assert key({"q": "sabac"}) is None
+    assert key({"country": "XX"}) is None
