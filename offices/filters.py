@@ -15,9 +15,14 @@ FILTER_AREA_KINDS = [AreaKind.COUNTRY, *AreaKind.regional(), *AreaKind.subregion
 
 
 def _filter_data():
-    areas = Area.objects.of_kind(*FILTER_AREA_KINDS).order_by("path")
+    areas = list(
+        Area.objects.of_kind(*FILTER_AREA_KINDS)
+        .order_by("path")
+        .values_list("kind", "code", "name", "name_cyrillic", "name_en", "pk", "path")
+    )
     return {
-        "areas": list(areas.values_list("kind", "code", "name", "name_cyrillic", "name_en")),
+        "areas": [area[:5] for area in areas],
+        "places": {code: (pk, path) for _kind, code, _name, _cyrillic, _english, pk, path in areas},
         "years": list(Office.objects.opening_years()),
     }
 
@@ -38,8 +43,8 @@ def area_choices(kinds):
 class AreaFilter(django_filters.ChoiceFilter):
     """Offices anywhere below the chosen area; the area is named by its code in the URL.
 
-    The choices are kept until the data changes, so the form costs no query; a chosen area
-    costs one.
+    The choices and where each area lies are kept until the data changes, so neither the form
+    nor the filter costs a query.
     """
 
     def __init__(self, *args, kinds, **kwargs):
@@ -50,8 +55,10 @@ class AreaFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        area = Area.objects.filter(code=value).first()
-        return qs.in_area(area) if area else qs.none()
+        place = filter_data()["places"].get(value)
+        if place is None:
+            return qs.none()
+        return qs.in_area(Area(pk=place[0], path=place[1]))
 
 
 def opening_years():

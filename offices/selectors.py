@@ -54,8 +54,27 @@ def latest_openings(*, limit=6):
 
 
 def office_for_page(slug):
-    appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
-    return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
+    """The office with its appointments, kept until the data changes (Office.DoesNotExist is not kept)."""
+
+    def fetch():
+        appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
+        return (
+            Office.objects.for_listing()
+            .prefetch_related(Prefetch("appointments", queryset=appointments))
+            .get(slug=slug)
+        )
+
+    return cached_by_version(f"office-page:{slug}", fetch)
+
+
+def directory_page(offices, page, *, key):
+    """The offices on one page of the directory, kept until the data changes; key names the filters."""
+    return cached_by_version(f"directory-page:{key}:{page.number}", lambda: list(page.object_list))
+
+
+def directory_count(offices, *, key):
+    """How many offices the directory's filters find, kept until the data changes."""
+    return cached_by_version(f"directory-count:{key}", offices.count)
 
 
 OPENINGS_SHOWN_PER_YEAR = 12

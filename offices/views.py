@@ -29,6 +29,20 @@ class OfficeListView(FilterView):
             skip_page_cache(request)
         return response
 
+    # For known filters (not a search), the count and each page are kept until the data changes.
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if (key := self.filterset.form_key) is not None:
+            paginator.count = selectors.directory_count(queryset, key=key)
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, offices, is_paginated = super().paginate_queryset(queryset, page_size)
+        if (key := self.filterset.form_key) is not None:
+            page.object_list = offices = selectors.directory_page(queryset, page, key=key)
+        return paginator, page, offices, is_paginated
+
 
 class OfficeDetailView(DetailView):
     model = Office

@@ -123,3 +123,72 @@ def test_filter_forms_are_kept_only_for_known_filters(rf):
     assert key({"status": "open", "utm_source": "newsletter"}) == "status=open"
     assert key({"q": "sabac"}) is None
     assert key({"country": "XX"}) is None
+
+
+def queries_for(client, url, **query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, query).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url, query",
+    [
+        ("portal:home", {}),
+        ("offices:list", {}),
+        ("offices:list", {"district": "RS-08", "status": "open"}),
+        ("offices:map", {"region": "RS-1"}),
+    ],
+)
+def test_a_second_render_asks_the_database_nothing(client, url, query):
+    queries_for(client, reverse(url), **query)
+    assert queries_for(client, reverse(url), **query) == 0
+
+
+def test_an_office_page_asks_the_database_nothing_the_second_time(client, office_a):
+    queries_for(client, office_a.get_absolute_url())
+    assert queries_for(client, office_a.get_absolute_url()) == 0
+
+
+def test_a_search_always_asks_the_database(client):
+    queries_for(client, reverse("offices:list"), q="Šabac")
+    assert queries_for(client, reverse("offices:list"), q="Šabac") > 0
+
+
+def test_the_directory_counts_a_new_office_at_once(client, django_capture_on_commit_callbacks):
+    from offices.importers import OfficeImporter
+    from tests.conftest import free_areas
+
+    url = reverse("offices:list")
+    before = client.get(url).context["paginator"].count
+    area = free_areas()[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        OfficeImporter().apply(
+            ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        )
+    assert client.get(url).context["paginator"].count == before + 1
+
+
+def test_an_office_page_hides_a_withdrawn_contact_at_once(
+    client, coordinator_a, office_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_a.email, coordinator_a.publish_email = "jelena.petrovic@kzm-sabac.rs", True
+        coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" in client.get(office_a.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_a.publish_email = False
+        coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" not in client.get(office_a.get_absolute_url()).text
+
+
+def test_a_missing_office_is_not_remembered(client, office_a, django_capture_on_commit_callbacks):
+    url = reverse("offices:detail", kwargs={"slug": "kzm-sabac-novi"})
+    assert client.get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        office_a.slug = "kzm-sabac-novi"
+        office_a.save()
+    assert client.get(url).status_code == 200
