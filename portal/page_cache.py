@@ -112,9 +112,22 @@ def _store(key, entry, timeout):
 
 
 def invalidate_pages(**_signal_arguments):
-    """Make every cached page stale once the current transaction commits, so no one caches old data."""
+    """Make every cached page stale once the current transaction commits, so no one caches old data.
 
-    def bump():
+    Once per transaction, however many rows it writes (an import saves thousands).
+    """
+    pending = transaction.get_connection().run_on_commit
+    if not any(isinstance(callback, _Bump) and not callback.done for _ids, callback, _robust in pending):
+        transaction.on_commit(_Bump())
+
+
+class _Bump:
+    """A new data version, announced (one per transaction: invalidate_pages)."""
+
+    done = False
+
+    def __call__(self):
+        self.done = True
         version = timezone.now().timestamp()
         try:
             cache.set(VERSION_KEY, version, timeout=None)
@@ -124,8 +137,6 @@ def invalidate_pages(**_signal_arguments):
         except Exception:
             # Pages stay as they were until the cache is back: say so loudly.
             logger.error("Could not invalidate the page cache", exc_info=True)
-
-    transaction.on_commit(bump)
 
 
 _request = Local()

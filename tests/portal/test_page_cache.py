@@ -149,3 +149,32 @@ def test_pages_render_when_the_cache_is_down(client, settings, office_a):
             assert client.get(url).status_code == 200, url
     finally:
         settings.CACHES = working
+
+
+def test_a_transaction_bumps_the_version_once_however_many_rows_it_writes(office_a, office_b):
+    from django.db import connection, transaction
+
+    from portal.page_cache import _Bump
+
+    with transaction.atomic():
+        for office in (office_a, office_b, office_a):
+            office.save()
+        pending = [callback for _ids, callback, _robust in connection.run_on_commit if isinstance(callback, _Bump)]
+        assert len(pending) == 1
+
+
+def test_a_change_after_a_rolled_back_savepoint_still_bumps(office_a, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from portal.page_cache import VERSION_KEY
+
+    cache.set(VERSION_KEY, 1.0, timeout=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                office_a.save()
+                raise RuntimeError("import refused")
+        except RuntimeError:
+            pass
+        office_a.save()
+    assert cache.get(VERSION_KEY) > 1.0
