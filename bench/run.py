@@ -129,7 +129,9 @@ def measure(env, label, paths, queries, duration, workers):
     try:
         for name, path in paths:
             status, size, _cache_state = fetch(path)
-            _status, _size, cache_state = fetch(path)  # warm: the caches, the connection pool, the imports
+            # Warm every worker (each gets some of these): its caches, database connection, templates.
+            for _ in range(4 * workers):
+                _status, _size, cache_state = fetch(path)
             one = wrk(path, 1, duration)
             eight = wrk(path, 8, duration)
             rows.append({
