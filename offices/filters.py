@@ -21,9 +21,9 @@ def _filter_data():
         .values_list("kind", "code", "name", "name_cyrillic", "name_en", "pk", "path")
     )
     return {
-        "areas": [area[:5] for area in areas],
+        "areas": tuple(area[:5] for area in areas),
         "places": {code: (pk, path) for _kind, code, _name, _cyrillic, _english, pk, path in areas},
-        "years": list(Office.objects.opening_years()),
+        "years": tuple(Office.objects.opening_years()),
     }
 
 
@@ -90,16 +90,21 @@ class OfficeFilter(django_filters.FilterSet):
         fields = []
 
     @property
-    def form_key(self):
-        """What the rendered form shows besides the language and the data, for {% datacache %}.
+    def filters_key(self):
+        """The chosen filters, to keep what they find by ({"district": "RS-08"} → "district=RS-08").
 
-        None for a search or an invalid filter (free text: such a form is rendered, not kept).
+        None for a search or an invalid filter: free text is never a key, so no one can fill the cache.
         """
         if not self.is_bound:
-            return "unfiltered"
+            return ""
         if not self.is_valid() or self.form.cleaned_data.get("q"):
             return None
         return urlencode(sorted((name, value) for name, value in self.form.cleaned_data.items() if value))
+
+    @property
+    def form_key(self):
+        """The key the rendered form is kept by: only the form as first shown, with nothing chosen."""
+        return None if self.is_bound else "unfiltered"
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

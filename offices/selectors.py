@@ -47,29 +47,21 @@ def latest_openings(*, limit=6):
     """The offices opened last, kept until the data changes."""
     return cached_by_version(
         f"latest-openings:{limit}",
-        lambda: list(
+        lambda: tuple(
             Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
         ),
     )
 
 
 def office_for_page(slug):
-    """The office with its appointments, kept until the data changes (Office.DoesNotExist is not kept)."""
-
-    def fetch():
-        appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
-        return (
-            Office.objects.for_listing()
-            .prefetch_related(Prefetch("appointments", queryset=appointments))
-            .get(slug=slug)
-        )
-
-    return cached_by_version(f"office-page:{slug}", fetch)
+    # Not kept by data version: it carries coordinators' unpublished contacts, which stay in the database.
+    appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
+    return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
 
 
-def directory_page(offices, page, *, key):
+def directory_page(page, *, key):
     """The offices on one page of the directory, kept until the data changes; key names the filters."""
-    return cached_by_version(f"directory-page:{key}:{page.number}", lambda: list(page.object_list))
+    return cached_by_version(f"directory-page:{key}:{page.number}", lambda: tuple(page.object_list))
 
 
 def directory_count(offices, *, key):

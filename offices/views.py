@@ -33,14 +33,14 @@ class OfficeListView(FilterView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if (key := self.filterset.form_key) is not None:
+        if (key := self.filterset.filters_key) is not None:
             paginator.count = selectors.directory_count(queryset, key=key)
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, offices, is_paginated = super().paginate_queryset(queryset, page_size)
-        if (key := self.filterset.form_key) is not None:
-            page.object_list = offices = selectors.directory_page(queryset, page, key=key)
+        if (key := self.filterset.filters_key) is not None:
+            page.object_list = offices = selectors.directory_page(page, key=key)
         return paginator, page, offices, is_paginated
 
 

@@ -45,18 +45,17 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
-        self._own_watches = {}  # (pid, key): Watch, so that finding one is a dict lookup
+        self._watch_prefix = (tuple(self._servers), self.key_prefix, self.version)
 
     def watch(self, key):
-        """This process's Watch on key, started on first use."""
-        found = self._own_watches.get((os.getpid(), key))
+        """This process's Watch on key (one whichever thread asks), started on first use."""
+        name = (os.getpid(), *self._watch_prefix, key)
+        found = _watches.get(name)
         if found is None:
-            name = (os.getpid(), tuple(self._servers), self.make_and_validate_key(key))
             with _watches_lock:
                 found = _watches.get(name)
                 if found is None:
                     found = _watches[name] = Watch(self, key)
-            self._own_watches[(os.getpid(), key)] = found
         return found
 
 
@@ -76,13 +75,27 @@ class Watch:
         self.channel = f"changed:{backend.make_and_validate_key(key)}"
         self.value = None
         self.live = threading.Event()  # set while the thread is subscribed
+        self._changes = 0  # changes announced by this process
+        self._lost = False
+        self._lock = threading.Lock()
         threading.Thread(target=self._listen, name=f"watch {key}", daemon=True).start()
 
     def changed(self, value):
         """Announce that the key now holds value (the caller has written it to the cache)."""
-        if self.value is not None:
-            self.value = value
+        with self._lock:
+            self._changes += 1
+            if self.value is not None:
+                self.value = value
         self.backend._cache.get_client(write=True).publish(self.channel, b"")
+
+    def _reread(self):
+        changes = self._changes
+        value = self.backend.get(self.key)
+        with self._lock:
+            # A change announced here meanwhile is newer than what was read: its own
+            # announcement brings the next read.
+            if changes == self._changes:
+                self.value = value
 
     def _listen(self):
         while True:
@@ -90,21 +103,26 @@ class Watch:
                 pubsub = self.backend._cache.get_client().pubsub()
                 try:
                     pubsub.subscribe(self.channel)
-                    subscribed = False
+                    # The first message confirms the subscription. Reading only after it, no
+                    # change can fall between a read and the announcement that follows it.
+                    while pubsub.get_message(timeout=self.REREAD_SECONDS) is None:
+                        pass
+                    self._reread()
+                    if self._lost:
+                        logger.warning("Following %s again", self.key)
+                        self._lost = False
+                    self.live.set()
                     while True:
-                        message = pubsub.get_message(timeout=self.REREAD_SECONDS)
-                        subscribed = subscribed or message is not None
-                        # Read only once subscribed (the first message confirms it): then no
-                        # change can fall between the read and the announcement that follows it.
-                        self.value = self.backend.get(self.key) if subscribed else None
-                        if subscribed:
-                            self.live.set()
+                        pubsub.get_message(timeout=self.REREAD_SECONDS)
+                        self._reread()
                 finally:
                     pubsub.close()
             except Exception:
-                self.live.clear()
                 self.value = None
-                logger.warning("Cache watch on %s lost; retrying", self.key, exc_info=True)
+                if not self._lost:
+                    logger.warning("Lost the watch on %s; asking the cache each time", self.key, exc_info=True)
+                    self._lost = True
+                self.live.clear()
                 time.sleep(self.REREAD_SECONDS)
 
 

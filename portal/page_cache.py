@@ -7,12 +7,15 @@ midnight) and the full path with its query string.
 
 Views opt in with @cache_public_page, which stores what they render. PageCacheMiddleware, early in
 the stack, answers a hit without the session, authentication or view: from process memory when
-this process follows the data version (portal.cache.Watch, with Redis), else in one round trip.
+this process follows the data version (portal.cache.Watch, with Redis), else from the cache.
+
+Each request reads the data version once, at its start, before it reads any data: whatever it
+keeps (a page, a value, a fragment) is then at least as new as the version it is kept under.
 """
 
 import hashlib
 import logging
-from contextlib import suppress
+import time
 from functools import cache as cache_once
 from functools import wraps
 from pathlib import Path
@@ -70,6 +73,22 @@ def _fingerprint():
 PRIVATE_COOKIES = ("sessionid", "messages")
 
 
+# After the cache fails, this process leaves it alone for a while: a cache that hangs must not
+# hold every page up for its timeout once per lookup.
+RETRY_AFTER_SECONDS = 5.0
+
+
+class _Health:
+    down_until = 0.0
+    bump_owed = False  # a change committed here could not be announced: announce it when the cache is back
+
+
+def _cache_failed(what):
+    if time.monotonic() >= _Health.down_until:
+        logger.warning("%s: the cache is unavailable; pages render without it for %s s", what, RETRY_AFTER_SECONDS)
+    _Health.down_until = time.monotonic() + RETRY_AFTER_SECONDS
+
+
 def _start_version():
     version = timezone.now().timestamp()
     cache.add(VERSION_KEY, version, timeout=None)
@@ -85,29 +104,54 @@ def _watch():
 _near = NearStore(settings.PAGE_CACHE_MEMORY_MB * 2**20)
 
 
-def _lookup(key):
-    """The data version, and the entry stored under key for that version (or None).
+def _read_version():
+    """The data version now, or None when the cache is unavailable (then nothing is kept)."""
+    if time.monotonic() < _Health.down_until:
+        return None
+    if _Health.bump_owed:
+        _Bump()()
+    watch = _watch()
+    if watch is not None and watch.value is not None:
+        return watch.value
+    try:
+        return cache.get(VERSION_KEY) or _start_version()
+    except Exception:
+        _cache_failed("Reading the data version")
+        return None
 
-    While this process follows the version, an entry it holds costs no round trip; otherwise the
-    version and the entry come together in one.
+
+_request = Local()
+
+
+def _version():
+    """The data version of the current request (read at its start), or read now outside a request."""
+    state = getattr(_request, "state", None)
+    if state is None:
+        return _read_version()
+    if "version" not in state:
+        state["version"] = _read_version()
+    return state["version"]
+
+
+def _lookup(key, version):
+    """The entry kept under key for this version, or None.
+
+    While this process follows the version, an entry it holds costs no round trip.
     """
     watch = _watch()
-    version = watch.value if watch is not None else None
-    if version is None:
-        found = cache.get_many([VERSION_KEY, key])
-        version, entry = found.get(VERSION_KEY) or _start_version(), found.get(key)
-    else:
-        entry = _near.get(key)
-        if entry is None or entry[0] != version:
-            entry = cache.get(key)
-            if entry is not None and entry[0] == version:
-                _near.put(key, entry)
-    return version, entry if entry is not None and entry[0] == version else None
+    following = watch is not None and watch.value is not None
+    entry = _near.get(key) if following else None
+    if entry is None or entry[0] != version:
+        entry = cache.get(key)
+        if following and entry is not None and entry[0] == version:
+            _near.put(key, entry)
+    return entry if entry is not None and entry[0] == version else None
 
 
 def _store(key, entry, timeout):
     cache.set(key, entry, timeout)
-    if _watch() is not None:
+    watch = _watch()
+    if watch is not None and watch.value is not None:
         _near.put(key, entry)
 
 
@@ -124,6 +168,7 @@ def invalidate_pages(**_signal_arguments):
 class _Bump:
     """A new data version, announced (one per transaction: invalidate_pages)."""
 
+    # Ran already. A commit empties the list of pending callbacks; a test capturing them does not.
     done = False
 
     def __call__(self):
@@ -134,35 +179,42 @@ class _Bump:
             watch = _watch()
             if watch is not None:
                 watch.changed(version)
+            _Health.bump_owed = False
         except Exception:
-            # Pages stay as they were until the cache is back: say so loudly.
-            logger.error("Could not invalidate the page cache", exc_info=True)
-
-
-_request = Local()
+            # Kept pages may be stale until this process reaches the cache again: say so loudly.
+            _Health.bump_owed = True
+            logger.error("Could not invalidate the page cache; retrying on the next request", exc_info=True)
+            _cache_failed("Announcing a change")
 
 
 def cached_by_version(name, compute):
-    """A value computed from the data, kept until the data changes (for parts of uncached pages).
+    """A value computed from the data, kept until the data changes (for parts of rendered pages).
 
-    One cache round trip; within one request a value is fetched once.
+    Within one request a value is fetched once. With Redis, the value is shared by every request
+    of the process (portal.cache.NearStore): treat it as read-only.
     """
-    memo = getattr(_request, "memo", None)
+    state = getattr(_request, "state", None)
+    memo = state["memo"] if state is not None else None
     if memo is not None and name in memo:
         return memo[name]
+    version = _version()
     key = f"data:{release()}:{name}"
-    try:
-        version, entry = _lookup(key)
-    except Exception:  # no cache: compute
-        logger.warning("Data cache unavailable", exc_info=True)
-        version, entry = None, None
+    entry = None
+    if version is not None:
+        try:
+            entry = _lookup(key, version)
+        except Exception:
+            _cache_failed("Reading a kept value")
+            version = None
     if entry is not None:
         value = entry[1]
     else:
         value = compute()
         if version is not None:
-            with suppress(Exception):
+            try:
                 _store(key, (version, value), settings.PAGE_CACHE_SECONDS or 300)
+            except Exception:
+                _cache_failed("Keeping a value")
     if memo is not None:
         memo[name] = value
     return value
@@ -234,19 +286,21 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.memo = {}
+        _request.state = {"memo": {}}
         try:
+            _version()  # before anything reads the data
             return self.answer(request)
         finally:
-            _request.memo = None
+            _request.state = None
 
     def answer(self, request):
-        if _is_candidate(request):
+        version = _version()
+        if version is not None and _is_candidate(request):
             key = _page_key(request)
             try:
-                version, entry = _lookup(key)
+                entry = _lookup(key, version)
             except Exception:  # the cache is a help, never a dependency: render without it
-                logger.warning("Page cache unavailable", exc_info=True)
+                _cache_failed("Reading a page")
                 return self.get_response(request)
             if entry is not None:
                 return _cached_response(*entry[1:], language_of(request))
@@ -281,7 +335,7 @@ def cache_public_page(view=None, *, query=()):
             try:
                 _store(key, entry, settings.PAGE_CACHE_SECONDS)
             except Exception:  # as above: a page that could not be stored is still a page
-                logger.warning("Page cache unavailable", exc_info=True)
+                _cache_failed("Keeping a page")
             response["X-Page-Cache"] = "miss"
         return response
 
