@@ -218,6 +218,25 @@ def test_switching_language_keeps_the_page(client):
     assert 'lang="sr-Cyrl"' in client.get(url).text
 
 
+@pytest.mark.parametrize(
+    ("code", "button", "tag"),
+    [("sr-latn", "Lat", 'lang="sr-Latn"'), ("sr", "Ћир", 'lang="sr-Cyrl"'), ("en", "EN", 'lang="en"')],
+)
+def test_each_language_link_leads_back_to_the_same_page_in_that_language(client, code, button, tag):
+    import re
+
+    from django.utils.http import urlencode
+
+    url = reverse("offices:map") + "?" + urlencode({"district": "RS-08", "q": "Šabac"})
+    page = client.get(url).text
+    link = re.search(rf'<a href="([^"]+)"[^>]*>{button}<span', page)
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert (response.status_code, response["Location"]) == (302, url)
+    switched = client.get(url).text
+    assert f"<html {tag}>" in switched
+    assert re.search(rf'class="btn btn-sm btn-light" aria-current="true" rel="nofollow">{button}<', switched)
+
+
 def test_language_switch_does_not_redirect_to_another_host(client):
     response = client.get(reverse("portal:language", args=["en"]), {"next": "https://zlo.example/"})
     assert response["Location"] == "/"
