@@ -170,8 +170,9 @@ def main():
     paths, queries = pages(uncached)
     floors = [("baseline /healthz", "/healthz"), ("static file", paths.pop(0)[1])]
     rows = measure(uncached, "uncached", floors + paths, queries, options.seconds, options.workers)
-    rows += measure(cached, "cached", paths, queries, options.seconds, options.workers)
-    baseline = next(row for row in rows if row["path"] == "/healthz")
+    # The baseline once more at the end: the higher of the two is the one pages are held to.
+    rows += measure(cached, "cached", [*paths, floors[0]], queries, options.seconds, options.workers)
+    baseline = max((row for row in rows if row["path"] == "/healthz"), key=lambda row: row["rps_8"])
     for row in rows:
         row["ratio_8"] = row["rps_8"] / baseline["rps_8"]
         row["ratio_1"] = row["rps_1"] / baseline["rps_1"]
@@ -198,7 +199,7 @@ def verdicts(rows, timing):
     pages = [row for row in rows if row["path"] != "/healthz" and row["page"] != "static file"]
     worst = max(pages, key=lambda row: row["p99_8_ms"] / row["p50_1_ms"])
     spread = worst["p99_8_ms"] / worst["p50_1_ms"]
-    floor = next(row for row in rows if row["path"] == "/healthz")
+    floor = max((row for row in rows if row["path"] == "/healthz"), key=lambda row: row["rps_8"])
     result.append(line(
         "p99 at 8 connections <= 4 x p50 at 1 connection",
         f"worst {spread:.1f}x ({worst['phase']} {worst['page']}; /healthz {floor['p99_8_ms'] / floor['p50_1_ms']:.1f}x)",
@@ -213,7 +214,7 @@ def report(rows, timing, options):
     header = (f"{'phase':8} {'page':22} {'req/s@1':>8} {'p50@1':>7} {'p99@1':>7} {'req/s@8':>8} {'p50@8':>7} "
               f"{'p99@8':>7} {'ratio':>6} {'SQL':>7} {'bytes':>8}")  # fmt: skip
     lines = [f"Scale {options.scale}, {options.workers} gunicorn workers, {options.seconds} s per measurement; "
-             "latencies in ms; ratio = req/s at 8 connections / baseline's; "
+             "latencies in ms; ratio = req/s at 8 connections / the better of the two baseline runs'; "
              "SQL = queries of the first request after a change to the data / of the next", header, "-" * len(header)]  # fmt: skip
     for row in rows:
         lines.append(
