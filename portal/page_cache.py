@@ -15,6 +15,7 @@ keeps (a page, a value, a fragment) is then at least as new as the version it is
 
 import hashlib
 import logging
+import threading
 import time
 from functools import cache as cache_once
 from functools import wraps
@@ -81,12 +82,17 @@ RETRY_AFTER_SECONDS = 5.0
 class _Health:
     down_until = 0.0
     bump_owed = False  # a change committed here could not be announced: announce it when the cache is back
+    bump_failures = 0
+    retrying = threading.Lock()
 
 
 def _cache_failed(what):
     if time.monotonic() >= _Health.down_until:
         logger.warning("%s: the cache is unavailable; pages render without it for %s s", what, RETRY_AFTER_SECONDS)
     _Health.down_until = time.monotonic() + RETRY_AFTER_SECONDS
+    state = getattr(_request, "state", None)
+    if state is not None:
+        state["version"] = None  # nor does the rest of this request ask it
 
 
 def _start_version():
@@ -109,7 +115,15 @@ def _read_version():
     if time.monotonic() < _Health.down_until:
         return None
     if _Health.bump_owed:
-        _Bump()()
+        # One thread retries; until a retry succeeds, nothing kept before the change may be used.
+        if not _Health.retrying.acquire(blocking=False):
+            return None
+        try:
+            _Bump()()
+        finally:
+            _Health.retrying.release()
+        if _Health.bump_owed:
+            return None
     watch = _watch()
     if watch is not None and watch.value is not None:
         return watch.value
@@ -173,15 +187,18 @@ class _Bump:
 
     def __call__(self):
         self.done = True
+        failures = _Health.bump_failures
         version = timezone.now().timestamp()
         try:
             cache.set(VERSION_KEY, version, timeout=None)
             watch = _watch()
             if watch is not None:
                 watch.changed(version)
-            _Health.bump_owed = False
+            if failures == _Health.bump_failures:  # no other change failed to be announced meanwhile
+                _Health.bump_owed = False
         except Exception:
             # Kept pages may be stale until this process reaches the cache again: say so loudly.
+            _Health.bump_failures += 1
             _Health.bump_owed = True
             logger.error("Could not invalidate the page cache; retrying on the next request", exc_info=True)
             _cache_failed("Announcing a change")
@@ -248,16 +265,27 @@ def _page_key(request):
     return f"pages:{release()}:{language_of(request)}:{encoding}:{timezone.localdate().isoformat()}:{where}"
 
 
-def _is_candidate(request):
+def _view_of(request):
+    """The view that will answer, or None (no such page, or a host not in ALLOWED_HOSTS)."""
+    try:
+        request.get_host()  # a host not allowed gets its 400 further on, never a cached page
+        return resolve(request.path_info).func
+    except (DisallowedHost, Resolver404):
+        return None
+
+
+def reads_no_data(view):
+    """Mark a view that shows nothing from the data (/healthz): it never asks the cache."""
+    view.reads_no_data = True
+    return view
+
+
+def _is_candidate(request, view):
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return False
     if any(name in request.COOKIES for name in (settings.SESSION_COOKIE_NAME, *PRIVATE_COOKIES)):
         return False
-    try:
-        request.get_host()  # a host not in ALLOWED_HOSTS gets its 400 further on, never a cached page
-        allowed = getattr(resolve(request.path_info).func, "cache_public_page", None)
-    except (DisallowedHost, Resolver404):
-        return False
+    allowed = getattr(view, "cache_public_page", None)
     if allowed is None:
         return False
     return all(
@@ -288,14 +316,17 @@ class PageCacheMiddleware:
     def __call__(self, request):
         _request.state = {"memo": {}}
         try:
+            view = _view_of(request)
+            if getattr(view, "reads_no_data", False):
+                return self.get_response(request)
             _version()  # before anything reads the data
-            return self.answer(request)
+            return self.answer(request, view)
         finally:
             _request.state = None
 
-    def answer(self, request):
+    def answer(self, request, view):
         version = _version()
-        if version is not None and _is_candidate(request):
+        if version is not None and _is_candidate(request, view):
             key = _page_key(request)
             try:
                 entry = _lookup(key, version)

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from offices import selectors
-from portal.page_cache import cache_public_page
+from portal.page_cache import cache_public_page, reads_no_data
 
 
 @cache_public_page
@@ -24,6 +24,7 @@ def home(request):
     )
 
 
+@reads_no_data
 @never_cache
 def healthz(request):
     """For load balancers and the benchmark's baseline: no database, no template."""

@@ -16,6 +16,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _cache_in_good_health():
+    """A test that saw the cache fail does not leave the next one without it."""
+    from portal.page_cache import _Health
+
+    _Health.down_until, _Health.bump_owed = 0.0, False
+    yield
+    _Health.down_until, _Health.bump_owed = 0.0, False
+
+
+@pytest.fixture(autouse=True)
 def _serbian_latin(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
     with translation.override("sr-latn"):

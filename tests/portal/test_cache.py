@@ -6,6 +6,7 @@ These tests need the Redis server of the machine (TEST_REDIS_URL, by default dat
 
 import os
 import pickle
+import signal
 import socket
 import subprocess
 import time
@@ -228,3 +229,55 @@ def test_the_near_store_drops_the_least_recently_used_past_its_limit():
     assert store.size == 3 * size
     store.put("Subotica", b"x" * (4 * size))  # larger than the whole store: not kept
     assert store.get("Subotica") is None
+
+
+def own_redis_cache(settings, own_redis):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.RedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    watch = caches["default"].watch(page_cache.VERSION_KEY)
+    cache.set(page_cache.VERSION_KEY, 3.5, timeout=None)
+    assert wait_for(lambda: watch.value == 3.5, seconds=5)
+    return redis.Redis.from_url(own_redis.url)
+
+
+def test_a_cache_that_hangs_in_the_middle_of_a_request_holds_it_up_once(settings, own_redis, rf):
+    from django.http import HttpResponse
+
+    from portal.page_cache import PageCacheMiddleware
+
+    own_redis_cache(settings, own_redis)
+
+    def view(request):
+        return HttpResponse([page_cache.cached_by_version(f"part-{n}", lambda: "Šabac") for n in range(6)])
+
+    own_redis.process.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        response = PageCacheMiddleware(view)(rf.get("/"))
+        took = time.monotonic() - started
+    finally:
+        own_redis.process.send_signal(signal.SIGCONT)
+    assert response.content.decode() == "Šabac" * 6
+    assert took < 3  # one timeout of 1 s, not six
+
+
+def test_a_change_that_could_not_be_announced_keeps_old_copies_unused_until_it_is(settings, own_redis):
+    from portal.page_cache import _Bump, _Health, _read_version
+
+    admin = own_redis_cache(settings, own_redis)
+    admin.config_set("maxmemory-policy", "noeviction")
+    admin.config_set("maxmemory", 1)  # full: writes refused, reads answered
+    _Bump()()
+    assert _Health.bump_owed
+    _Health.down_until = 0.0  # as if the 5 s had passed
+    assert _read_version() is None  # the retry failed too: the old version is not trusted
+    admin.config_set("maxmemory", 0)
+    _Health.down_until = 0.0
+    version = _read_version()
+    assert version is not None and version > 3.5
+    assert not _Health.bump_owed
