@@ -107,6 +107,12 @@ def _watch():
     return backend.watch(VERSION_KEY) if isinstance(backend, RedisCache) else None
 
 
+def _followed_version():
+    """The data version as this process follows it (portal.cache.Watch), or None: ask the cache."""
+    watch = _watch()
+    return watch.value if watch is not None else None
+
+
 _near = NearStore(settings.PAGE_CACHE_MEMORY_MB * 2**20)
 
 
@@ -124,9 +130,9 @@ def _read_version():
             _Health.retrying.release()
         if _Health.bump_owed:
             return None
-    watch = _watch()
-    if watch is not None and watch.value is not None:
-        return watch.value
+    followed = _followed_version()
+    if followed is not None:
+        return followed
     try:
         return cache.get(VERSION_KEY) or _start_version()
     except Exception:
@@ -152,8 +158,7 @@ def _lookup(key, version):
 
     While this process follows the version, an entry it holds costs no round trip.
     """
-    watch = _watch()
-    following = watch is not None and watch.value is not None
+    following = _followed_version() is not None
     entry = _near.get(key) if following else None
     if entry is None or entry[0] != version:
         entry = cache.get(key)
@@ -164,8 +169,7 @@ def _lookup(key, version):
 
 def _store(key, entry, timeout):
     cache.set(key, entry, timeout)
-    watch = _watch()
-    if watch is not None and watch.value is not None:
+    if _followed_version() is not None:
         _near.put(key, entry)
 
 

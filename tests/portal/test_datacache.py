@@ -1,12 +1,10 @@
 """Fragments and values kept until the data changes: rendered pages reuse them, and never show old data."""
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal import page_cache
 from portal.page_cache import invalidate_pages
 from tests.conftest import set_language
 
@@ -14,14 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def data_cache(settings):
-    """A cache, with whole pages not cached: every request renders, from kept fragments."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_CACHE_SECONDS = 0
-    cache.clear()
-    page_cache._Health.down_until = 0.0
-    yield
-    cache.clear()
+def data_cache(memory_cache):
+    """Whole pages not cached: every request renders, from kept fragments."""
+    memory_cache(page_seconds=0)
 
 
 FRAGMENT = Template('{% datacache "test-fragment" day %}{{ name|script }} · {{ day }}{% enddatacache %}')

@@ -7,21 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offices.models import Office
-from portal.page_cache import _Health
 from tests.conftest import set_language
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    _Health.down_until = 0.0
-    yield
-    cache.clear()
-    _Health.down_until = 0.0
+def page_cache(memory_cache):
+    memory_cache(page_seconds=300)
 
 
 def test_second_visit_is_served_from_the_cache_without_queries(client, office_a):
