@@ -6,6 +6,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaKind, local_name
+from portal.filtersets import FilterSet
 from portal.page_cache import cached_by_version
 from portal.widgets import QuickSelect
 
@@ -65,7 +66,7 @@ def opening_years():
     return [(str(year), str(year)) for year in filter_data()["years"]]
 
 
-class OfficeFilter(django_filters.FilterSet):
+class OfficeFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=100)
     country = AreaFilter(label=_("Country"), kinds=[AreaKind.COUNTRY])
     region = AreaFilter(label=_("Region or entity"), kinds=AreaKind.regional())

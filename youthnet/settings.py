@@ -124,7 +124,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.map_config",
             ],
             "builtins": ["portal.templatetags.script", "portal.templatetags.datacache"],
         },
