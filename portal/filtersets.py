@@ -1,7 +1,5 @@
 """A FilterSet base for the public pages' filters."""
 
-import copy
-
 import django_filters
 
 
@@ -18,9 +16,9 @@ class _CopiedShallowly(dict):
     def __deepcopy__(self, memo):
         copies = {}
         for name, declared in self.items():
-            filter_ = copy.copy(declared)
+            filter_ = object.__new__(type(declared))  # copy.copy, without its generic machinery
+            filter_.__dict__.update(declared.__dict__, extra=dict(declared.extra))
             filter_.__dict__.pop("_field", None)  # a form field is built per copy
-            filter_.extra = dict(declared.extra)
             filter_.method = declared.method  # a method filter calls through its own copy, as django-filter binds it
             copies[name] = filter_
         return copies

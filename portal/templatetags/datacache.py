@@ -8,6 +8,7 @@ bounded set (codes, ids, validated filters), never from free text, so no one can
 """
 
 from django import template
+from django.template.loader_tags import BlockNode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -17,12 +18,17 @@ register = template.Library()
 
 
 class DataCacheNode(template.Node):
+    # Not searched for blocks: {% extends %} walks the whole base template for them on every
+    # render, and a kept fragment holds none (datacache() refuses them).
+    child_nodelists = ()
+
     def __init__(self, nodelist, keys):
         self.nodelist = nodelist
-        self.keys = keys
+        # A literal key ("office-card") is read here, once; a variable on each render.
+        self.keys = [key if key.is_var or key.filters else str(key.var) for key in keys]
 
     def render(self, context):
-        keys = [key.resolve(context) for key in self.keys]
+        keys = [key if isinstance(key, str) else key.resolve(context) for key in self.keys]
         if None in keys:  # this one is not to be kept (a search, say)
             return self.nodelist.render(context)
         name = ":".join(str(key) for key in keys)
@@ -36,4 +42,6 @@ def datacache(parser, token):
         raise template.TemplateSyntaxError("datacache needs a name: {% datacache 'office-card' office.pk %}")
     nodelist = parser.parse(("enddatacache",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("datacache cannot hold a {% block %}: keep a part of the block instead")
     return DataCacheNode(nodelist, [parser.compile_filter(key) for key in keys])

@@ -1,5 +1,7 @@
 """Fragments and values kept until the data changes: rendered pages reuse them, and never show old data."""
 
+import json
+
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
@@ -42,6 +44,50 @@ def test_a_fragment_is_rendered_again_once_the_data_changes(django_capture_on_co
 def test_a_fragment_needs_a_name():
     with pytest.raises(TemplateSyntaxError, match="datacache needs a name"):
         Template("{% datacache %}x{% enddatacache %}")
+
+
+def test_a_fragment_cannot_hold_a_block():
+    # Blocks are not looked for inside kept fragments (datacache.DataCacheNode.child_nodelists).
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a {% block %}"):
+        Template('{% datacache "x" %}{% block title %}x{% endblock %}{% enddatacache %}')
+
+
+def test_blocks_around_kept_layout_parts_are_still_filled(client, office_a):
+    # base.html keeps its head, menu and footer; each page's own blocks still fill the layout.
+    for url, title in [
+        (reverse("offices:map"), "<title>Mapa kancelarija za mlade · "),
+        (office_a.get_absolute_url(), "<title>Kancelarija za mlade Šabac · "),
+    ]:
+        assert title in client.get(url).text
+
+
+def test_kept_layout_parts_never_carry_one_visitors_menu_to_another(client, coordinator_a, staff_user):
+    url = reverse("offices:map")
+    assert "Prijava" in client.get(url).text  # the anonymous menu, kept now
+    client.force_login(coordinator_a.user)
+    text = client.get(url).text
+    assert coordinator_a.user.get_full_name() in text
+    assert "Odjava" in text and "Administracija" not in text
+    client.force_login(staff_user)
+    text = client.get(url).text
+    assert "Administracija" in text and coordinator_a.user.get_full_name() not in text
+    client.logout()
+    text = client.get(url).text
+    assert "Prijava" in text
+    assert "Odjava" not in text and "Administracija" not in text and staff_user.get_username() not in text
+
+
+def test_the_unfiltered_directory_shows_a_change_at_once(client, django_capture_on_commit_callbacks):
+    # Its whole body is one kept fragment.
+    url = reverse("offices:list")
+    response = client.get(url)
+    office = response.context["offices"][0]
+    closed_before = response.text.count("status-badge--closed")
+    with django_capture_on_commit_callbacks(execute=True):
+        office.status = "open" if office.status == "closed" else "closed"
+        office.save()
+    closed_after = client.get(url).text.count("status-badge--closed")
+    assert closed_after == closed_before + (1 if office.status == "closed" else -1)
 
 
 def test_directory_cards_show_a_change_at_once(client, office_a, django_capture_on_commit_callbacks):
@@ -160,7 +206,9 @@ def test_the_directory_counts_a_new_office_at_once(client, django_capture_on_com
         OfficeImporter().apply(
             ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
         )
-    assert client.get(url).context["paginator"].count == before + 1
+    response = client.get(url)
+    assert response.context["paginator"].count == before + 1
+    assert f"{before + 1} " in response.text.split('role="status">')[1][:20]  # the kept body says so too
 
 
 def test_an_office_page_hides_a_withdrawn_contact_at_once(
@@ -183,3 +231,25 @@ def test_a_missing_office_is_not_remembered(client, office_a, django_capture_on_
         office_a.slug = "kzm-sabac-novi"
         office_a.save()
     assert client.get(url).status_code == 200
+
+
+def test_each_filterset_has_filters_of_its_own():
+    # portal.filtersets copies the declared filters one level deep; nothing may be shared.
+    from offices.filters import OfficeFilter
+
+    first, second = OfficeFilter({"q": "Šabac"}), OfficeFilter({"q": "Ćuprija"})
+    assert first.filters["q"] is not second.filters["q"]
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    first.filters["status"].extra["help_text"] = "samo za prvi"
+    assert "help_text" not in second.filters["status"].extra
+    assert "help_text" not in OfficeFilter.base_filters["status"].extra
+    assert first.form.fields["status"].widget is not second.form.fields["status"].widget
+    assert [office.name for office in first.qs] != [office.name for office in second.qs]  # each searches its own text
+
+
+@pytest.mark.parametrize("language, label", [("sr-latn", "otvorena"), ("sr", "отворена"), ("en", "open")])
+def test_the_map_script_gets_its_words_in_the_page_language(client, language, label):
+    set_language(client, language)
+    text = client.get(reverse("offices:map")).text
+    config = json.loads(text.split('<script id="map-config" type="application/json">')[1].split("</script>")[0])
+    assert config["statuses"]["open"] == label
