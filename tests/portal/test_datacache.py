@@ -48,7 +48,7 @@ def test_a_fragment_needs_a_name():
 
 def test_a_fragment_cannot_hold_a_block():
     # Blocks are not looked for inside kept fragments (datacache.DataCacheNode.child_nodelists).
-    with pytest.raises(TemplateSyntaxError, match="cannot hold a {% block %}"):
+    with pytest.raises(TemplateSyntaxError, match="cannot hold a"):
         Template('{% datacache "x" %}{% block title %}x{% endblock %}{% enddatacache %}')
 
 
