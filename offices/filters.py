@@ -112,11 +112,11 @@ class OfficeFilter(FilterSet):
 
     @property
     def form(self):
-        form = super().form
-        for field in form.fields.values():
-            field.required = False
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select form-select-sm"
-            else:
-                field.widget.attrs["class"] = "form-control form-control-sm"
-        return form
+        if not hasattr(self, "_form"):  # built once per FilterSet, as django-filter does; styled once
+            for field in super().form.fields.values():
+                field.required = False
+                if isinstance(field.widget, forms.Select):
+                    field.widget.attrs["class"] = "form-select form-select-sm"
+                else:
+                    field.widget.attrs["class"] = "form-control form-control-sm"
+        return self._form
