@@ -155,8 +155,11 @@ def main():
     parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", 20)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
     # One sync worker per core: the pages wait on nothing (the data is kept in memory), so more
-    # workers than cores only take turns on the same CPUs, and every one of them slower.
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", os.cpu_count())))
+    # workers than cores only take turns on the same CPUs, and every one of them slower. (The cores
+    # this process may use, which in a container may be fewer than the host has.)
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", len(os.sched_getaffinity(0))))
+    )
     options = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/youthnet_bench")
     if not database_url.startswith("postgres"):

@@ -24,7 +24,8 @@ class DataCacheNode(template.Node):
 
     def __init__(self, nodelist, keys):
         self.nodelist = nodelist
-        # A literal key ("office-card") is read here, once; a variable on each render.
+        # A literal key ("office-card") is read here, once (a translated one in the language of the
+        # moment, which does no harm: the language is part of every key); a variable on each render.
         self.keys = [key if key.is_var or key.filters else str(key.var) for key in keys]
 
     def render(self, context):

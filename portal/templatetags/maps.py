@@ -8,6 +8,8 @@ import functools
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html_join, json_script
 from django.utils.safestring import mark_safe
@@ -54,3 +56,10 @@ def _config_script(language, tile_url, attribution):
         "loadError": _("The offices could not be loaded on the map; check the filters above."),
     }
     return json_script(config, "map-config")
+
+
+@receiver(setting_changed)
+def _forget(**_arguments):
+    """A test that changes the settings (static files storage, tiles) gets tags written anew."""
+    _tags.cache_clear()
+    _config_script.cache_clear()

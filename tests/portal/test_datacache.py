@@ -77,6 +77,30 @@ def test_kept_layout_parts_never_carry_one_visitors_menu_to_another(client, coor
     assert "Odjava" not in text and "Administracija" not in text and staff_user.get_username() not in text
 
 
+def sign_out_token(text):
+    return (
+        text.split('<form action="/accounts/logout/"')[1].split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    )
+
+
+def test_the_sign_out_form_carries_each_sessions_own_token(client, coordinator_a):
+    url = reverse("offices:map")
+    client.force_login(coordinator_a.user)
+    first = sign_out_token(client.get(url).text)
+    client.logout()
+    client.force_login(coordinator_a.user)  # a new session: Django rotates the token at sign-in
+    assert sign_out_token(client.get(url).text) != first
+
+
+def test_a_message_is_shown_once_on_a_kept_page(client, staff_user):
+    url = reverse("offices:map")
+    client.get(url)  # the page's kept parts exist before the message does
+    client.force_login(staff_user)
+    client.post(reverse("admin:offices_office_import"), {"token": "istekao"})  # an expired import: a message
+    assert "Ovaj uvoz je istekao" in client.get(url).text
+    assert "Ovaj uvoz je istekao" not in client.get(url).text
+
+
 def test_the_unfiltered_directory_shows_a_change_at_once(client, django_capture_on_commit_callbacks):
     # Its whole body is one kept fragment.
     url = reverse("offices:list")
@@ -88,6 +112,28 @@ def test_the_unfiltered_directory_shows_a_change_at_once(client, django_capture_
         office.save()
     closed_after = client.get(url).text.count("status-badge--closed")
     assert closed_after == closed_before + (1 if office.status == "closed" else -1)
+
+
+def test_each_page_of_the_directory_has_its_own_cards(client):
+    url = reverse("offices:list")
+    pages = [client.get(url, {"status": "open", "page": number}) for number in (1, 2, 1)]
+    names = [[office.name for office in page.context["offices"]] for page in pages]
+    assert not set(names[0]) & set(names[1])
+    for page, shown in zip(pages, names, strict=True):
+        cards = page.text.split('role="status"')[1]
+        assert all(name in cards for name in shown)
+        assert not any(name in cards for other in names if other != shown for name in other)
+
+
+def test_home_figures_follow_the_day(client, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    for day, year in [(datetime.date(2026, 12, 31), "2026"), (datetime.date(2027, 1, 1), "2027")]:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, day=day: day)
+        figure = client.get(reverse("portal:home")).text.split('data-figure="opened-this-year"')[1][:300]
+        assert f"otvorene {year}." in figure
 
 
 def test_directory_cards_show_a_change_at_once(client, office_a, django_capture_on_commit_callbacks):
@@ -243,7 +289,6 @@ def test_each_filterset_has_filters_of_its_own():
     first.filters["status"].extra["help_text"] = "samo za prvi"
     assert "help_text" not in second.filters["status"].extra
     assert "help_text" not in OfficeFilter.base_filters["status"].extra
-    assert first.form.fields["status"].widget is not second.form.fields["status"].widget
     assert [office.name for office in first.qs] != [office.name for office in second.qs]  # each searches its own text
 
 
