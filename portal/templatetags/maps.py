@@ -30,26 +30,25 @@ SCRIPTS = ("vendor/leaflet/leaflet.js", "vendor/leaflet.markercluster/leaflet.ma
 
 @register.simple_tag
 def map_stylesheets():
-    return _tags('<link rel="stylesheet" href="{}">', STYLESHEETS, settings.STATIC_URL)
+    return _tags('<link rel="stylesheet" href="{}">', STYLESHEETS)
 
 
 @register.simple_tag
 def map_scripts():
-    config = _config_script(get_language(), settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION)
-    return config + _tags('<script src="{}"></script>', SCRIPTS, settings.STATIC_URL)
+    return _config_script(get_language()) + _tags('<script src="{}"></script>', SCRIPTS)
 
 
 @functools.cache
-def _tags(pattern, paths, static_url):
+def _tags(pattern, paths):
     return mark_safe("\n" + format_html_join("\n", pattern, ((static(path),) for path in paths)))
 
 
 @functools.cache
-def _config_script(language, tile_url, attribution):
-    """The settings and words the map script needs (static/js/map.js reads them)."""
+def _config_script(language):
+    """The settings and words the map script needs (static/js/map.js reads them), in `language`."""
     config = {
-        "tileUrl": tile_url,
-        "attribution": attribution,
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
         "statuses": {value: str(label) for value, label in OfficeStatus.choices},
         "openPage": _("Open the office page"),
         "opened": _("Opened"),
@@ -60,6 +59,6 @@ def _config_script(language, tile_url, attribution):
 
 @receiver(setting_changed)
 def _forget(**_arguments):
-    """A test that changes the settings (static files storage, tiles) gets tags written anew."""
+    """Written anew when a setting changes (tests: the static files storage, the map tiles)."""
     _tags.cache_clear()
     _config_script.cache_clear()

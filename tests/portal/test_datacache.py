@@ -295,6 +295,15 @@ def test_each_filterset_has_filters_of_its_own():
 @pytest.mark.parametrize("language, label", [("sr-latn", "otvorena"), ("sr", "отворена"), ("en", "open")])
 def test_the_map_script_gets_its_words_in_the_page_language(client, language, label):
     set_language(client, language)
+    assert map_config(client)["statuses"]["open"] == label
+
+
+def map_config(client):
     text = client.get(reverse("offices:map")).text
-    config = json.loads(text.split('<script id="map-config" type="application/json">')[1].split("</script>")[0])
-    assert config["statuses"]["open"] == label
+    return json.loads(text.split('<script id="map-config" type="application/json">')[1].split("</script>")[0])
+
+
+def test_the_map_script_follows_a_change_of_settings(client, settings):
+    map_config(client)  # written once for this process
+    settings.MAP_TILE_URL = "/static/img/blank-tile.png"
+    assert map_config(client)["tileUrl"] == "/static/img/blank-tile.png"
