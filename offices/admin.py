@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Area, AreaKind, within_q
@@ -430,11 +430,12 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAd
             people = list(queryset.filter(anonymised_at__isnull=True))
             for person in people:
                 coordinator_anonymise(coordinator=person, user=request.user)
-            messages.success(
-                request,
-                _("Anonymised %(count)s coordinators: their personal data is erased, their appointments kept.")
-                % {"count": len(people)},
+            message = ngettext(
+                "Anonymised %(count)s coordinator: the personal data is erased, the appointments kept.",
+                "Anonymised %(count)s coordinators: their personal data is erased, their appointments kept.",
+                len(people),
             )
+            messages.success(request, message % {"count": len(people)})
             return None
         context = {
             **self.admin_site.each_context(request),

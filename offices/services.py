@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Appointment, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
 from .validators import validate_not_in_future
@@ -69,14 +70,12 @@ def office_status_change_validate(*, office, status, on):
     if event in (OfficeEvent.INACTIVE, OfficeEvent.CLOSED):
         later = Appointment.objects.filter(office=office, started_on__gt=on).count()
         if later:
-            raise ValidationError(
-                {
-                    "on": _(
-                        "%(count)s appointment(s) at this office start after this date: change or delete them first."
-                    )
-                    % {"count": later}
-                }
+            message = ngettext(
+                "%(count)s appointment at this office starts after this date: change or delete it first.",
+                "%(count)s appointments at this office start after this date: change or delete them first.",
+                later,
             )
+            raise ValidationError({"on": message % {"count": later}})
     # The constraints (one open office per local self-government, dates in order) on the state it would leave.
     changed = copy.copy(office)
     _office_apply_event(changed, event, on)
