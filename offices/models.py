@@ -564,7 +564,7 @@ class Appointment(models.Model):
             if self.coordinator_id and other.coordinator_id == self.coordinator_id:
                 if not both_open:
                     raise ValidationError(
-                        _("%(name)s already has an appointment at this office from %(start)s to %(end)s."),
+                        _("%(name)s already has an appointment at this office (%(start)s – %(end)s)."),
                         code="overlap_person",
                         params=other.period_params(),
                     )

@@ -65,7 +65,10 @@ def office_status_change_validate(*, office, status, on):
     earliest = office.opened_on if event != OfficeEvent.OPENED else office.initiated_on
     if earliest is not None and on < earliest:
         raise ValidationError(
-            {"on": _("The change cannot be before %(date)s.") % {"date": earliest.strftime("%d.%m.%Y.")}}
+            {
+                "on": _("The change cannot be earlier than %(date)s, when the office opened or was initiated.")
+                % {"date": earliest.strftime("%d.%m.%Y.")}
+            }
         )
     if event in (OfficeEvent.INACTIVE, OfficeEvent.CLOSED):
         later = Appointment.objects.filter(office=office, started_on__gt=on).count()
