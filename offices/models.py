@@ -373,10 +373,14 @@ class Coordinator(models.Model):
         constraints = [
             # A published contact must exist.
             models.CheckConstraint(
-                condition=Q(publish_email=False) | ~Q(email=""), name="coordinator_published_email_exists"
+                condition=Q(publish_email=False) | ~Q(email=""),
+                name="coordinator_published_email_exists",
+                violation_error_message=_("There is no e-mail address to publish."),
             ),
             models.CheckConstraint(
-                condition=Q(publish_phone=False) | ~Q(phone=""), name="coordinator_published_phone_exists"
+                condition=Q(publish_phone=False) | ~Q(phone=""),
+                name="coordinator_published_phone_exists",
+                violation_error_message=_("There is no phone number to publish."),
             ),
             # One person, one record: imports recognise a coordinator by the e-mail address.
             models.UniqueConstraint(
@@ -419,10 +423,6 @@ class Coordinator(models.Model):
             errors["youth_work_since"] = ValidationError(
                 _("Give a year between 1950 and %(year)s.") % {"year": this_year}
             )
-        if self.publish_email and not self.email:
-            errors["publish_email"] = ValidationError(_("There is no e-mail address to publish."))
-        if self.publish_phone and not self.phone:
-            errors["publish_phone"] = ValidationError(_("There is no phone number to publish."))
         if errors:
             raise ValidationError(errors)
 

@@ -373,4 +373,22 @@ class Migration(migrations.Migration):
             model_name="officestatuschange",
             index=models.Index(fields=["office", "on"], name="offices_off_office__6fbfe6_idx"),
         ),
+        migrations.AlterConstraint(
+            model_name="coordinator",
+            name="coordinator_published_email_exists",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("publish_email", False), models.Q(("email", ""), _negated=True), _connector="OR"),
+                name="coordinator_published_email_exists",
+                violation_error_message="There is no e-mail address to publish.",
+            ),
+        ),
+        migrations.AlterConstraint(
+            model_name="coordinator",
+            name="coordinator_published_phone_exists",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("publish_phone", False), models.Q(("phone", ""), _negated=True), _connector="OR"),
+                name="coordinator_published_phone_exists",
+                violation_error_message="There is no phone number to publish.",
+            ),
+        ),
     ]

@@ -149,7 +149,10 @@ def test_database_refuses_two_running_memberships():
 
 def test_a_coordinator_cannot_publish_a_phone_they_do_not_have():
     coordinator = Coordinator(first_name="Ana", last_name="Ilić", publish_phone=True)
-    assert_refused_by_form_and_database(coordinator, "publish_phone")
+    assert_refused_by_form_and_database(coordinator, "__all__")
+    with pytest.raises(ValidationError) as error:
+        coordinator.full_clean()
+    assert error.value.messages == ["Nije unet broj telefona koji bi se objavio."]
 
 
 def test_coordinator_search_ignores_script_and_diacritics():
