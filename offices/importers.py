@@ -23,6 +23,7 @@ from areas.models import Area
 from portal.text import fold
 
 from .models import Appointment, Coordinator, Office, OfficeStatus
+from .services import office_history_start
 from .spreadsheets import FORMULA_STARTS
 
 DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y.", "%d. %m. %Y.", "%d. %m. %Y", "%Y-%m-%d", "%d/%m/%Y"]
@@ -334,6 +335,11 @@ class OfficeImporter(Importer):
                     % {"row": earlier, "area": area.name}
                 )
 
+    def save_row(self, row):
+        office = row.form.save()
+        if row.action == RowResult.CREATE:
+            office_history_start(office=office)
+
 
 class CoordinatorRowForm(forms.ModelForm):
     publish_email = YesNoField(required=False)
@@ -424,13 +430,13 @@ class CoordinatorImporter(Importer):
             errors.extend(self.form_errors(form))
         row.appointment = None
         if values.get("area"):
-            errors.extend(self.check_appointment(row, values))
+            errors.extend(self.check_appointment(row, values, instance))
         if errors:
             raise ValidationError(errors)
         row.form, row.person_key = form, key
         row.action = RowResult.UPDATE if instance or first_row != row.number else RowResult.CREATE
 
-    def check_appointment(self, row, values):
+    def check_appointment(self, row, values, person=None):
         try:
             area = self.areas.find(values["area"])
         except ValidationError as error:
@@ -446,8 +452,12 @@ class CoordinatorImporter(Importer):
         if dates.cleaned_data["started_on"] is None:
             return [_("koordinator od: give the date the appointment started.")]
         appointment = Appointment(office=office, **dates.cleaned_data)
+        if person is not None and (person.pk, office.pk, appointment.started_on) in self.appointments:
+            row.appointment = appointment  # already recorded: save_row leaves it as it is
+            return []
+        appointment.coordinator = person
         try:
-            appointment.full_clean(exclude=["coordinator"])
+            appointment.full_clean(exclude=None if person else ["coordinator"])
         except ValidationError as error:
             return error.messages
         row.appointment = appointment

@@ -1,6 +1,7 @@
 """Imports of offices and coordinators from real .xlsx and .csv files: all rows or nothing."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,10 +133,13 @@ def test_one_bad_row_writes_nothing():
             ["RS-ADA", "KZM", "otvorena", "01.01.2090", "", "", ""],
             "otvorena: The opening date cannot be in the future.",
         ),
-        (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""], "zatvorena: Give the date from which"),
+        (
+            ["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""],
+            "Give the date from which the office is inactive or closed.",
+        ),
         (
             ["RS-ADA", "KZM", "zatvorena", "01.01.2020", "01.01.2019", "", ""],
-            "zatvorena: The closing date cannot be before",
+            "The closing date cannot be before the opening date.",
         ),
         (["RS-ADA", "KZM", "otvorena", "01.01.2020", "", "45.815", "15.982"], "outside"),
         (["RS-SABAC", "Druga kancelarija", "otvorena", "01.01.2020", "", "", ""], "already has an open youth office"),
@@ -211,7 +215,13 @@ def test_semicolon_csv_from_excel_is_read():
 COORDINATOR_HEADER = ["ime", "prezime", "e-pošta", "telefon", "opština", "koordinator od", "koordinator do"]
 
 
-def test_coordinators_import_creates_people_and_appointments():
+@pytest.fixture
+def vacant_offices(db):
+    """Šabac and Ćuprija without their demo coordinators: an office has one coordinator at a time."""
+    Appointment.objects.filter(office__area__code__in=["RS-SABAC", "RS-CUPRIJA"]).delete()
+
+
+def test_coordinators_import_creates_people_and_appointments(vacant_offices):
     upload = xlsx_file(
         [
             COORDINATOR_HEADER,
@@ -229,7 +239,7 @@ def test_coordinators_import_creates_people_and_appointments():
     assert djurdja.publish_phone is False
 
 
-def test_coordinator_import_twice_adds_nothing_the_second_time():
+def test_coordinator_import_twice_adds_nothing_the_second_time(vacant_offices):
     rows = [COORDINATOR_HEADER, ["Đurđa", "Stević", "djurdja.stevic@example.org", "", "Šabac", "01.02.2021", ""]]
     run_import(CoordinatorImporter(), xlsx_file(rows))
     counts = snapshot()
@@ -241,6 +251,34 @@ def test_appointment_ending_before_it_starts_writes_nothing():
     upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "01.01.2021"]])
     preview = refused(CoordinatorImporter(), upload)
     assert preview.rows[0].errors == ["An appointment cannot end before it starts."]
+
+
+def test_a_second_open_ended_coordinator_is_refused(office_a):
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", ""]])
+    preview = refused(CoordinatorImporter(), upload)
+    assert preview.rows[0].errors == [
+        "This office already has a coordinator with no end date: end that appointment first, "
+        "or appoint this person as deputy."
+    ]
+
+
+def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_offices, office_a):
+    person = Coordinator.objects.create(first_name="Milica", last_name="Živković")
+    Appointment.objects.create(
+        coordinator=person, office=office_a, started_on=date(2019, 3, 1), ended_on=date(2021, 6, 30)
+    )
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "31.12.2022"]])
+    preview = refused(CoordinatorImporter(), upload)
+    assert preview.rows[0].errors == [
+        "Milica Živković coordinates this office from 01.03.2019. to 30.06.2021.: an office has one "
+        "coordinator at a time. Change the dates, or appoint this person as deputy."
+    ]
+
+
+def test_an_appointment_before_the_office_opened_is_refused(vacant_offices):
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2016", "01.02.2017"]])
+    preview = refused(CoordinatorImporter(), upload)
+    assert preview.rows[0].errors == ["The appointment cannot start before the office opened (24.01.2018.)."]
 
 
 def test_updating_an_office_keeps_the_columns_the_file_lacks(office_a):
@@ -312,7 +350,7 @@ def test_namesakes_without_e_mail_are_not_guessed():
     assert "add the e-mail address to tell them apart" in preview.rows[0].errors[0]
 
 
-def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments():
+def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments(vacant_offices):
     upload = csv_file(
         [
             COORDINATOR_HEADER,

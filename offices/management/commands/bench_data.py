@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from areas.models import Area
 from offices.importers import CoordinatorImporter
-from offices.models import Appointment, Coordinator, Membership, Office
+from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatusChange
 from portal.page_cache import invalidate_pages
 
 
@@ -53,6 +53,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def reset(self):
+        OfficeStatusChange.objects.all().delete()
         for model in (Appointment, Coordinator, Membership, Office):
             model.history.all().delete()
             model.objects.all().delete()
