@@ -46,6 +46,13 @@ def test_cyrillic_pages_show_latin_content_in_cyrillic(client, office_a):
     assert "Kancelarija za mlade Šabac" not in response.text
 
 
+def test_cyrillic_pages_keep_roman_numerals_in_addresses_latin(client, office_a):
+    Office.objects.filter(pk=office_a.pk).update(address="Kralja Petra I 67")
+    set_language(client, "sr")
+    response = client.get(office_a.get_absolute_url())
+    assert "Краља Петра I 67" in response.text
+
+
 def test_english_pages_keep_names_in_latin(client, office_a):
     set_language(client, "en")
     response = client.get(office_a.get_absolute_url())
