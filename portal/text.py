@@ -10,6 +10,7 @@ digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words w
 inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
 """
 
+import itertools
 import re
 import unicodedata
 
@@ -122,7 +123,7 @@ def _is_roman_numeral(word, text, start, end):
 def _is_foreign(word, text, start, end):
     if not word.isalpha() or any(char in "qwxyQWXY" for char in word):
         return True  # a code ("A1", "UTF8") or a word with a letter Serbian lacks
-    if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
+    if any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)):
         return True  # a capital inside: "GeoJSON", "OpenStreetMap"
     if word in FOREIGN_WORDS or (not word.isupper() and word.lower() in FOREIGN_WORDS):
         return True
