@@ -46,7 +46,7 @@ DIGRAPH_EXCEPTIONS = (
 
 # Foreign words with only letters Serbian has: acronyms (exact) and words (any case).
 FOREIGN_WORDS = frozenset({
-    "CSV", "UTF", "PDF", "HTML", "URL", "HTTP", "HTTPS", "JSON", "API", "ISO", "ID", "OK", "SMS",
+    "CSV", "UTF", "PDF", "HTML", "URL", "HTTP", "HTTPS", "JSON", "API", "ISO", "ID", "IP", "OK", "SMS", "GET", "POST",
     "open", "initiated", "inactive", "closed", "online", "facebook", "instagram",
 })  # fmt: skip
 # Foreign words that are also Serbian ones ("no" is "but"): foreign only when quoted on their own.

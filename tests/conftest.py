@@ -91,6 +91,16 @@ def set_language(client, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
 
+def translated(msgid, language):
+    """The msgstr of our catalogue for msgid in language ("sr-latn", "sr"), read from the .po file."""
+    import polib
+    from django.conf import settings
+    from django.utils.translation import to_locale
+
+    path = settings.LOCALE_PATHS[0] / to_locale(language) / "LC_MESSAGES" / "django.po"
+    return polib.pofile(str(path)).find(msgid).msgstr
+
+
 def free_areas(count=4):
     """Serbian municipalities with no office in the demo data, in a fixed order."""
     from areas.models import Area

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from areas.models import Area
 from offices.models import Coordinator, Office
+from tests.conftest import set_language, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,24 @@ def test_history_shows_what_changed_and_reverts_it(staff_client, office_a):
     assert response.status_code == 302
     office_a.refresh_from_db()
     assert office_a.working_hours == earlier.working_hours
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_history_and_revert_pages_speak_serbian(staff_client, office_a, language):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+    set_language(staff_client, language)
+    history = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+    for msgid in ("Date/time", "Changed by", "Change reason", "Changed"):
+        assert f"{translated(msgid, language)}<" in history, msgid
+    choose = "Choose a date from the list below to revert to a previous version of this object."
+    assert translated(choose, language) in history
+    earlier = office_a.history.order_by("history_date")[0]
+    revert = staff_client.get(reverse("admin:offices_office_simple_history", args=[office_a.pk, earlier.history_id]))
+    assert (
+        translated("Press the 'Revert' button below to revert to this version of the object.", language) in revert.text
+    )
+    assert translated("Revert", language) in revert.text
 
 
 def test_admin_form_refuses_a_second_open_office(staff_client, office_a):
