@@ -16,12 +16,6 @@ from tests.conftest import set_language, translated
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
-
-
 @pytest.mark.parametrize("term", ["sabac", "SABAC", "Шабац", "šabac"])
 def test_admin_search_ignores_script_and_diacritics(staff_client, term):
     response = staff_client.get(reverse("admin:offices_office_changelist"), {"q": term})
