@@ -1,7 +1,6 @@
 """The shared test data: a fixed today, factories that make valid rows, the four personas."""
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import TODAY
@@ -31,12 +30,3 @@ def test_a_membership_takes_a_municipality_without_one():
     membership = MembershipFactory()
     membership.full_clean()
     assert membership.area.memberships.count() == 1
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [("anonymous", 302), ("coordinator_a_client", 302), ("coordinator_b_client", 302), ("staff_client", 200)],
-)
-def test_only_the_staff_persona_opens_the_admin(request, persona, status):
-    client = request.getfixturevalue(persona)
-    assert client.get(reverse("admin:index")).status_code == status

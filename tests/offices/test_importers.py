@@ -332,14 +332,13 @@ def test_a_coordinator_without_an_appointment_is_imported():
     assert Coordinator.objects.get(email="vesna@example.org").appointments.count() == 0
 
 
-def test_export_then_import_keeps_phone_numbers(client, staff_user, office_a):
+def test_export_then_import_keeps_phone_numbers(staff_client, office_a):
     from django.urls import reverse
 
     office_a.phone = "+381 15 123 456"
     office_a.save()
-    client.force_login(staff_user)
     for action, name in (("export_csv", "izvoz.csv"), ("export_xlsx", "izvoz.xlsx")):
-        exported = client.post(
+        exported = staff_client.post(
             reverse("admin:offices_office_changelist"), {"action": action, "_selected_action": [office_a.pk]}
         )
         run_import(OfficeImporter(), SimpleUploadedFile(name, exported.content))

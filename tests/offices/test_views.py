@@ -166,10 +166,9 @@ def test_published_contact_appears_on_the_office_page(client):
     assert "+381 63 555 0199" in client.get(appointment.office.get_absolute_url()).text
 
 
-@pytest.mark.parametrize("name", ["anonymous", "coordinator"])
-def test_staff_admin_is_closed_to_non_staff(client, coordinator_a, name):
-    if name == "coordinator":
-        client.force_login(coordinator_a.user)
+@pytest.mark.parametrize("persona", ["anonymous", "coordinator_a_client", "coordinator_b_client"])
+def test_staff_admin_is_closed_to_non_staff(request, persona):
+    client = request.getfixturevalue(persona)
     for url in ("/admin/", "/admin/offices/office/", "/admin/offices/coordinator/import/"):
         response = client.get(url)
         assert response.status_code == 302, url
