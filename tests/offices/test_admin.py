@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -211,6 +212,18 @@ def test_history_and_revert_pages_speak_serbian(staff_client, office_a, language
         translated("Press the 'Revert' button below to revert to this version of the object.", language) in revert.text
     )
     assert translated("Revert", language) in revert.text
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_sign_in_throttling_records_speak_serbian(staff_client, language):
+    AccessAttempt.objects.create(
+        username="marko", ip_address="192.0.2.7", user_agent="Firefox", http_accept="*/*", path_info="/accounts/login/",
+        get_data="", post_data="username=marko", failures_since_start=3,
+    )  # fmt: skip
+    set_language(staff_client, language)
+    text = staff_client.get(reverse("admin:axes_accessattempt_changelist")).text
+    for msgid in ("access attempts", "IP Address", "User Agent", "Attempt Time", "Failed Logins"):
+        assert translated(msgid, language) in text, msgid
 
 
 def test_admin_form_refuses_a_second_open_office(staff_client, office_a):
