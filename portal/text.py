@@ -10,7 +10,6 @@ digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words w
 inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
 """
 
-import itertools
 import re
 import unicodedata
 
@@ -51,6 +50,7 @@ FOREIGN_WORDS = frozenset({
 })  # fmt: skip
 # Foreign words that are also Serbian ones ("no" is "but"): foreign only when quoted on their own.
 QUOTED_FOREIGN_WORDS = frozenset({"no"})
+_NOT_SERBIAN_LETTERS = frozenset("qwxyQWXY")
 OPENING_QUOTES, CLOSING_QUOTES = "„\"“‚'", "“\"”‘'"
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -58,13 +58,15 @@ _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Things that must never be transliterated: links, e-mail, markup, placeholders, file names
 # and domains (letters on both sides of a dot), file extensions, codes ("RS-SABAC", "UTF-8").
 _PROTECTED = re.compile(
-    r"(https?://\S+|www\.\S+|\S+@\S+|<[^>]*>|&#?\w+;"
+    r"(https?://\S+|www\.\S+|(?<!\S)\S+@\S+|<[^>]*>|&#?\w+;"
     r"|%\([^)]+\)[sdif]|%[sdif]|\{\{[^}]*\}\}|\{[^}]*\}"
-    r"|[^\W_][\w-]*(?:\.[^\W_][\w-]*)+"
+    r"|(?<![\w-])[^\W_][\w-]*(?:\.[^\W_][\w-]*)+"
     r"|(?<![\w.])\.[A-Za-z][A-Za-z0-9]{1,4}\b"
     r"|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b)"
 )
 
+# What every one of _PROTECTED's matches holds somewhere.
+_MAYBE_PROTECTED = re.compile(r"[@<&%{]|://|\.[^\W\d_]|[A-Z0-9]-[A-Z0-9]")
 # "dd.mm.gggg" looks like a file name but is Serbian: a date written out for the reader.
 _DATE_PATTERN = re.compile(r"(?:(\w)\1*\.)+(\w)\2*")
 
@@ -121,9 +123,9 @@ def _is_roman_numeral(word, text, start, end):
 
 
 def _is_foreign(word, text, start, end):
-    if not word.isalpha() or any(char in "qwxyQWXY" for char in word):
+    if not word.isalpha() or not _NOT_SERBIAN_LETTERS.isdisjoint(word):
         return True  # a code ("A1", "UTF8") or a word with a letter Serbian lacks
-    if any(a.islower() and b.isupper() for a, b in itertools.pairwise(word)):
+    if not (word.islower() or word.isupper() or word.istitle()):
         return True  # a capital inside: "GeoJSON", "OpenStreetMap"
     if word in FOREIGN_WORDS or (not word.isupper() and word.lower() in FOREIGN_WORDS):
         return True
@@ -154,6 +156,8 @@ def to_cyrillic(text):
     """Serbian Latin to Cyrillic, leaving in Latin what is not Serbian (see the module's docstring)."""
     if not text:
         return text or ""
+    if not _MAYBE_PROTECTED.search(text):  # most text: a quick look saves the long expression
+        return _words_to_cyrillic(text)
     parts = _PROTECTED.split(text)
     return "".join(
         part if index % 2 and not _DATE_PATTERN.fullmatch(part) else _words_to_cyrillic(part)
