@@ -255,7 +255,7 @@ def test_appointment_ending_before_it_starts_writes_nothing():
 
 
 def test_a_second_open_ended_coordinator_is_refused(office_a):
-    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", ""]])
+    upload = csv_file([COORDINATOR_HEADER, ["Vesna", "Ćurčić", "", "", "Šabac", "01.02.2021", ""]])
     preview = refused(CoordinatorImporter(), upload)
     assert preview.rows[0].errors == [
         "This office already has a coordinator with no end date: end that appointment first, "
@@ -268,7 +268,7 @@ def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_off
     Appointment.objects.create(
         coordinator=person, office=office_a, started_on=date(2019, 3, 1), ended_on=date(2021, 6, 30)
     )
-    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "31.12.2022"]])
+    upload = csv_file([COORDINATOR_HEADER, ["Vesna", "Ćurčić", "", "", "Šabac", "01.02.2021", "31.12.2022"]])
     preview = refused(CoordinatorImporter(), upload)
     assert preview.rows[0].errors == [
         "Milica Živković coordinates this office from 01.03.2019. to 30.06.2021.: an office has one "
@@ -277,7 +277,7 @@ def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_off
 
 
 def test_an_appointment_before_the_office_opened_is_refused(vacant_offices):
-    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2016", "01.02.2017"]])
+    upload = csv_file([COORDINATOR_HEADER, ["Vesna", "Ćurčić", "", "", "Šabac", "01.02.2016", "01.02.2017"]])
     preview = refused(CoordinatorImporter(), upload)
     assert preview.rows[0].errors == ["The appointment cannot start before the office opened (24.01.2018.)."]
 
