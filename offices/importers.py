@@ -395,7 +395,9 @@ class CoordinatorImporter(Importer):
             self.by_name.setdefault(fold(coordinator.full_name), []).append(coordinator)
         self.offices = {}
         # The open office of an area, else the one that opened last.
-        for office in Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk"):
+        # Each office's history comes along: an appointment's check reads its working life from it.
+        offices = Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk").prefetch_related("status_changes")
+        for office in offices:
             current = self.offices.get(office.area_id)
             if current is None or current.status != OfficeStatus.OPEN:
                 self.offices[office.area_id] = office
