@@ -9,7 +9,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from offices.importers import CoordinatorImporter, ImportFailed, OfficeImporter
-from offices.models import Appointment, Coordinator, Office
+from offices.models import Appointment, Coordinator, Office, OfficeStatus
 from offices.spreadsheets import SpreadsheetError, read_table
 from tests.conftest import free_areas
 
@@ -382,3 +382,34 @@ def test_export_then_import_keeps_phone_numbers(client, staff_user, office_a):
         run_import(OfficeImporter(), SimpleUploadedFile(name, exported.content))
         office_a.refresh_from_db()
         assert office_a.phone == "+381 15 123 456", name
+
+
+def test_an_imported_appointment_in_the_inactive_gap_of_a_reopened_office_is_refused():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.services import office_change_status, office_history_start
+
+    area = free_areas()[0]
+    office = Office.objects.create(area=area, name="KZM Ada", status=OfficeStatus.OPEN, opened_on=date(2019, 3, 1))
+    office_history_start(office=office)
+    office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2021, 6, 30))
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
+    rows = [
+        COORDINATOR_HEADER,
+        ["Ana", "Ilić", "", "", area.name, "01.09.2021", "31.12.2021"],
+        ["Ivana", "Kostić", "", "", area.name, "01.03.2019", "30.06.2021"],
+        ["Petar", "Đurić", "", "", area.name, "01.02.2022", ""],
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        preview = refused(CoordinatorImporter(), csv_file(rows))
+    assert [row.errors for row in preview.rows] == [
+        [
+            "The office did not work from 30.06.2021. until it reopened on 01.02.2022.: "
+            "an appointment cannot start in that period."
+        ],
+        [],
+        [],
+    ]
+    # The histories are read once for the whole file, not once a row.
+    assert sum("offices_officestatuschange" in query["sql"] for query in queries.captured_queries) == 1
