@@ -212,7 +212,9 @@ def test_a_refused_correction_is_shown_on_the_date_and_nothing_changes(staff_cli
     response = staff_client.post(url, {"on": "2023-12-01", "note": ""})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "on": ["Promena pre ove (pokrenuta je inicijativa za otvaranje kancelarije) je od 10.01.2024.: ova ne može biti ranija."]
+        "on": [
+            "Promena pre ove (pokrenuta je inicijativa za otvaranje kancelarije) je od 10.01.2024.: ova ne može biti ranija."
+        ]
     }
     ada_office.refresh_from_db()
     assert ada_office.opened_on == date(2024, 5, 5)
