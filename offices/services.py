@@ -2,6 +2,7 @@
 
 import copy
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -319,8 +320,11 @@ def coordinator_anonymise(*, coordinator, user=None):
     fields = {("user_id" if name == "user" else name): value for name, value in erased.items()}
     coordinator.history.all().update(**fields, search_text=coordinator.search_text)
     if account is not None:
-        # A username is often the person's name: it goes too, and the account can never sign in again.
-        account.username = f"anonymised-{coordinator.pk}"
+        # A username is often the person's name: it goes too (also from the sign-in logs), and the
+        # account can never sign in again.
+        old_username, account.username = account.username, f"anonymised-{coordinator.pk}"
+        for log in (AccessAttempt, AccessFailureLog, AccessLog):
+            log.objects.filter(username=old_username).update(username=account.username)
         account.is_active = False
         account.first_name = account.last_name = account.email = ""
         account.set_unusable_password()

@@ -399,6 +399,7 @@ def test_withdrawing_a_closing_beside_a_newer_open_office_gets_the_constraint_me
 
 
 def test_anonymising_renames_the_account_and_the_admin_log(office, django_user_model, staff_user):
+    from axes.models import AccessLog
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
 
@@ -409,6 +410,7 @@ def test_anonymising_renames_the_account_and_the_admin_log(office, django_user_m
     appointment = jelena.appointments.get()
     for thing in (jelena, appointment, account):
         LogEntry.objects.log_actions(staff_user.pk, [thing], CHANGE, change_message="[]", single_object=True)
+    AccessLog.objects.create(username="jelena.ristic", user_agent="Firefox", ip_address="192.0.2.7", path_info="/")
 
     coordinator_anonymise(coordinator=jelena, user=staff_user)
 
@@ -426,3 +428,4 @@ def test_anonymising_renames_the_account_and_the_admin_log(office, django_user_m
         "user": f"anonymised-{jelena.pk}",
     }
     assert "ristic" not in Coordinator.objects.get(pk=jelena.pk).search_text
+    assert list(AccessLog.objects.values_list("username", flat=True)) == [f"anonymised-{jelena.pk}"]
