@@ -4,6 +4,7 @@ Each row goes through a Django form, so a row obeys the same rules as the admin'
 models' constraints. Nothing is written while any row has an error.
 """
 
+import copy
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,9 +24,11 @@ from areas.models import Area
 from portal.text import fold
 
 from .models import Appointment, Coordinator, Office, OfficeStatus
-from .services import office_history_start
+from .services import office_change_status, office_history_start, office_status_change_validate
 from .spreadsheets import FORMULA_STARTS
 
+# An office's lifecycle: on an existing office, changed only through the history's services.
+LIFECYCLE_FIELDS = ("status", "initiated_on", "opened_on", "closed_on")
 DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y.", "%d. %m. %Y.", "%d. %m. %Y", "%Y-%m-%d", "%d/%m/%Y"]
 TRUE_WORDS = {"da", "yes", "1", "true", "x", "д", "да"}
 FALSE_WORDS = {"ne", "no", "0", "false", "", "не"}
@@ -321,10 +324,14 @@ class OfficeImporter(Importer):
         values["status"] = self.statuses[status]
         instance = self.existing.get((area.pk, fold(values.get("name") or "")))
         row.action = RowResult.UPDATE if instance else RowResult.CREATE
+        row.lifecycle = {name: getattr(instance, name) for name in LIFECYCLE_FIELDS} if instance else None
+        row.status_change = None
         form = OfficeRowForm(self.form_data(OfficeRowForm, values, instance), instance=instance, area=area)
         row.form = form
         if not form.is_valid():
             raise ValidationError(self.form_errors(form))
+        if instance is not None:
+            row.status_change = self.check_status_change(instance, row.lifecycle, form.cleaned_data)
         # The form leaves the area out, so the constraints on it are checked here.
         form.instance.validate_constraints()
         if values["status"] == OfficeStatus.OPEN:
@@ -335,10 +342,48 @@ class OfficeImporter(Importer):
                     % {"row": earlier, "area": area.name}
                 )
 
+    def check_status_change(self, office, before, cleaned):
+        """An existing office's new status in the file is a dated step of its history, as in the admin.
+
+        Returns (status, date) or None. Only the status and the date of the step may change; other
+        lifecycle dates are corrected in the office's history in the admin, and a reopening needs its own date.
+        """
+        after = {name: cleaned.get(name) for name in LIFECYCLE_FIELDS}
+        if after == before:
+            return None
+        status, step_field = after["status"], None
+        if status != before["status"]:
+            if status == OfficeStatus.OPEN and before["status"] == OfficeStatus.INITIATED:
+                step_field = "opened_on"
+            elif status in OfficeStatus.ended():
+                step_field = "closed_on"
+        dates = ("initiated_on", "opened_on", "closed_on")
+        if step_field is None or any(after[name] != before[name] for name in dates if name != step_field):
+            raise ValidationError(
+                _(
+                    "The status and dates of an existing office change as dated steps of its history: "
+                    "record this change on the office's page in the admin."
+                )
+            )
+        current = copy.copy(office)
+        for name, value in before.items():
+            setattr(current, name, value)
+        try:
+            office_status_change_validate(office=current, status=status, on=after[step_field])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return status, after[step_field]
+
     def save_row(self, row):
+        if row.status_change:
+            for name, value in row.lifecycle.items():  # the step itself goes through the service
+                setattr(row.form.instance, name, value)
         office = row.form.save()
         if row.action == RowResult.CREATE:
             office_history_start(office=office)
+        elif row.status_change:
+            status, on = row.status_change
+            office_change_status(office=office, status=status, on=on)
 
 
 class CoordinatorRowForm(forms.ModelForm):
@@ -395,7 +440,9 @@ class CoordinatorImporter(Importer):
             self.by_name.setdefault(fold(coordinator.full_name), []).append(coordinator)
         self.offices = {}
         # The open office of an area, else the one that opened last.
-        for office in Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk"):
+        # Each office's history comes along: an appointment's check reads its working life from it.
+        offices = Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk").prefetch_related("status_changes")
+        for office in offices:
             current = self.offices.get(office.area_id)
             if current is None or current.status != OfficeStatus.OPEN:
                 self.offices[office.area_id] = office

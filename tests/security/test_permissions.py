@@ -49,6 +49,7 @@ ADMIN_STAFF_EXCEPTIONS = {
     "admin:view_on_site": 302,
     "admin:autocomplete": 403,  # without its query parameters
     "admin:areas_area_delete": 403,  # areas are never deleted
+    "admin:offices_officestatuschange_add": 403,  # an office's history grows through its status changes only
     "admin:None catch-all": 404,
 }
 
