@@ -397,7 +397,7 @@ def test_an_imported_appointment_in_the_inactive_gap_of_a_reopened_office_is_ref
     office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
     rows = [
         COORDINATOR_HEADER,
-        ["Ana", "Ilić", "", "", area.name, "01.09.2021", "31.12.2021"],
+        ["Vesna", "Ćurčić", "", "", area.name, "01.09.2021", "31.12.2021"],
         ["Ivana", "Kostić", "", "", area.name, "01.03.2019", "30.06.2021"],
         ["Petar", "Đurić", "", "", area.name, "01.02.2022", ""],
     ]
