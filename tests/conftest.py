@@ -6,6 +6,7 @@ from django.utils import translation
 
 from offices.demo import demo_seed
 from offices.models import Coordinator, Office
+from trainings.demo import trainings_demo_seed
 
 
 @pytest.fixture(scope="session")
@@ -13,6 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_areas", verbosity=0)
         demo_seed(scale=1)
+        trainings_demo_seed()
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from areas.models import Area
 from offices.demo import demo_seed
+from trainings.demo import trainings_demo_seed
 
 
 class Command(BaseCommand):
@@ -20,3 +21,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data created: {count} offices."))
         else:
             self.stdout.write("Demo data already present; nothing changed.")
+        enrolments = trainings_demo_seed()
+        if enrolments:
+            self.stdout.write(self.style.SUCCESS(f"Demo trainings created: {enrolments} enrolments."))
