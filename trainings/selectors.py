@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from .models import Attendance, Certificate, Cohort, Enrolment, EnrolmentStatus, SurveyResponse
+from .models import Attendance, Certificate, Cohort, Enrolment, EnrolmentStatus, SurveyAnswer, SurveyResponse
 
 
 def participant_history(participant):
@@ -25,7 +25,7 @@ def participant_survey_responses(participant):
     return list(
         SurveyResponse.objects.filter(participant=participant)
         .select_related("version")
-        .prefetch_related("answers__question__area")
+        .prefetch_related(Prefetch("answers", SurveyAnswer.objects.select_related("question__area")))
     )
 
 
