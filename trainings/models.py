@@ -446,10 +446,6 @@ class Participant(models.Model):
             return self.coordinator.full_name
         return f"{self.first_name} {self.last_name}"
 
-    def clean(self):
-        if not self.coordinator_id and not (self.first_name and self.last_name):
-            raise ValidationError(_("Give the participant's name, or choose their coordinator record."))
-
 
 class EnrolmentStatus(models.TextChoices):
     INVITED = "invited", _("invited")
