@@ -30,10 +30,6 @@ def test_cohort_with_area_and_region_is_refused():
     assert raised.value.message_dict == {
         "ends_on": ["Grupa ne može da završi pre nego što počne."],
         "region": ["Izaberite teritoriju ili programski region, ne oba."],
-        "__all__": [
-            "Grupa ne može da završi pre nego što počne.",
-            "Izaberite teritoriju ili programski region, ne oba.",
-        ],
     }
 
 
