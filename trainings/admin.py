@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +27,7 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
     SurveyVersion,
+    validate_cohort_open_for,
 )
 from .selectors import attendance_sheet
 from .services import attendance_sheet_save, certificate_reissue, certificate_revoke, cohort_close
@@ -203,14 +205,37 @@ class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     show_full_result_count = False
 
 
+class EnrolmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["cohort", "participant", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cohort, status = cleaned.get("cohort"), cleaned.get("status")
+        changed = self.instance.pk is None or {"cohort", "status"} & set(self.changed_data)
+        if cohort and status and changed:
+            validate_cohort_open_for(cohort, status, exclude=self.instance if self.instance.pk else None)
+        return cleaned
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = EnrolmentAdminForm
     list_display = ["participant", "cohort", "status"]
     list_select_related = ["participant__coordinator", "cohort"]
     list_filter = ["status", "cohort__programme", "cohort__level"]
     autocomplete_fields = ["participant", "cohort"]
     folded_search_fields = ["participant__search_text", "participant__coordinator__search_text"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        # The form checked for a free place; checked again under the cohort's row lock (the admin's
+        # view runs in a transaction), so two staff cannot both take the last place.
+        cohort = Cohort.objects.select_for_update().get(pk=obj.cohort_id)
+        if not change or {"cohort", "status"} & set(form.changed_data):
+            validate_cohort_open_for(cohort, obj.status, exclude=obj if change else None)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Attendance)

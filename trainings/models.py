@@ -505,6 +505,22 @@ class Enrolment(models.Model):
         return f"{self.participant} – {self.cohort}"
 
 
+def validate_cohort_open_for(cohort, status, exclude=None):
+    """A new enrolment (or one changed to `status`) needs an open cohort with a free place.
+
+    `exclude`: the enrolment being changed, which holds its place already."""
+    if cohort.closed_on is not None:
+        raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
+    if status in EnrolmentStatus.taking_places():
+        taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
+        if taken >= cohort.capacity:
+            raise ValidationError(
+                _("The cohort %(cohort)s is full: all %(capacity)s places are taken.")
+                % {"cohort": cohort, "capacity": cohort.capacity},
+                code="full",
+            )
+
+
 class Attendance(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), related_name="attendances", on_delete=models.PROTECT

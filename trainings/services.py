@@ -20,6 +20,7 @@ from .models import (
     SurveyAnswer,
     SurveyResponse,
     validate_attendance,
+    validate_cohort_open_for,
     validate_rating,
 )
 
@@ -37,16 +38,7 @@ def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
     """Enrol someone; a full or closed cohort refuses. The cohort row is locked, so two staff
     enrolling the last place at once cannot both succeed."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    if cohort.closed_on is not None:
-        raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
-    if status in EnrolmentStatus.taking_places():
-        taken = cohort.enrolments.taking_places().count()
-        if taken >= cohort.capacity:
-            raise ValidationError(
-                _("The cohort %(cohort)s is full: all %(capacity)s places are taken.")
-                % {"cohort": cohort, "capacity": cohort.capacity},
-                code="full",
-            )
+    validate_cohort_open_for(cohort, status)
     enrolment = Enrolment(cohort=cohort, participant=participant, status=status)
     enrolment.full_clean()
     enrolment.save()

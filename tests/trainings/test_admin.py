@@ -83,7 +83,8 @@ def test_attendance_sheet_saves_40_by_10_in_a_handful_of_queries(client, staff_u
 
     assert response.status_code == 302
     assert Attendance.objects.filter(session__cohort=cohort).count() == 400
-    assert Attendance.history.filter(session_id__in=[s.pk for s in sessions]).count() == 400
+    history = Attendance.history.filter(session_id__in=[s.pk for s in sessions])
+    assert (history.count(), history.filter(history_user=staff_user).count()) == (400, 400)
 
 
 def test_attendance_sheet_hours_above_session_saves_nothing(client, staff_user, cohort):
@@ -154,3 +155,34 @@ def test_enrolment_create_locks_and_participant_of_unlinked_person(db):
 
     assert enrolment.participant.coordinator == coordinator
     assert Decimal(Enrolment.objects.with_hours().get(pk=enrolment.pk).hours_attended) == Decimal("0")
+
+
+def test_enrolment_add_in_full_cohort_is_refused(client, staff_user):
+    cohort = make_cohort(people=2, capacity=2)
+    outsider = Participant.objects.create(first_name="Selma", last_name="Mujić", organisation="Vijeće mladih Cazin")
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:trainings_enrolment_add"),
+        {"cohort": cohort.pk, "participant": outsider.pk, "status": "enrolled"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"Grupa {cohort} je popunjena: zauzeta su sva mesta (2)."
+    ]
+    assert cohort.enrolments.count() == 2
+
+
+def test_enrolment_add_with_room_saves(client, staff_user):
+    cohort = make_cohort(people=1, capacity=2)
+    outsider = Participant.objects.create(first_name="Selma", last_name="Mujić", organisation="Vijeće mladih Cazin")
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:trainings_enrolment_add"),
+        {"cohort": cohort.pk, "participant": outsider.pk, "status": "enrolled"},
+    )
+
+    assert response.status_code == 302
+    assert cohort.enrolments.filter(participant=outsider).count() == 1
