@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -117,7 +118,7 @@ class CohortAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/attendance/",
+                "<path:object_id>/attendance/",
                 self.admin_site.admin_view(self.attendance_view),
                 name="trainings_cohort_attendance",
             ),
@@ -134,13 +135,15 @@ class CohortAdmin(SimpleHistoryAdmin):
             '<a href="{}">{}</a>', reverse("admin:trainings_cohort_attendance", args=[cohort.pk]), _("Attendance")
         )
 
-    def attendance_view(self, request, pk):
+    def attendance_view(self, request, object_id):
         """One page per cohort: sessions as columns, participants as rows, saved all at once."""
         if not request.user.has_perm("trainings.change_attendance") or not request.user.has_perm(
             "trainings.add_attendance"
         ):
             raise PermissionDenied
-        cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+        if not object_id.isdigit():
+            raise Http404
+        cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=object_id)
         sessions, enrolments, hours = attendance_sheet(cohort)
         form = AttendanceSheetForm(request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours)
         if request.method == "POST" and form.is_valid():

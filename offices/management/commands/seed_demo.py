@@ -6,7 +6,7 @@ from trainings.demo import trainings_demo_seed
 
 
 class Command(BaseCommand):
-    help = "Create deterministic demo data (offices, coordinators, appointments, memberships)."
+    help = "Create deterministic demo data (offices, coordinators, appointments, memberships, trainings)."
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Multiply the volume, for load tests.")
