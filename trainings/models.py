@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -467,12 +467,25 @@ class EnrolmentQuerySet(models.QuerySet):
         """Annotate `hours_attended` (0 when none recorded)."""
         return self.annotate(hours_attended=Coalesce(Sum("attendances__hours"), Value(ZERO_HOURS)))
 
+    def with_cohort_hours(self):
+        """Annotate `cohort_hours`: the sum of the hours of the enrolment's cohort's sessions."""
+        total = (
+            Session.objects.filter(cohort=OuterRef("cohort"))
+            .order_by()
+            .values("cohort")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        return self.annotate(cohort_hours=Coalesce(Subquery(total), Value(ZERO_HOURS)))
+
     def for_participant(self, participant):
-        """A participant's enrolments, newest first, with the programme, cohort and hours attended."""
+        """A participant's enrolments, newest first, with the programme, cohort, `hours_attended` and
+        `cohort_hours`."""
         return (
             self.filter(participant=participant)
             .select_related("cohort__programme", "cohort__area", "cohort__region")
             .with_hours()
+            .with_cohort_hours()
             .order_by("-cohort__starts_on", "-pk")
         )
 
