@@ -183,12 +183,25 @@ class SurveyAnswer(models.Model):
         return f"{self.question}: {self.rating}"
 
     def save(self, *args, **kwargs):
-        self.scale_min, self.scale_max = self.question.scale_min, self.question.scale_max
+        self.keep_scale()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.keep_scale()
+        super().clean_fields(exclude)
+
+    def keep_scale(self):
+        if self.question_id:
+            self.scale_min, self.scale_max = self.question.scale_min, self.question.scale_max
 
     def clean(self):
         if self.question_id:
-            validate_rating(self.rating, self.question.scale_min, self.question.scale_max)
+            if self.response_id and self.question.version_id != self.response.version_id:
+                raise ValidationError({"question": ValidationError(_("This question is not in this survey version."))})
+            try:
+                validate_rating(self.rating, self.question.scale_min, self.question.scale_max)
+            except ValidationError as error:
+                raise ValidationError({"rating": error}) from None
 
     @property
     def share(self):

@@ -71,3 +71,18 @@ def test_attendance_sheet_in_three_languages(client, staff_user, language, headi
     body = client.get(reverse("admin:trainings_cohort_attendance", args=[cohort.pk])).content.decode()
 
     assert f"{heading}: " in body
+
+
+def test_survey_answer_full_clean_rating_outside_scale_is_refused(coordinator_a):
+    from trainings.models import SurveyAnswer, SurveyResponse
+
+    earlier = SurveyResponse.objects.filter(participant__coordinator=coordinator_a).get()
+    response = SurveyResponse.objects.create(
+        participant=earlier.participant, version=earlier.version, answered_on=date(2019, 5, 1)
+    )
+    question = response.version.questions.first()
+
+    with pytest.raises(ValidationError) as raised:
+        SurveyAnswer(response=response, question=question, rating=0).full_clean()
+
+    assert raised.value.message_dict == {"rating": ["Unesite ocenu od 1 do 5."]}
