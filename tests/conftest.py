@@ -14,6 +14,7 @@ from django.utils import translation
 from offices.demo import demo_seed
 from offices.models import Coordinator, Office
 from tests.factories import UserFactory, free_areas  # noqa: F401 (free_areas: tests import it from here)
+from trainings.demo import trainings_demo_seed
 
 # The suite's "today": the demo data and every page's "this year" and "current" follow it, so the
 # suite gives the same results on any date. The clock still runs (tick), from this moment on.
@@ -32,6 +33,7 @@ def django_db_setup(fixed_today, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_areas", verbosity=0)
         demo_seed(scale=1)
+        trainings_demo_seed()
 
 
 @pytest.fixture(autouse=True)

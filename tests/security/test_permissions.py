@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver
 
 from areas.models import Area, ProgrammeRegion
 from offices.models import Appointment, Membership, Office
+from trainings.models import Certificate, Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,8 @@ ADMIN_STAFF_EXCEPTIONS = {
     "admin:autocomplete": 403,  # without its query parameters
     "admin:areas_area_delete": 403,  # areas are never deleted
     "admin:offices_officestatuschange_add": 403,  # an office's history grows through its status changes only
+    "admin:trainings_certificate_add": 403,  # issued by closing a cohort, never typed in
+    "admin:trainings_certificate_delete": 403,  # revoked or replaced, never deleted
     "admin:None catch-all": 404,
 }
 
@@ -66,7 +69,7 @@ def walk(patterns, prefix="", namespace=None):
 
 def sample_objects(coordinator_a):
     office = Office.objects.get(area__code="RS-SABAC")
-    region = ProgrammeRegion.objects.create(name="Centralna Srbija")
+    region, _ = ProgrammeRegion.objects.get_or_create(name="Centralna Srbija")  # the demo trainings have it
     region.areas.add(Area.objects.get(code="RS-07"))
     samples = {
         "office": office,
@@ -76,6 +79,8 @@ def sample_objects(coordinator_a):
         "membership": Membership.objects.order_by("pk").first(),
         "appointment": Appointment.objects.order_by("pk").first(),
         "user": coordinator_a.user,
+        "cohort": Cohort.objects.order_by("pk").first(),
+        "certificate": Certificate.objects.order_by("pk").first(),
     }
     return office, samples
 
