@@ -1,6 +1,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -28,20 +29,6 @@ class OfficeListView(FilterView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             skip_page_cache(request)
         return response
-
-    # For known filters (not a search), the count and each page are kept until the data changes.
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if (key := self.filterset.filters_key) is not None:
-            paginator.count = selectors.directory_count(queryset, key=key)
-        return paginator
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, offices, is_paginated = super().paginate_queryset(queryset, page_size)
-        if (key := self.filterset.filters_key) is not None:
-            page.object_list = offices = selectors.directory_page(page, key=key)
-        return paginator, page, offices, is_paginated
 
 
 class OfficeDetailView(DetailView):
@@ -91,6 +78,7 @@ def office_map(request):
 
 
 @cache_public_page(query=CACHED_FILTERS)
+@gzip_page  # a data download of some 700 KB at scale 20, and no secret in it to guess (BREACH)
 def office_geojson(request):
     filterset, offices = filtered_offices(request)
     if filterset.is_bound and not filterset.is_valid():

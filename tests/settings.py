@@ -15,5 +15,7 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Nothing is cached between tests (their transactions roll back without bumping the data version);
 # the tests of the cache itself switch it on (tests/portal/test_page_cache.py, test_headers.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    name: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for name in ("default", "template_fragments")
+}
 PAGE_CACHE_SECONDS = 0
