@@ -75,12 +75,21 @@ def test_directory_filters_by_district_and_year(client):
 
 
 def test_directory_filter_combination_is_a_shareable_url(client):
-    url = reverse("offices:list") + "?country=RS&region=RS-REG-VO&status=open"
-    first = client.get(url)
-    second = client.get(url)
-    assert [o.pk for o in first.context["offices"]] == [o.pk for o in second.context["offices"]]
-    assert all(o.area.path.startswith("RS/RS-REG-VO/") and o.status == "open" for o in first.context["offices"])
-    assert len(first.context["offices"]) > 0
+    from django.test import Client
+
+    # The form names its fields as the URL does, so submitting it gives this URL...
+    form = client.get(reverse("offices:list")).text.split('role="search"')[1].split("</form>")[0]
+    assert {"country", "region", "status"} <= set(re.findall(r'name="(\w+)"', form))
+    query = "?country=RS&region=RS-REG-VO&status=open"
+    mine = client.get(reverse("offices:list") + query)
+    # ...and someone else who opens it, in another language, gets the same offices and the same choices.
+    theirs = Client().get("/en" + reverse("offices:list") + query)
+    expected = Office.objects.filter(area__path__startswith="RS/RS-REG-VO/", status="open")
+    assert mine.context["paginator"].count == theirs.context["paginator"].count == expected.count() > 0
+    assert [o.pk for o in theirs.context["offices"]] == [o.pk for o in mine.context["offices"]]
+    for value in ("RS", "RS-REG-VO", "open"):
+        assert f'<option value="{value}" selected>' in theirs.text, value
+    assert f'href="/en/offices/map/{query.replace("&", "&amp;")}"' in theirs.text  # the same filters on the map
 
 
 def test_directory_is_paginated(client):

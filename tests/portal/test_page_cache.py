@@ -236,3 +236,50 @@ def test_pages_render_when_the_cache_is_down(client, settings, office_a):
             assert client.get(url).status_code == 200, url
     finally:
         settings.CACHES = working
+
+
+def test_an_office_page_hides_a_withdrawn_contact_at_once(client, coordinator_a, office_a):
+    coordinator_a.email, coordinator_a.publish_email = "jelena.petrovic@kzm-sabac.rs", True
+    coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" in client.get(office_a.get_absolute_url()).text
+    coordinator_a.publish_email = False
+    coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" not in client.get(office_a.get_absolute_url()).text
+
+
+def test_a_missing_office_is_not_remembered(client, office_a):
+    url = reverse("offices:detail", kwargs={"slug": "kzm-sabac-novi"})
+    assert client.get(url).status_code == 404
+    office_a.slug = "kzm-sabac-novi"
+    office_a.save()
+    assert client.get(url).status_code == 200
+
+
+def test_home_figures_follow_the_day(client, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    for day, year in [(datetime.date(2026, 12, 31), "2026"), (datetime.date(2027, 1, 1), "2027")]:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, day=day: day)
+        figure = client.get(reverse("portal:home")).text.split('data-figure="opened-this-year"')[1][:300]
+        assert f"otvorene {year}." in figure
+
+
+def test_the_home_body_is_rendered_once_per_data_version_and_language(client, settings, office_a):
+    # Its {% cache %} fragment: with whole pages off, the second render asks only the data version.
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(reverse("portal:home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("portal:home"))
+    assert len(queries) == 1
+    office_a.name, office_a.opened_on = "Kancelarija za mlade Šabac, nova", datetime_today()
+    office_a.save()
+    assert "Kancelarija za mlade Šabac, nova" in client.get(reverse("portal:home")).text
+    assert "Канцеларија за младе Шабац, нова" in client.get("/sr/").text
+
+
+def datetime_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

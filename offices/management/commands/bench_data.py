@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from areas.models import Area
 from offices.importers import CoordinatorImporter
 from offices.models import Appointment, Coordinator, Membership, Office
-from portal.page_cache import invalidate_pages
+from portal.page_cache import data_changed
 
 
 class Rollback(Exception):
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         queries = {}
         for _name, path in paths[1:]:
             counts = []
-            invalidate_pages()  # as after a change to the data: the first render reads the database
+            data_changed()  # as after a change to the data: the first render reads the database
             for _request in ("first after a change", "next"):
                 with CaptureQueriesContext(connection) as captured:
                     client.get(path)
