@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaKind, local_name
@@ -69,6 +70,18 @@ class OfficeFilter(django_filters.FilterSet):
                 if isinstance(filter_, AreaFilter) and kind in filter_.kinds:
                     filter_.extra["choices"].append((code, local_name(name, cyrillic, english)))
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in Office.objects.opening_years()]
+
+    @property
+    def filters_key(self):
+        """The chosen filters in one canonical spelling, to keep what they find by ("district=RS-08").
+
+        None for a search or an invalid filter: free text is never a key, so no one can fill a cache.
+        """
+        if not self.is_bound:
+            return ""
+        if not self.is_valid() or self.form.cleaned_data.get("q"):
+            return None
+        return urlencode(sorted((name, value) for name, value in self.form.cleaned_data.items() if value))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -1,6 +1,7 @@
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -112,9 +113,13 @@ def office_geojson(request):
 @cache_public_page(query=CACHED_FILTERS)
 def office_openings(request):
     filterset, offices = filtered_offices(request)
-    years = selectors.openings_by_year(offices)
-    return render(
-        request,
-        "offices/office_openings.html",
-        {"filter": filterset, "years": years, "total": sum(count for _year, count, _offices in years)},
-    )
+    # Read only if the template renders them (not when its {% cache %} fragment is kept).
+    years = SimpleLazyObject(lambda: selectors.openings_by_year(offices))
+    key = filterset.filters_key
+    context = {
+        "filter": filterset,
+        "filters": request.GET if key is None else QueryDict(key),  # what a link to the directory keeps
+        "years": years,
+        "total": SimpleLazyObject(lambda: sum(count for _year, count, _offices in years)),
+    }
+    return render(request, "offices/office_openings.html", context)

@@ -41,8 +41,13 @@ LANGUAGE_BUTTONS = {"sr-latn": "Lat", "sr": "Ћир", "en": "EN"}
 
 
 def _this_page_in_each_language(request):
-    here = request.get_full_path()
-    return [(code, name, HTML_LANG[code], in_language(here, code)) for code, name in settings.LANGUAGES]
+    """[(code, name, tag, URL of this page in that language)], worked out once per request."""
+    if not hasattr(request, "page_in_each_language"):
+        here = request.get_full_path()
+        request.page_in_each_language = [
+            (code, name, HTML_LANG[code], in_language(here, code)) for code, name in settings.LANGUAGES
+        ]
+    return request.page_in_each_language
 
 
 CURRENT, OTHER = mark_safe('btn-light" aria-current="true"'), mark_safe('btn-outline-light"')
@@ -75,7 +80,7 @@ def language_alternates(context):
     """<link rel="alternate" hreflang> for this page in each language, and x-default (Serbian Latin), for search engines."""
     request = context["request"]
     links = [(tag, url) for _code, _name, tag, url in _this_page_in_each_language(request)]
-    links.append(("x-default", in_language(request.get_full_path(), settings.LANGUAGE_CODE)))
+    links.append(("x-default", links[[code for code, _name in settings.LANGUAGES].index(settings.LANGUAGE_CODE)][1]))
     return format_html_join(
         "\n  ",
         '<link rel="alternate" hreflang="{}" href="{}">',
