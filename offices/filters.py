@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -54,22 +55,37 @@ class OfficeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices, read once for the whole form: two queries whatever the data.
-        areas = (
+        # The choices are read when first needed (to check a chosen value, or to render a select that
+        # no {% cache %} fragment holds), once for the whole form: closures, which Django's forms
+        # copy by reference.
+        for filter_ in self.filters.values():
+            if isinstance(filter_, AreaFilter):
+                filter_.extra["choices"] = lambda kinds=filter_.kinds: self.area_choices(kinds)
+        self.filters["year"].extra["choices"] = lambda: [(str(year), str(year)) for year in self.opening_years]
+
+    @cached_property
+    def areas(self):
+        return list(
             Area.objects.of_kind(*FILTER_AREA_KINDS)
             .order_by("path")
             .values_list("kind", "code", "name", "name_cyrillic", "name_en", "pk", "path")
         )
-        self.places = {}
-        for filter_ in self.filters.values():
-            if isinstance(filter_, AreaFilter):
-                filter_.extra["choices"] = []
-        for kind, code, name, cyrillic, english, pk, path in areas:
-            self.places[code] = (pk, path)
-            for filter_ in self.filters.values():
-                if isinstance(filter_, AreaFilter) and kind in filter_.kinds:
-                    filter_.extra["choices"].append((code, local_name(name, cyrillic, english)))
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in Office.objects.opening_years()]
+
+    @cached_property
+    def places(self):
+        """Where each area of the filters lies: {code: (pk, path)}."""
+        return {code: (pk, path) for _kind, code, _name, _cyrillic, _english, pk, path in self.areas}
+
+    def area_choices(self, kinds):
+        return [
+            (code, local_name(name, cyrillic, english))
+            for kind, code, name, cyrillic, english, *_ in self.areas
+            if kind in kinds
+        ]
+
+    @cached_property
+    def opening_years(self):
+        return list(Office.objects.opening_years())
 
     @property
     def filters_key(self):
