@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.cache import patch_cache_control
 
 from portal.views import DATABASE_DOWN, database_unavailable
@@ -26,6 +27,11 @@ class PrivateForSignedInMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 500 and request.user.is_authenticated:
+        # Without a session cookie no one is signed in: the user need not be looked up.
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and response.status_code < 500
+            and request.user.is_authenticated
+        ):
             patch_cache_control(response, private=True)
         return response
