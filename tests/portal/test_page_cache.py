@@ -283,3 +283,21 @@ def datetime_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_every_model_of_the_projects_apps_reaches_the_version_and_no_other():
+    # One receiver for all: a model added to any of our apps (trainings, councils…) needs no wiring.
+    from django.apps import apps
+
+    from portal.page_cache import _is_project_model
+
+    followed = {model._meta.label for model in apps.get_models() if _is_project_model(model)}
+    assert {"areas.Area", "areas.ProgrammeRegion", "offices.Office", "offices.Coordinator"} <= followed
+    assert {label.split(".")[0] for label in followed} <= {"portal", "areas", "offices", "trainings", "councils"}
+    assert not followed & {
+        "portal.DataVersion",
+        "sessions.Session",
+        "auth.User",
+        "axes.AccessAttempt",
+        "admin.LogEntry",
+    }
