@@ -37,16 +37,6 @@ def django_db_setup(fixed_today, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _cache_in_good_health():
-    """A test that saw the cache fail does not leave the next one without it."""
-    from portal.page_cache import _Health
-
-    _Health.down_until, _Health.bump_owed = 0.0, False
-    yield
-    _Health.down_until, _Health.bump_owed = 0.0, False
-
-
-@pytest.fixture(autouse=True)
 def _serbian_latin(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = tmp_path / "imports"
     with translation.override("sr-latn"):
@@ -130,9 +120,19 @@ LANGUAGES = ["sr-latn", "sr", "en"]
 
 
 def set_language(client, language):
-    from django.conf import settings
+    """From now on the client asks for each page in `language`, as the language links do: by its URL.
 
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.get("/offices/") then fetches "/sr/offices/" for "sr" (the language is in the URL's prefix).
+    """
+    from portal.languages import in_language
+
+    get = client.__dict__.setdefault("get_unprefixed", client.get)
+
+    def get_in_language(path, *args, **kwargs):
+        with translation.override(translation.get_language()):  # the test's own language stays
+            return get(in_language(path, language), *args, **kwargs)
+
+    client.get = get_in_language
 
 
 def translated(msgid, language):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.page_cache import data_changed
+
 from .models import (
     ZERO_HOURS,
     Attendance,
@@ -84,6 +86,8 @@ def attendance_sheet_save(*, cohort, hours):
         bulk_create_with_history(create, Attendance, batch_size=500)
     if update:
         bulk_update_with_history(update, Attendance, ["hours"], batch_size=500)
+    if create or update:
+        data_changed()  # bulk writes send no post_save
     return len(create), len(update)
 
 

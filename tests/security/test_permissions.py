@@ -24,6 +24,7 @@ EVERYONE = dict.fromkeys(PERSONAS, 200)
 PUBLIC = {
     "portal:home": EVERYONE,
     "portal:healthz": EVERYONE,
+    "portal:ping": EVERYONE,
     "portal:language": dict.fromkeys(PERSONAS, 302),
     "offices:list": EVERYONE,
     "offices:map": EVERYONE,
