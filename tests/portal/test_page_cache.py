@@ -57,7 +57,7 @@ def test_a_change_to_the_data_shows_at_once(client, office_a):
         lambda office: Coordinator.objects.order_by("pk").first().save(),
         lambda office: Appointment.objects.order_by("pk").first().delete(),
         lambda office: Membership.objects.order_by("pk").first().save(),
-        lambda office: ProgrammeRegion.objects.create(name="Centralna Srbija").areas.add(office.area),
+        lambda office: ProgrammeRegion.objects.create(name="Zapadna Srbija").areas.add(office.area),
     ],
     ids=["office", "area", "coordinator", "appointment deleted", "membership", "programme region's areas"],
 )
