@@ -101,6 +101,8 @@ class Office(models.Model):
     history = HistoricalRecords()
     objects = OfficeQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text", "updated_at")  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("youth office")
         verbose_name_plural = _("youth offices")
@@ -148,12 +150,16 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        # The area's names are searched through the area itself, so a renamed area needs no update here.
-        self.search_text = fold(self.name)
+        self.set_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        # The area's names are searched through the area itself, so a renamed area needs no update here.
+        self.search_text = fold(self.name)
 
     def unique_slug(self):
         base = slugify(self.area.name if self.area_id else self.name)[:200] or "kzm"
@@ -302,6 +308,8 @@ class Coordinator(models.Model):
     history = HistoricalRecords()
     objects = CoordinatorQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text",)  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("coordinator")
         verbose_name_plural = _("coordinators")
@@ -327,8 +335,12 @@ class Coordinator(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email}")
+        self.set_derived_fields()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email}")
 
     @property
     def full_name(self):

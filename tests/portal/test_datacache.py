@@ -242,15 +242,16 @@ def test_a_search_always_asks_the_database(client):
 
 
 def test_the_directory_counts_a_new_office_at_once(client, django_capture_on_commit_callbacks):
-    from offices.importers import OfficeImporter
+    from offices.importers import OfficeImport
+    from tests.imports.files import run_rows
     from tests.conftest import free_areas
 
     url = reverse("offices:list")
     before = client.get(url).context["paginator"].count
     area = free_areas()[0]
     with django_capture_on_commit_callbacks(execute=True):
-        OfficeImporter().apply(
-            ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        run_rows(
+            OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
         )
     response = client.get(url)
     assert response.context["paginator"].count == before + 1

@@ -65,15 +65,16 @@ def test_query_strings_are_told_apart(client):
 
 
 def test_an_import_makes_the_pages_fresh(client, django_capture_on_commit_callbacks):
-    from offices.importers import OfficeImporter
+    from offices.importers import OfficeImport
+    from tests.imports.files import run_rows
     from tests.conftest import free_areas
 
     area = free_areas()[0]
     url = reverse("offices:list") + f"?q={area.name}"
     assert client.get(url).context["paginator"].count == 0
     with django_capture_on_commit_callbacks(execute=True):
-        OfficeImporter().apply(
-            ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        run_rows(
+            OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
         )
     assert f"{area.name}" in client.get(url).text
     assert Office.objects.filter(area=area).count() == 1
