@@ -112,7 +112,7 @@ class StoredUpload:
 
     def open(self):
         # read_table tells the format by the name's extension; the caller closes the file.
-        return File(open(self.path, "rb"), name=self.name)  # noqa: SIM115
+        return File(open(self.path, "rb"), name=self.name)
 
     def delete(self):
         self.path.unlink(missing_ok=True)

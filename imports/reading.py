@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 HEADER_SEARCH_ROWS = 20  # a title, notes and blank rows may stand above the header
 MAX_COLUMNS = 100  # cells right of this are not read
-EMPTY_RUN = 200  # this many empty rows in a row end the data (formatted empty rows go on for ever)
+EMPTY_RUN = 1000  # this many empty rows in a row end the data (formatted empty rows go on for ever)
 DELIMITERS = (";", ",", "\t")
 
 
@@ -70,7 +70,7 @@ def _is_empty(cells):
 
 def _collect(numbered_rows, is_header):
     """(header row number, headers, data rows, rows scanned) of one sheet, or None without a header."""
-    header_number, headers, rows, scanned, empty_run = None, None, [], 0, 0
+    header_number, headers, rows, scanned, empty_run, stopped_at = None, None, [], 0, 0, None
     limit = settings.IMPORT_MAX_ROWS
     for number, cells in numbered_rows:
         scanned += 1
@@ -83,12 +83,15 @@ def _collect(numbered_rows, is_header):
             if is_header(cells):
                 header_number = number
                 headers = [str(cell).strip() if cell is not None else "" for cell in cells]
+                while headers and not headers[-1]:
+                    headers.pop()
             elif number >= HEADER_SEARCH_ROWS:
                 return None, scanned
             continue
         if _is_empty(cells):
             empty_run += 1
             if empty_run >= EMPTY_RUN:
+                stopped_at = number
                 break
             continue
         empty_run = 0
@@ -97,10 +100,19 @@ def _collect(numbered_rows, is_header):
                 _("The file has more than %(limit)s rows: split it into files of at most %(limit)s rows.")
                 % {"limit": limit}
             )
-        rows.append(Row(number, cells))
+        rows.append(Row(number, cells[: len(headers)]))
     if headers is None:
         return None, scanned
-    return (header_number, headers, rows), scanned
+    return (header_number, headers, rows, stopped_at), scanned
+
+
+def _stop_note(stopped_at):
+    if stopped_at is None:
+        return []
+    return [
+        _("Reading stopped at row %(row)s after %(count)s empty rows; rows further down, if any, were not read.")
+        % {"row": stopped_at, "count": EMPTY_RUN}
+    ]
 
 
 def _first_cells(numbered_rows):
@@ -145,8 +157,9 @@ def _read_xlsx(content, is_header):
             found, count = _collect(_xlsx_rows(sheet), is_header)
             scanned += count
             if found:
-                header_row, headers, rows = found
-                return Table(headers, rows, sheet=sheet.title, header_row=header_row, scanned=scanned)
+                header_row, headers, rows, stopped_at = found
+                return Table(headers, rows, sheet=sheet.title, header_row=header_row, scanned=scanned,
+                             notes=_stop_note(stopped_at))  # fmt: skip
         first = _first_cells(_xlsx_rows(workbook.worksheets[0])) if workbook.worksheets else []
     except UNREADABLE as error:
         raise SpreadsheetError(_("This file cannot be read as an Excel workbook (.xlsx).")) from error
@@ -215,8 +228,9 @@ def _read_csv(content, is_header):
             found, count = _collect(_csv_rows(text, delimiter), is_header)
             scanned += count
             if found:
-                header_row, headers, rows = found
-                return Table(headers, rows, header_row=header_row, notes=notes, scanned=scanned)
+                header_row, headers, rows, stopped_at = found
+                return Table(headers, rows, header_row=header_row, notes=notes + _stop_note(stopped_at),
+                             scanned=scanned)  # fmt: skip
             first = _first_cells(_csv_rows(text, delimiter))
             if widest is None or len(first) > len(widest):
                 widest = first

@@ -243,8 +243,8 @@ def test_a_search_always_asks_the_database(client):
 
 def test_the_directory_counts_a_new_office_at_once(client, django_capture_on_commit_callbacks):
     from offices.importers import OfficeImport
-    from tests.imports.files import run_rows
     from tests.conftest import free_areas
+    from tests.imports.files import run_rows
 
     url = reverse("offices:list")
     before = client.get(url).context["paginator"].count

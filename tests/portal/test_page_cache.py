@@ -66,8 +66,8 @@ def test_query_strings_are_told_apart(client):
 
 def test_an_import_makes_the_pages_fresh(client, django_capture_on_commit_callbacks):
     from offices.importers import OfficeImport
-    from tests.imports.files import run_rows
     from tests.conftest import free_areas
+    from tests.imports.files import run_rows
 
     area = free_areas()[0]
     url = reverse("offices:list") + f"?q={area.name}"

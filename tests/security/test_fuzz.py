@@ -12,8 +12,8 @@ from imports.importers import ImportFailed
 from imports.reading import SpreadsheetError, read_table
 from offices.importers import CoordinatorImport, OfficeImport
 from offices.models import Appointment, Coordinator, Office
-from tests.imports.files import run_rows
 from portal.text import fold, to_cyrillic, to_latin
+from tests.imports.files import run_rows
 
 pytestmark = pytest.mark.django_db
 
