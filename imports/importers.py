@@ -36,7 +36,7 @@ class CellView:
 
     @property
     def understood_differently(self):
-        return bool(self.shown) and fold(self.shown) != fold(self.typed)
+        return bool(self.shown) and self.shown != self.typed
 
 
 @dataclass
@@ -280,7 +280,9 @@ class Import:
 
     def validate(self, instance, exclude=()):
         """The model's own rules (clean and fields) without a query: uniqueness is checked in batch."""
-        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+        # Related records were found by the import itself: no query to check that they exist.
+        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        instance.full_clean(exclude=[*exclude, *relations], validate_unique=False, validate_constraints=False)
 
     # Writing -----------------------------------------------------------------------------------
 
