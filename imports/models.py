@@ -46,6 +46,10 @@ class ImportBatch(models.Model):
         """The change reason of every history row the batch wrote: how undo finds them."""
         return f"import:{self.pk}"
 
+    @property
+    def undo_reason(self):
+        return f"undo:{self.pk}"
+
 
 class ImportRecord(models.Model):
     """A record a batch created or updated."""

@@ -88,7 +88,7 @@ def batch_undo(*, batch, user):
             )
         from simple_history.utils import bulk_update_with_history
 
-        reason = _("undo of import %(id)s") % {"id": batch.pk}
+        reason = batch.undo_reason
         for _content_type_id, model, ids in _records_by_model(batch):
             actions = dict(batch.records.filter(object_id__in=ids, content_type__model=model._meta.model_name)
                            .values_list("object_id", "action"))  # fmt: skip
