@@ -1,5 +1,7 @@
 """Imports of offices and coordinators from real .xlsx and .csv files: all rows or nothing."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
@@ -323,3 +325,130 @@ def test_export_then_import_keeps_phone_numbers(client, staff_user, office_a):
         run_import(OfficeImport(), SimpleUploadedFile(name, exported.content))
         office_a.refresh_from_db()
         assert office_a.phone == "+381 15 123 456", name
+
+
+def export_of(client, admin_url, action, pks):
+    from django.urls import reverse
+
+    response = client.post(reverse(admin_url), {"action": action, "_selected_action": pks})
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.parametrize(("action", "name"), [("export_xlsx", "izvoz.xlsx"), ("export_csv", "izvoz.csv")])
+def test_reimporting_an_unchanged_coordinator_export_changes_nothing(client, staff_user, action, name):
+    client.force_login(staff_user)
+    people = list(Coordinator.objects.values_list("pk", flat=True))
+    content = export_of(client, "admin:offices_coordinator_changelist", action, people)
+    histories = (Coordinator.history.count(), Appointment.history.count())
+    batch = run_import(CoordinatorImport(), SimpleUploadedFile(name, content))
+    assert (batch.created_count, batch.updated_count) == (0, 0)
+    assert batch.unchanged_count == batch.rows > 100
+    assert (Coordinator.history.count(), Appointment.history.count()) == histories
+
+
+def test_an_appointment_goes_to_the_office_that_was_working_then():
+    area = free_areas()[0]
+    old = Office.objects.create(area=area, name="KZM", status="closed", opened_on=date(2016, 1, 1),
+                                closed_on=date(2019, 12, 31))  # fmt: skip
+    new = Office.objects.create(area=area, name="KZM", status="open", opened_on=date(2023, 3, 1))
+    upload = csv_file(
+        [
+            COORDINATOR_HEADER,
+            ["Ivana", "Lazić", "ivana.lazic@example.org", "", area.name, "01.02.2016", "31.12.2019"],
+            ["Ivana", "Lazić", "ivana.lazic@example.org", "", area.name, "01.04.2023", ""],
+        ]
+    )
+    run_import(CoordinatorImport(), upload)
+    ivana = Coordinator.objects.get(email="ivana.lazic@example.org")
+    assert sorted((a.office_id, str(a.started_on)) for a in ivana.appointments.all()) == [
+        (old.pk, "2016-02-01"),
+        (new.pk, "2023-04-01"),
+    ]
+
+
+def test_every_row_of_a_person_is_applied(coordinator_a):
+    first, second = Office.objects.filter(status="open").exclude(area__code="RS-SABAC")[:2]
+    upload = csv_file(
+        [
+            ["ime", "prezime", "e-pošta", "kancelarija (oznaka)", "koordinator od", "koordinator do"],
+            [
+                coordinator_a.first_name,
+                coordinator_a.last_name,
+                coordinator_a.email,
+                first.slug,
+                "01.02.2024",
+                "30.06.2024",
+            ],
+            [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email, second.slug, "01.07.2024", ""],
+        ]
+    )
+    run_import(CoordinatorImport(), upload)
+    periods = {a.office_id: (str(a.started_on), a.ended_on) for a in coordinator_a.appointments.all()}
+    assert periods[first.pk] == ("2024-02-01", date(2024, 6, 30))
+    assert periods[second.pk] == ("2024-07-01", None)
+
+
+def test_rows_of_one_person_that_disagree_are_an_error(coordinator_a):
+    upload = csv_file(
+        [
+            ["ime", "prezime", "e-pošta", "telefon"],
+            [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email, "064 111 222"],
+            [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email, "064 333 444"],
+        ]
+    )
+    preview = refused(CoordinatorImport(), upload)
+    assert preview.rows[1].errors == ["telefon: row 2 gives this person another value."]
+
+
+def test_no_office_working_on_the_start_date_is_an_error():
+    area = free_areas()[0]
+    Office.objects.create(area=area, name="KZM", status="open", opened_on=date(2023, 3, 1))
+    upload = csv_file([COORDINATOR_HEADER, ["Ivana", "Lazić", "", "", area.name, "01.02.2016", ""]])
+    preview = refused(CoordinatorImport(), upload)
+    assert preview.rows[0].errors == [f"No office of {area.name} was working on 01.02.2016 (KZM: 01.03.2023–)."]
+
+
+MEMBERSHIP_HEADER = ["opština", "učlanjena", "istupila", "napomena"]
+
+
+def test_memberships_are_imported_and_a_second_running_one_refused():
+    from offices.importers import MembershipImport
+    from offices.models import Membership
+
+    first, second = free_areas()[:2]
+    Membership.objects.create(area=second, joined_on=date(2015, 9, 1))
+    upload = csv_file(
+        [
+            MEMBERSHIP_HEADER,
+            [first.name, "01.03.2014", "", "osnivač"],
+            [second.name, "01.03.2016", "", ""],
+        ]
+    )
+    preview = refused(MembershipImport(), upload)
+    assert preview.rows[1].errors == [
+        f"{second.name} is already a member since 01.09.2015: give that membership an end first."
+    ]
+    upload = csv_file([MEMBERSHIP_HEADER, [first.name, "1.3.2014.", "", "osnivač"]])
+    run_import(MembershipImport(), upload)
+    assert list(Membership.objects.filter(area=first).values_list("joined_on", "note")) == [
+        (date(2014, 3, 1), "osnivač")
+    ]
+
+
+def test_memberships_export_the_current_members_and_round_trip(client, staff_user):
+    from django.urls import reverse
+
+    from offices.importers import MembershipImport
+    from offices.models import Membership
+
+    first, second = free_areas()[:2]
+    Membership.objects.create(area=first, joined_on=date(2014, 3, 1))
+    Membership.objects.create(area=second, joined_on=date(2015, 9, 1), left_on=date(2020, 1, 31))
+    client.force_login(staff_user)
+    url = reverse("admin:offices_membership_changelist")
+    current = client.get(url, {"members": "current"}).context["cl"].result_list
+    assert first in [m.area for m in current] and second not in [m.area for m in current]
+    content = export_of(client, "admin:offices_membership_changelist", "export_xlsx", [m.pk for m in current])
+    batch = run_import(MembershipImport(), SimpleUploadedFile("clanstva.xlsx", content))
+    assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 0, len(current))
