@@ -1,6 +1,7 @@
 """Finding a city, municipality or city municipality by any spelling of its name, or by its code."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.text import fold, to_latin
@@ -27,6 +28,7 @@ class AreaLookup:
     def __init__(self, queryset=None):
         self.by_code = {}
         self.by_name = {}
+        self._found, self._labels = {}, {}  # a file names the same places again and again
         if queryset is None:
             queryset = Area.objects.office_hosts().current()
         for area in queryset.select_related("parent"):
@@ -50,6 +52,17 @@ class AreaLookup:
 
     def find(self, value):
         text = str(value or "").strip()
+        if text not in self._found:
+            try:
+                self._found[text] = self._find(text)
+            except ValidationError as error:
+                self._found[text] = error
+        found = self._found[text]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def _find(self, text):
         if not text:
             raise ValidationError(_("Name the municipality or city."), code="required")
         if text.upper() in self.by_code:
@@ -69,6 +82,12 @@ class AreaLookup:
 
     def label(self, area, qualified=None):
         """The name an export writes: the local name, with the parent's where the name alone is ambiguous."""
+        key = (area.pk, qualified, get_language())
+        if key not in self._labels:
+            self._labels[key] = self._label(area, qualified)
+        return self._labels[key]
+
+    def _label(self, area, qualified):
         name = area.local_name
         if qualified is None:
             qualified = len(self.candidates(area.name)) > 1 or len(self.by_name.get(fold(area.name), [])) > 1

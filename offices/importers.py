@@ -244,6 +244,7 @@ class CoordinatorImport(Import):
             self.offices_by_area.setdefault(office.area_id, []).append(office)
         self.appointments = {(a.coordinator_id, a.office_id, a.started_on): a for a in Appointment.objects.all()}
         self.people = {}  # person key → (coordinator, its Save, {field: (value, row)})
+        self.office_note = _("Office: %(office)s (%(slug)s)")
         self.appointments_in_file = {}
 
     def prepare_export(self):
@@ -347,7 +348,7 @@ class CoordinatorImport(Import):
         save = self.apply_values(row, appointment, ["ended_on"], created=created)
         self.validate(appointment, exclude=["coordinator"])
         row.saves.append(save)
-        row.notes.append(_("Office: %(office)s (%(slug)s)") % {"office": office.name, "slug": office.slug})
+        row.notes.append(self.office_note % {"office": office.name, "slug": office.slug})
 
     def find_office(self, area, mark, started_on):
         if mark:
