@@ -19,12 +19,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .importers import ImportFailed
-from .models import ImportBatch, ImportRecord
+from .models import ImportBatch
 from .reading import SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, import_confirm
 from .writing import write_csv, write_xlsx
@@ -253,19 +253,6 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
-class ImportRecordInline(admin.TabularInline):
-    model = ImportRecord
-    fields = ["row", "content_type", "object_id", "action"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    max_num = 0
-    show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("content_type")
-
-
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["__str__", "user", "created_at", "rows", "created_count", "updated_count",
@@ -276,9 +263,25 @@ class ImportBatchAdmin(admin.ModelAdmin):
     change_form_template = "imports/batch_change_form.html"
     readonly_fields = ["importer", "user", "created_at", "file_name", "file_size", "file_sha256", "sheet", "rows",
                        "created_count", "updated_count", "unchanged_count", "empty_cells_clear", "undone_at",
-                       "undone_by"]  # fmt: skip
+                       "undone_by", "touched"]  # fmt: skip
     fields = readonly_fields
-    inlines = [ImportRecordInline]
+    TOUCHED_SHOWN = 100  # a batch may hold thousands: the page lists the first ones
+
+    @admin.display(description=gettext_lazy("records it touched"))
+    def touched(self, batch):
+        records = batch.records.select_related("content_type").order_by("position")[: self.TOUCHED_SHOWN]
+        items = format_html_join(
+            "",
+            "<li>{}: {} {} ({})</li>",
+            (
+                (_("row %(row)s") % {"row": record.row}, record.content_type.name, record.object_id,
+                 record.get_action_display())
+                for record in records
+            ),
+        )  # fmt: skip
+        total = batch.records.count()
+        more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
+        return format_html("<ul>{}</ul>{}", items, more)
 
     def has_add_permission(self, request):
         return False

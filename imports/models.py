@@ -39,7 +39,7 @@ class ImportBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.importer} #{self.pk} ({self.file_name})"
+        return _("Import %(id)s: %(file)s") % {"id": self.pk, "file": self.file_name}
 
     @property
     def history_reason(self):

@@ -105,3 +105,25 @@ def test_the_batches_are_for_staff_only(client, coordinator_a):
     client.force_login(coordinator_a.user)
     response = client.get(reverse("admin:imports_importbatch_changelist"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("batches", [1, 3])
+def test_the_batch_pages_cost_the_same_queries_whatever_the_batches(staff_client, office_a, batches):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.importers import OfficeImport
+    from tests.imports.files import run_import
+
+    for number in range(batches):
+        rows = [
+            ["opština", "naziv", "status", "otvorena", "opis"],
+            ["Šabac", office_a.name, "otvorena", "24.01.2018", f"Opis {number}"],
+        ]
+        batch = run_import(OfficeImport(), xlsx_file(rows))
+    with CaptureQueriesContext(connection) as listing:
+        assert staff_client.get(reverse("admin:imports_importbatch_changelist")).status_code == 200
+    with CaptureQueriesContext(connection) as page:
+        response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    assert f"<li>red 2: kancelarija za mlade {office_a.pk} (izmenjeno)</li>" in response.text
+    assert (len(listing), len(page)) == (5, 6)
