@@ -16,7 +16,7 @@ from openpyxl.utils.datetime import from_excel
 
 from portal.text import fold
 
-from .writing import FORMULA_STARTS, clean_text
+from .writing import FORMULA_STARTS
 
 EMPTY = object()
 LANGUAGES = ("sr-latn", "sr", "en")
@@ -55,7 +55,7 @@ class Column:
         return self.text(raw)
 
     def text(self, raw):
-        text = clean_text(self.typed(raw))
+        text = self.typed(raw)  # control characters are the model's to refuse, with a message
         if "\ufffd" in text:
             raise ValidationError(_("A character of this cell could not be read (shown as �): correct it."))
         if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:

@@ -62,6 +62,7 @@ class RowResult:
     saves: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # e.g. "same office as row 4"
     cell_list: list = field(default_factory=list)  # the cells in the preview's column order
+    service_changes: list = field(default_factory=list)  # changes a declaration makes through a service
 
     CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -69,7 +70,7 @@ class RowResult:
     def action(self):
         if any(save.created for save in self.saves):
             return self.CREATE
-        if any(save.fields for save in self.saves):
+        if any(save.fields for save in self.saves) or self.service_changes:
             return self.UPDATE
         return self.UNCHANGED
 
@@ -261,6 +262,9 @@ class Import:
         """Rules across rows (duplicates within the file)."""
 
     # Helpers for check_row ---------------------------------------------------------------------
+
+    def column(self, name):
+        return next(column for column in self.columns if column.field == name)
 
     def given(self, row, name):
         """The row's value for a column, or None when the column is absent or its cell empty."""

@@ -57,6 +57,8 @@ class ImportRecord(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
+        # A change made through a service that keeps its own history (an office's status): not undone.
+        STATUS = "status", _("status changed")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)

@@ -46,6 +46,8 @@ def batch_changed_since(batch):
     """The records the batch touched that something else changed (or deleted) since, as (model, pk)."""
     changed = []
     for _content_type_id, model, ids in _records_by_model(batch):
+        if not hasattr(model, "history"):
+            continue  # rows of a record's own history (an office's status steps) go with the record
         history = model.history.model
         ours = dict(
             history.objects.filter(history_change_reason=batch.history_reason)
@@ -65,7 +67,8 @@ def _records_by_model(batch):
     grouped = defaultdict(list)
     last_position = {}
     types = {}
-    for record in batch.records.select_related("content_type").order_by("position"):
+    records = batch.records.exclude(action=ImportRecord.Action.STATUS).select_related("content_type")
+    for record in records.order_by("position"):
         grouped[record.content_type_id].append(record.object_id)
         last_position[record.content_type_id] = record.position
         types[record.content_type_id] = record.content_type
@@ -80,6 +83,11 @@ def batch_undo(*, batch, user):
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.undone_at:
             raise UndoRefused(_("This import was undone already."))
+        if batch.records.filter(action=ImportRecord.Action.STATUS).exists():
+            raise UndoRefused(
+                _("Nothing was undone: this import changed the status of offices, which their histories keep; "
+                  "change those statuses back on the offices' pages.")
+            )  # fmt: skip
         changed = batch_changed_since(batch)
         if changed:
             raise UndoRefused(
@@ -89,8 +97,8 @@ def batch_undo(*, batch, user):
         from simple_history.utils import bulk_update_with_history
 
         reason = batch.undo_reason
-        for _content_type_id, model, ids in _records_by_model(batch):
-            actions = dict(batch.records.filter(object_id__in=ids, content_type__model=model._meta.model_name)
+        for content_type_id, model, ids in _records_by_model(batch):
+            actions = dict(batch.records.filter(object_id__in=ids, content_type_id=content_type_id)
                            .values_list("object_id", "action"))  # fmt: skip
             created = [pk for pk in ids if actions[pk] == ImportRecord.Action.CREATED]
             updated = [pk for pk in ids if actions[pk] == ImportRecord.Action.UPDATED]
@@ -98,7 +106,9 @@ def batch_undo(*, batch, user):
                 restored = _versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 bulk_update_with_history(restored, model, fields, default_user=user, default_change_reason=reason)
-            if created:
+            if created and not hasattr(model, "history"):
+                model._default_manager.filter(pk__in=created).delete()
+            elif created:
                 for instance in model._default_manager.filter(pk__in=created):
                     instance._change_reason = reason
                     instance.delete()

@@ -1,13 +1,20 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.admin import DistrictFilter, RegionFilter
 from imports.admin import SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
+from portal.text import validate_no_control_characters
 
 from .importers import CoordinatorImport, MembershipImport, OfficeImport
-from .models import Appointment, Coordinator, Membership, Office
+from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange
+from .services import coordinator_anonymise, office_change_status, office_history_start, office_status_change_validate
 
 
 class YearOpenedFilter(admin.SimpleListFilter):
@@ -30,11 +37,70 @@ class AppointmentInline(admin.TabularInline):
 
 
 class OfficeAppointmentInline(AppointmentInline):
-    fields = ["coordinator", "started_on", "ended_on"]
+    fields = ["coordinator", "role", "started_on", "ended_on"]
 
 
 class CoordinatorAppointmentInline(AppointmentInline):
-    fields = ["office", "started_on", "ended_on"]
+    fields = ["office", "role", "started_on", "ended_on"]
+
+
+class OfficeStatusChangeInline(admin.TabularInline):
+    """The office's history, read only: it grows through the status change on the office's form."""
+
+    model = OfficeStatusChange
+    extra = 0
+    fields = readonly_fields = ["on", "event", "note", "recorded_by", "recorded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OfficeAdminForm(forms.ModelForm):
+    """The office's form; on an existing office, its status changes only as a dated step of its history."""
+
+    new_status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        choices=[("", "---------"), *OfficeStatus.choices],
+        required=False,
+        help_text=gettext_lazy(
+            "Recorded in the office's history. Making the office inactive or closing it ends its running "
+            "appointments on that date."
+        ),
+    )
+    status_changed_on = forms.DateField(
+        label=gettext_lazy("Date of the change"), required=False, widget=AdminDateWidget
+    )
+    status_note = forms.CharField(
+        label=gettext_lazy("Note on the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_control_characters],
+    )
+
+    class Meta:
+        model = Office
+        fields = ["area", "name", "slug"]  # the admin's fieldsets give the rest
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("new_status")
+        if status and self.instance.pk:
+            fields = {"status": "new_status", "on": "status_changed_on"}
+            try:
+                office_status_change_validate(
+                    office=Office.objects.get(pk=self.instance.pk), status=status, on=cleaned.get("status_changed_on")
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for key, errors in error.error_dict.items():
+                        self.add_error(fields.get(key), errors)
+                else:
+                    self.add_error(None, error)
+        return cleaned
 
 
 @admin.register(Office)
@@ -45,7 +111,9 @@ class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
     show_full_result_count = False
-    inlines = [OfficeAppointmentInline]
+    form = OfficeAdminForm
+    inlines = [OfficeStatusChangeInline, OfficeAppointmentInline]
+    lifecycle_fields = ["status", "initiated_on", "opened_on", "closed_on"]
     fieldsets = [
         (None, {"fields": ["area", "name", "slug", "status"]}),
         (gettext_lazy("Lifecycle"), {"fields": ["initiated_on", "opened_on", "closed_on"]}),
@@ -69,6 +137,43 @@ class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
         ),
     ]
 
+    # The status changes on the office's own form (a dated step with a note, through the one service),
+    # not in a changelist action: a change belongs to one office, and staff make it while looking at it.
+    def get_readonly_fields(self, request, obj=None):
+        return self.lifecycle_fields if obj is not None else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else [OfficeAppointmentInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        change = ["new_status", "status_changed_on", "status_note"]
+        return [
+            (
+                name,
+                {**options, "fields": [*options["fields"], *change]} if name == gettext_lazy("Lifecycle") else options,
+            )
+            for name, options in fieldsets
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            office_history_start(office=obj, user=request.user)
+        elif status := form.cleaned_data.get("new_status"):
+            try:
+                office_change_status(
+                    office=obj,
+                    status=status,
+                    on=form.cleaned_data["status_changed_on"],
+                    note=form.cleaned_data.get("status_note", ""),
+                    user=request.user,
+                )
+            except ValidationError as error:  # the data changed between the form's check and now
+                messages.error(request, " ".join(error.messages))
+
 
 @admin.register(Coordinator)
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
@@ -83,6 +188,30 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAd
     autocomplete_fields = ["user"]
     show_full_result_count = False
     inlines = [CoordinatorAppointmentInline]
+    actions = [*SpreadsheetAdminMixin.actions, "anonymise"]
+
+    @admin.action(description=gettext_lazy("Anonymise the selected (data-protection request)"), permissions=["change"])
+    def anonymise(self, request, queryset):
+        """Erase the personal data of the selected people after a confirmation page; appointments stay."""
+        if request.POST.get("confirmed") == "yes":
+            people = list(queryset.filter(anonymised_at__isnull=True))
+            for person in people:
+                coordinator_anonymise(coordinator=person, user=request.user)
+            message = ngettext(
+                "Anonymised %(count)s coordinator: the personal data is erased, the appointments kept.",
+                "Anonymised %(count)s coordinators: their personal data is erased, their appointments kept.",
+                len(people),
+            )
+            messages.success(request, message % {"count": len(people)})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Anonymise coordinators"),
+            "people": queryset.order_by("last_name", "first_name"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/offices/coordinator_anonymise.html", context)
 
 
 class CurrentMembersFilter(admin.SimpleListFilter):
@@ -112,7 +241,7 @@ class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdm
 
 @admin.register(Appointment)
 class AppointmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["coordinator", "office", "started_on", "ended_on"]
+    list_display = ["coordinator", "office", "role", "started_on", "ended_on"]
     list_select_related = ["coordinator", "office"]
     autocomplete_fields = ["coordinator", "office"]
     folded_search_fields = ["coordinator__search_text", "office__search_text"]

@@ -12,10 +12,10 @@ class OfficesConfig(AppConfig):
         from areas.models import Area, ProgrammeRegion
         from portal.page_cache import invalidate_pages
 
-        from .models import Appointment, Coordinator, Membership, Office
+        from .models import Appointment, Coordinator, Membership, Office, OfficeStatusChange
 
         # The public pages show these; a change to any of them makes every cached page stale.
-        for model in (Area, ProgrammeRegion, Office, Coordinator, Appointment, Membership):
+        for model in (Area, ProgrammeRegion, Office, OfficeStatusChange, Coordinator, Appointment, Membership):
             post_save.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
             post_delete.connect(invalidate_pages, sender=model, dispatch_uid=f"pages-delete-{model.__name__}")
         m2m_changed.connect(invalidate_pages, sender=ProgrammeRegion.areas.through, dispatch_uid="pages-m2m")

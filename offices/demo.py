@@ -11,7 +11,7 @@ from django.utils import timezone
 from areas.models import Area, AreaKind
 from portal.text import fold
 
-from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
+from .models import Appointment, Coordinator, Membership, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
 
 FIRST_NAMES = [
     "Marko", "Jelena", "Nikola", "Milica", "Stefan", "Ana", "Lazar", "Jovana", "Luka", "Teodora",
@@ -45,6 +45,15 @@ BIH_OFFICES = ["BA-BIH-KLJUC", "BA-BIH-BIHAC", "BA-BIH-TUZLA", "BA-BIH-ZENICA", 
                "BA-SRP-TREBINJE", "BA-SRP-DOBOJ", "BA-BRC"]  # fmt: skip
 CITY_MUNICIPALITY_OFFICES = ["RS-BEOGRAD-NOVI-BEOGRAD", "RS-BEOGRAD-ZEMUN", "RS-BEOGRAD-PALILULA",
                              "RS-BEOGRAD-RAKOVICA", "RS-NIS-MEDIJANA", "RS-BEOGRAD-OBRENOVAC"]  # fmt: skip
+# Notes as staff write them in an office's history.
+EVENT_NOTES = {
+    OfficeEvent.INITIATED: ["Odluka opštinskog veća o osnivanju kancelarije.", "Inicijativa udruženja mladih.", ""],
+    OfficeEvent.OPENED: ["Svečano otvaranje uz predsednika opštine.", "Otvorena u okviru projekta Ministarstva.", ""],
+    OfficeEvent.INACTIVE: ["Koordinatorka na porodiljskom odsustvu, opština nije obezbedila zamenu.",
+                           "Istekao ugovor koordinatora, radno mesto nije popunjeno."],
+    OfficeEvent.REOPENED: ["Opština je zaposlila novog koordinatora.", "Ponovo otvorena posle renoviranja prostorija."],
+    OfficeEvent.CLOSED: ["Opština je ukinula radno mesto koordinatora.", "Poslove kancelarije preuzeo dom kulture."],
+}  # fmt: skip
 ROMAN = ["", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 DEMO_PASSWORD = "mladi-2026"
@@ -70,6 +79,9 @@ class DemoBuilder:
         self.today = today or timezone.localdate()
         self.person = 0
         self.between_jobs = []  # (free from, coordinator): people whose last appointment has ended
+        # A separate stream for the lifecycle histories, so they leave the rest of the data as it was.
+        self.history_rng = random.Random(seed + 1)
+        self.status_changes = []
 
     def areas(self):
         rng = self.rng
@@ -157,9 +169,36 @@ class DemoBuilder:
             ),
         )
         office.save()
-        if opened_on:
+        self.history(office, OfficeEvent.INITIATED, initiated_on)
+        if not opened_on:
+            return office
+        self.history(office, OfficeEvent.OPENED, opened_on)
+        gap = self.inactive_gap(office)
+        if gap:
+            # Inactive for a while, then reopened: the first coordinators' appointments end with the pause.
+            self.appointments(office, opened_on, gap[0])
+            self.history(office, OfficeEvent.INACTIVE, gap[0])
+            self.history(office, OfficeEvent.REOPENED, gap[1])
+            self.coordinator(office, gap[1], None)
+        else:
             self.appointments(office, opened_on, closed_on)
+        if status in OfficeStatus.ended():
+            self.history(office, OfficeEvent(status), closed_on)
         return office
+
+    def inactive_gap(self, office):
+        """For about one open office in eight that opened long ago: (inactive from, reopened on)."""
+        rng, today = self.history_rng, self.today
+        if office.status != OfficeStatus.OPEN or office.opened_on > today - timedelta(days=1500):
+            return None
+        if rng.random() >= 0.12:
+            return None
+        paused = _random_date(rng, office.opened_on + timedelta(days=500), today - timedelta(days=700))
+        return paused, paused + timedelta(days=rng.randrange(90, 500))
+
+    def history(self, office, event, on):
+        note = self.history_rng.choice(EVENT_NOTES[event])
+        self.status_changes.append(OfficeStatusChange(office=office, event=event, on=on, note=note))
 
     def appointments(self, office, opened_on, closed_on):
         end = closed_on or self.today
@@ -220,6 +259,8 @@ def demo_seed(*, scale=1, today=None):
     for copy in range(1, scale):
         for area in builder.fictional_areas(areas, copy):
             offices.append(builder.office(area, copy=copy))
+    # Consistent by construction (the dates above are the offices' own), so written in bulk.
+    OfficeStatusChange.objects.bulk_create(builder.status_changes, batch_size=1000)
     demo_accounts_create(offices)
     return len(offices)
 

@@ -4,8 +4,10 @@ Each is a declaration on the imports framework: its columns and its row rule. Re
 once (prepare), so a row costs no query; the framework writes them in bulk with history.
 """
 
+import copy
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -22,9 +24,19 @@ from imports.columns import (
     YesNoColumn,
 )
 from imports.importers import Import, Save
+from imports.models import ImportRecord
 from portal.text import fold, slugify
 
-from .models import Appointment, Coordinator, Membership, Office, OfficeStatus
+from .models import (
+    Appointment,
+    AppointmentRole,
+    Coordinator,
+    Membership,
+    Office,
+    OfficeStatus,
+    OfficeStatusChange,
+)
+from .services import office_change_status, office_history_start, office_status_change_validate
 
 MUNICIPALITY = ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina", "opština", "општина")
 OFFICE_MARK = ("kancelarija (oznaka)", "oznaka", "slug", "office", "adresa na sajtu")
@@ -32,6 +44,14 @@ OFFICE_MARK = ("kancelarija (oznaka)", "oznaka", "slug", "office", "adresa na sa
 
 def show_date(value):
     return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def constraint_error(model, name, field=None):
+    """The ValidationError a model's named constraint gives: one message, whether the import checks
+    the rule in memory or the database refuses the row (under `field`'s column when given)."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    error = ValidationError(constraint.get_violation_error_message(), code=name)
+    return ValidationError({field: error}) if field else error
 
 
 class OfficeImport(Import):
@@ -63,8 +83,12 @@ class OfficeImport(Import):
         TextColumn("working_hours", "radno vreme", aliases=("working_hours", "radno vrijeme")),
         TextColumn("description", "opis", aliases=("description",)),
         TextColumn("slug", "oznaka", aliases=OFFICE_MARK),
+        DateColumn(
+            "status_changed_on", "promena statusa", aliases=("status_changed_on", "datum promene"), export=False
+        ),
     ]
-    FIELDS = [column.field for column in columns if column.field != "slug"]
+    FIELDS = [column.field for column in columns if column.field not in ("slug", "status_changed_on")]
+    LIFECYCLE = ["status", "opened_on", "closed_on"]
 
     def prepare(self, rows, mapping):
         self.areas = AreaLookup()
@@ -115,10 +139,65 @@ class OfficeImport(Import):
                 _("Row %(row)s is about this office already (the same municipality, name and opening date): "
                   "an import never creates two offices for one.") % {"row": earlier}
             )  # fmt: skip
-        save = self.apply_values(row, office, self.FIELDS, created=created)
-        self.validate(office, exclude=["slug", "search_text"])
-        row.saves.append(save)
         row.office = office
+        status = self.given(row, "status")
+        if created or status == office.status:
+            save = self.apply_values(row, office, self.FIELDS, created=created)
+            self.validate(office, exclude=["slug", "search_text"])
+            if save.created or set(save.fields) & {"status", "opened_on", "closed_on", "initiated_on"}:
+                office.validate_constraints(exclude=["area"])  # the file's own rule replaces the one on area
+            row.saves.append(save)
+            return
+        # A new status is a dated step of the office's history, taken by the lifecycle service.
+        before = copy.copy(office)
+        save = self.apply_values(row, office, [f for f in self.FIELDS if f not in self.LIFECYCLE], created=False)
+        self.validate(office, exclude=["slug", "search_text"])
+        on = self.status_date(row, before, status)
+        office_status_change_validate(office=before, status=status, on=on)
+        row.cells["status"].before = self.column("status").show(before.status, self)
+        row.saves.append(save)
+        row.status_change = (status, on)
+        row.service_changes.append("status")
+        row.notes.append(_("Status change recorded in the office's history on %(date)s.") % {"date": show_date(on)})
+
+    def status_date(self, row, office, status):
+        on = self.given(row, "status_changed_on")
+        if on is None and status == OfficeStatus.OPEN and office.status == OfficeStatus.INITIATED:
+            on = self.given(row, "opened_on")
+        if on is None and status in OfficeStatus.ended():
+            on = self.given(row, "closed_on")
+        if on is None:
+            raise ValidationError(
+                _("The status changes from %(old)s to %(new)s: give the date of the change in the column "
+                  "“promena statusa”.")
+                % {"old": OfficeStatus(office.status).label, "new": OfficeStatus(status).label}
+            )  # fmt: skip
+        return on
+
+    def write(self, preview, batch):
+        super().write(preview, batch)
+        records = []
+        content_type = ContentType.objects.get_for_model(OfficeStatusChange)
+        office_type = ContentType.objects.get_for_model(Office)
+        position = batch.records.count()
+        for row in preview.rows:
+            office = getattr(row, "office", None)
+            if office is None:
+                continue
+            if any(save.created for save in row.saves):
+                # A new office's history starts with its dates; undoing the batch deletes both.
+                for change in office_history_start(office=office, user=batch.user):
+                    records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
+                                                row=row.number, action=ImportRecord.Action.CREATED, position=position))  # fmt: skip
+                    position += 1
+            elif getattr(row, "status_change", None):
+                status, on = row.status_change
+                office._change_reason = batch.history_reason
+                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user)
+                records.append(ImportRecord(batch=batch, content_type=office_type, object_id=office.pk,
+                                            row=row.number, action=ImportRecord.Action.STATUS, position=position))  # fmt: skip
+                position += 1
+        ImportRecord.objects.bulk_create(records)
 
     def check_file(self, preview):
         """One open office per municipality, as the file would leave them."""
@@ -126,11 +205,12 @@ class OfficeImport(Import):
         touched = set()
         for row in preview.rows:
             office = getattr(row, "office", None)
-            if office is None:
+            if office is None or row.errors:
                 continue
             if office.pk:
                 touched.add(office.pk)
-            if office.status == OfficeStatus.OPEN:
+            status = row.status_change[0] if getattr(row, "status_change", None) else office.status
+            if status == OfficeStatus.OPEN:
                 open_by_area.setdefault(office.area_id, []).append(row)
         for pk, area_id in self.open_in_db.items():
             if pk not in touched:
@@ -228,6 +308,7 @@ class CoordinatorImport(Import):
         TextColumn("office", "kancelarija (oznaka)", aliases=OFFICE_MARK),
         DateColumn("started_on", "koordinator od", aliases=("started_on", "from", "od")),
         DateColumn("ended_on", "koordinator do", aliases=("ended_on", "until", "do")),
+        ChoiceColumn("role", "uloga", aliases=("role",), choices=AppointmentRole, words={"zamenik": "deputy"}),
     ]
 
     def prepare(self, rows, mapping):
@@ -242,7 +323,12 @@ class CoordinatorImport(Import):
         self.offices_by_area = {}
         for office in offices:
             self.offices_by_area.setdefault(office.area_id, []).append(office)
-        self.appointments = {(a.coordinator_id, a.office_id, a.started_on): a for a in Appointment.objects.all()}
+        people = {person.pk: person for people in self.by_name.values() for person in people}
+        self.appointments, self.at_office = {}, {}
+        for appointment in Appointment.objects.all():
+            appointment.coordinator = people[appointment.coordinator_id]  # the rules' messages name people
+            self.appointments[(appointment.coordinator_id, appointment.office_id, appointment.started_on)] = appointment
+            self.at_office.setdefault(appointment.office_id, []).append(appointment)
         self.people = {}  # person key → (coordinator, its Save, {field: (value, row)})
         self.office_note = _("Office: %(office)s (%(slug)s)")
         self.appointments_in_file = {}
@@ -324,6 +410,10 @@ class CoordinatorImport(Import):
         changes = self.apply_values(row, person, self.PERSON, created=save.created)
         save.fields = sorted(set(save.fields) | set(changes.fields))
         self.validate(person, exclude=["user", "search_text"])
+        if person.publish_email and not person.email:
+            raise constraint_error(Coordinator, "coordinator_published_email_exists", "publish_email")
+        if person.publish_phone and not person.phone:
+            raise constraint_error(Coordinator, "coordinator_published_phone_exists", "publish_phone")
         self.check_appointment(row, person)
 
     def header(self, name):
@@ -345,10 +435,26 @@ class CoordinatorImport(Import):
         created = appointment is None
         if created:
             appointment = Appointment(coordinator=person, office=office, started_on=started_on)
-        save = self.apply_values(row, appointment, ["ended_on"], created=created)
-        self.validate(appointment, exclude=["coordinator"])
+            self.at_office.setdefault(office.pk, []).append(appointment)
+        save = self.apply_values(row, appointment, ["ended_on", "role"], created=created)
+        if save.created or save.fields:
+            self.check_appointment_rules(appointment)
         row.saves.append(save)
         row.notes.append(self.office_note % {"office": office.name, "slug": office.slug})
+
+    def check_appointment_rules(self, appointment):
+        """The model's rules and constraints, against the office's appointments as this file leaves them."""
+        appointment.clean_fields(exclude=["coordinator", "office"])
+        if appointment.ended_on is not None and appointment.ended_on < appointment.started_on:
+            raise constraint_error(Appointment, "appointment_ended_after_started", "ended_on")
+        others = [other for other in self.at_office[appointment.office_id] if other is not appointment]
+        if appointment.ended_on is None:
+            for other in others:
+                if other.ended_on is None and appointment._same_person(other):
+                    raise constraint_error(Appointment, "appointment_one_open_ended_per_person_and_office")
+                if other.ended_on is None and appointment.role == other.role == AppointmentRole.COORDINATOR:
+                    raise constraint_error(Appointment, "appointment_one_open_ended_coordinator_per_office")
+        appointment.check_rules(others)
 
     def find_office(self, area, mark, started_on):
         if mark:
@@ -365,6 +471,8 @@ class CoordinatorImport(Import):
         working = [office for office in offices if self.worked_on(office, started_on)]
         if len(working) == 1:
             return working[0]
+        if len(offices) == 1:
+            return offices[0]  # the appointment rules say what is wrong with the dates
         if not working:
             raise ValidationError(
                 _("No office of %(area)s was working on %(date)s (%(offices)s).")

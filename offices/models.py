@@ -5,14 +5,18 @@ from django.db.models import Q
 from django.db.models.functions import ExtractYear, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
 from portal.folded_search import folded_search
-from portal.text import fold, slugify
+from portal.text import fold, slugify, validate_no_control_characters
 
 from .validators import raise_collected, validate_not_in_future, validate_period, validate_point_in_area_country
+
+# Every text field a person types into refuses invisible control characters (admin and import alike).
+TEXT = [validate_no_control_characters]
 
 
 class OfficeStatus(models.TextChoices):
@@ -29,6 +33,27 @@ class OfficeStatus(models.TextChoices):
     @classmethod
     def ended(cls):
         return [cls.INACTIVE, cls.CLOSED]
+
+
+class OfficeEvent(models.TextChoices):
+    """A dated step of an office's lifecycle; the labels are the sentences of the office page."""
+
+    INITIATED = "initiated", pgettext_lazy("office event", "the opening of the office was initiated")
+    OPENED = "opened", pgettext_lazy("office event", "the office opened")
+    INACTIVE = "inactive", pgettext_lazy("office event", "the office became inactive")
+    REOPENED = "reopened", pgettext_lazy("office event", "the office reopened")
+    CLOSED = "closed", pgettext_lazy("office event", "the office closed")
+
+    @property
+    def status(self):
+        """The office's status from this event on."""
+        return {
+            "initiated": OfficeStatus.INITIATED,
+            "opened": OfficeStatus.OPEN,
+            "reopened": OfficeStatus.OPEN,
+            "inactive": OfficeStatus.INACTIVE,
+            "closed": OfficeStatus.CLOSED,
+        }[self.value]
 
 
 def pin_point(latitude, longitude, area_latitude, area_longitude):
@@ -72,7 +97,7 @@ class Office(models.Model):
         on_delete=models.PROTECT,
         limit_choices_to={"kind__in": AreaKind.office_hosts()},
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=TEXT)
     slug = models.SlugField(_("address on the site"), max_length=220, unique=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=OfficeStatus.choices, default=OfficeStatus.INITIATED)
     initiated_on = models.DateField(_("initiated on"), null=True, blank=True)
@@ -83,17 +108,17 @@ class Office(models.Model):
         blank=True,
         help_text=_("The day the office stopped working, for an inactive or closed office."),
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=TEXT)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True, validators=TEXT)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
-    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    phone = models.CharField(_("public phone"), max_length=40, blank=True, validators=TEXT)
     website = models.URLField(_("website"), blank=True)
     facebook = models.URLField(_("Facebook page"), blank=True)
     instagram = models.URLField(_("Instagram profile"), blank=True)
-    working_hours = models.CharField(_("working hours"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    working_hours = models.CharField(_("working hours"), max_length=200, blank=True, validators=TEXT)
+    description = models.TextField(_("description"), blank=True, validators=TEXT)
     search_text = models.CharField(max_length=500, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -137,6 +162,26 @@ class Office(models.Model):
                 name="office_closed_after_opened",
                 violation_error_message=_("The closing date cannot be before the opening date."),
             ),
+            # An office is initiated before it opens.
+            models.CheckConstraint(
+                condition=Q(initiated_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(initiated_on__lte=models.F("opened_on")),
+                name="office_initiated_before_opened",
+                violation_error_message=_("The initiation date cannot be after the opening date."),
+            ),
+            # An inactive or closed office says since when.
+            models.CheckConstraint(
+                condition=~Q(status__in=OfficeStatus.ended()) | Q(closed_on__isnull=False),
+                name="office_ended_has_closing_date",
+                violation_error_message=_("Give the date from which the office is inactive or closed."),
+            ),
+            # A working office has no closing date.
+            models.CheckConstraint(
+                condition=~Q(status=OfficeStatus.OPEN) | Q(closed_on__isnull=True),
+                name="office_open_has_no_closing_date",
+                violation_error_message=_("An open office has no closing date."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "opened_on"]),
@@ -169,6 +214,8 @@ class Office(models.Model):
         return slug
 
     def clean(self):
+        # The rules on status and dates that the database holds are its constraints, reported by
+        # validate_constraints(); clean() checks only what a constraint cannot.
         errors = {}
         for name, label in (("initiated_on", _("The initiation date")), ("opened_on", _("The opening date")),
                             ("closed_on", _("The closing date"))):  # fmt: skip
@@ -176,27 +223,6 @@ class Office(models.Model):
                 validate_not_in_future(getattr(self, name), label)
             except ValidationError as error:
                 errors[name] = error
-        try:
-            validate_period(self.opened_on, self.closed_on, _("The closing date cannot be before the opening date."))
-        except ValidationError as error:
-            errors.setdefault("closed_on", error)
-        if self.status in OfficeStatus.opened() and self.opened_on is None:
-            errors.setdefault(
-                "opened_on", ValidationError(_("An open, inactive or closed office needs its opening date."))
-            )
-        if self.status in OfficeStatus.ended() and self.closed_on is None:
-            errors.setdefault(
-                "closed_on", ValidationError(_("Give the date from which the office is inactive or closed."))
-            )
-        if self.status == OfficeStatus.INITIATED and (self.opened_on or self.closed_on):
-            errors.setdefault(
-                "opened_on" if self.opened_on else "closed_on",
-                ValidationError(
-                    _("An initiated office has not opened yet: leave its opening and closing dates empty.")
-                ),
-            )
-        if self.status == OfficeStatus.OPEN and self.closed_on is not None:
-            errors.setdefault("closed_on", ValidationError(_("An open office has no closing date.")))
         if self.area_id:
             if not self.area.is_office_host:
                 errors["area"] = ValidationError(
@@ -214,6 +240,39 @@ class Office(models.Model):
     @property
     def point(self):
         return pin_point(self.latitude, self.longitude, self.area.latitude, self.area.longitude)
+
+
+class OfficeStatusChange(models.Model):
+    """One dated step of an office's lifecycle, kept forever: the office's history.
+
+    `Office.status`, `opened_on` and `closed_on` are the current state, kept in step with these
+    rows by `offices.services.office_change_status`; never write one without the other.
+    """
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("youth office"), related_name="status_changes", on_delete=models.PROTECT
+    )
+    event = models.CharField(_("change"), max_length=12, choices=OfficeEvent.choices)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True, validators=TEXT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("office status change")
+        verbose_name_plural = _("office status changes")
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["office", "on"])]
+
+    def __str__(self):
+        return f"{self.office} – {self.get_event_display()} ({self.on:%d.%m.%Y})"
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -284,8 +343,8 @@ class CoordinatorQuerySet(models.QuerySet):
 class Coordinator(models.Model):
     """A person who runs (or ran) a youth office. Contact data is private unless published."""
 
-    first_name = models.CharField(_("first name"), max_length=80)
-    last_name = models.CharField(_("last name"), max_length=80)
+    first_name = models.CharField(_("first name"), max_length=80, validators=TEXT)
+    last_name = models.CharField(_("last name"), max_length=80, validators=TEXT)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -295,14 +354,19 @@ class Coordinator(models.Model):
         blank=True,
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=TEXT)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     youth_work_since = models.PositiveSmallIntegerField(
         _("in youth work since"), null=True, blank=True, help_text=_("The year they started working with young people.")
     )
-    experience = models.TextField(_("experience"), blank=True, help_text=_("Earlier roles, programmes, skills."))
+    experience = models.TextField(
+        _("experience"), blank=True, help_text=_("Earlier roles, programmes, skills."), validators=TEXT
+    )
     publish_email = models.BooleanField(_("publish e-mail"), default=False)
     publish_phone = models.BooleanField(_("publish phone"), default=False)
+    anonymised_at = models.DateTimeField(
+        _("anonymised"), null=True, blank=True, editable=False, help_text=_("Personal data erased on request.")
+    )
     search_text = models.CharField(max_length=300, editable=False, db_index=True)
 
     history = HistoricalRecords()
@@ -317,10 +381,14 @@ class Coordinator(models.Model):
         constraints = [
             # A published contact must exist.
             models.CheckConstraint(
-                condition=Q(publish_email=False) | ~Q(email=""), name="coordinator_published_email_exists"
+                condition=Q(publish_email=False) | ~Q(email=""),
+                name="coordinator_published_email_exists",
+                violation_error_message=_("There is no e-mail address to publish."),
             ),
             models.CheckConstraint(
-                condition=Q(publish_phone=False) | ~Q(phone=""), name="coordinator_published_phone_exists"
+                condition=Q(publish_phone=False) | ~Q(phone=""),
+                name="coordinator_published_phone_exists",
+                violation_error_message=_("There is no phone number to publish."),
             ),
             # One person, one record: imports recognise a coordinator by the e-mail address.
             models.UniqueConstraint(
@@ -344,6 +412,8 @@ class Coordinator(models.Model):
 
     @property
     def full_name(self):
+        if self.anonymised_at:
+            return gettext("Anonymised coordinator #%(id)s") % {"id": self.pk}
         return f"{self.first_name} {self.last_name}"
 
     @property
@@ -365,28 +435,46 @@ class Coordinator(models.Model):
             errors["youth_work_since"] = ValidationError(
                 _("Give a year between 1950 and %(year)s.") % {"year": this_year}
             )
-        if self.publish_email and not self.email:
-            errors["publish_email"] = ValidationError(_("There is no e-mail address to publish."))
-        if self.publish_phone and not self.phone:
-            errors["publish_phone"] = ValidationError(_("There is no phone number to publish."))
         if errors:
             raise ValidationError(errors)
 
 
 class AppointmentQuerySet(models.QuerySet):
     def current(self, on=None):
+        """THE rule for "current": started on or before the day and not ended before it (the end day counts)."""
         on = on or timezone.localdate()
         return self.filter(Q(started_on__lte=on), Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
+    def overlapping(self, started_on, ended_on):
+        """Appointments that share at least one day with the period (an open end runs on for ever)."""
+        found = self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
+        return found if ended_on is None else found.filter(started_on__lte=ended_on)
+
+
+class AppointmentRole(models.TextChoices):
+    COORDINATOR = "coordinator", pgettext_lazy("appointment role", "coordinator")
+    DEPUTY = "deputy", pgettext_lazy("appointment role", "deputy coordinator")
+
 
 class Appointment(models.Model):
-    """Who coordinated which office, from when to when."""
+    """Who coordinated which office, from when to when, as coordinator or deputy.
+
+    An office has one coordinator at a time: the public page names one person to contact, and the
+    figures count offices with a coordinator. Offices do have a second person while the coordinator
+    is on leave or when a municipality funds two posts: that person is a deputy, so a second
+    appointment is explicit, never an overlap typed by mistake. Deputies do not limit each other.
+    An appointment lies within its office's working life, and one person's appointments at one
+    office do not overlap.
+    """
 
     coordinator = models.ForeignKey(
-        Coordinator, verbose_name=_("coordinator"), related_name="appointments", on_delete=models.CASCADE
+        Coordinator, verbose_name=_("coordinator"), related_name="appointments", on_delete=models.PROTECT
     )
     office = models.ForeignKey(
         Office, verbose_name=_("youth office"), related_name="appointments", on_delete=models.PROTECT
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=AppointmentRole.choices, default=AppointmentRole.COORDINATOR
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
@@ -405,21 +493,134 @@ class Appointment(models.Model):
                 name="appointment_ended_after_started",
                 violation_error_message=_("An appointment cannot end before it starts."),
             ),
+            # One coordinator at a time: the overlap of dated periods is checked by clean(), this much by the database.
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=Q(ended_on__isnull=True, role=AppointmentRole.COORDINATOR),
+                name="appointment_one_open_ended_coordinator_per_office",
+                violation_error_message=_(
+                    "This office already has a coordinator with no end date: end that appointment first, "
+                    "or appoint this person as deputy."
+                ),
+            ),
+            # One person's appointments at one office do not overlap (the open-ended case, by the database).
+            models.UniqueConstraint(
+                fields=["office", "coordinator"],
+                condition=Q(ended_on__isnull=True),
+                name="appointment_one_open_ended_per_person_and_office",
+                violation_error_message=_("This person already has an appointment with no end date at this office."),
+            ),
         ]
         indexes = [models.Index(fields=["office", "started_on"])]
 
     def __str__(self):
         return f"{self.coordinator} – {self.office}"
 
+    def is_current(self, on=None):
+        """The same rule as AppointmentQuerySet.current(), for appointments already loaded."""
+        on = on or timezone.localdate()
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+    @property
+    def is_deputy(self):
+        return self.role == AppointmentRole.DEPUTY
+
     def clean(self):
+        # The end after the start and the open-ended cases are constraints, reported by validate_constraints().
         raise_collected(
             [
-                (
-                    "ended_on",
-                    lambda: validate_period(
-                        self.started_on, self.ended_on, _("An appointment cannot end before it starts.")
-                    ),
-                ),
                 ("started_on", lambda: validate_not_in_future(self.started_on, _("The start of the appointment"))),
+                ("started_on", self._check_within_office_life),
+                ("started_on", self._check_overlaps),
             ]
         )
+
+    def _check_within_office_life(self):
+        if not self.office_id or self.started_on is None:
+            return
+        office = self.office
+        if office.opened_on is None:
+            raise ValidationError(
+                _("%(office)s has not opened yet: a coordinator is appointed from the opening on."),
+                code="office_not_opened",
+                params={"office": office.name},
+            )
+        if self.started_on < office.opened_on:
+            raise ValidationError(
+                _("The appointment cannot start before the office opened (%(date)s)."),
+                code="before_opening",
+                params={"date": office.opened_on.strftime("%d.%m.%Y.")},
+            )
+        closed_on = office.closed_on if office.status in OfficeStatus.ended() else None
+        if closed_on and (self.started_on > closed_on or self.ended_on is None or self.ended_on > closed_on):
+            raise ValidationError(
+                _("The office stopped working on %(date)s: the appointment ends on that day at the latest."),
+                code="after_closing",
+                params={"date": closed_on.strftime("%d.%m.%Y.")},
+            )
+
+    def overlaps(self, started_on, ended_on):
+        """The same rule as AppointmentQuerySet.overlapping(), for appointments already loaded."""
+        return (self.ended_on is None or self.ended_on >= started_on) and (
+            ended_on is None or self.started_on <= ended_on
+        )
+
+    def _same_person(self, other):
+        if self.coordinator_id or other.coordinator_id:
+            return self.coordinator_id == other.coordinator_id
+        try:  # two appointments of a person an import is about to create
+            return self.coordinator is other.coordinator
+        except Coordinator.DoesNotExist:
+            return False
+
+    def check_rules(self, others):
+        """clean()'s rules against the office's other appointments as the caller has them loaded
+        (an import checks thousands of rows against each other without a query per row)."""
+        validate_not_in_future(self.started_on, _("The start of the appointment"))
+        self._check_within_office_life()
+        self._check_overlaps(others)
+
+    def _check_overlaps(self, others=None):
+        if not self.office_id or self.started_on is None:
+            return
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            return  # the constraint on the period says it
+        if others is None:
+            others = (
+                Appointment.objects.filter(office_id=self.office_id)
+                .exclude(pk=self.pk)
+                .overlapping(self.started_on, self.ended_on)
+                .select_related("coordinator")
+                .order_by("started_on")
+            )
+        else:
+            others = sorted(
+                (other for other in others if other is not self and (other.pk is None or other.pk != self.pk)
+                 and other.overlaps(self.started_on, self.ended_on)),
+                key=lambda other: other.started_on,
+            )  # fmt: skip
+        for other in others:
+            both_open = self.ended_on is None and other.ended_on is None
+            if self._same_person(other):
+                if not both_open:
+                    raise ValidationError(
+                        _("%(name)s already has an appointment at this office (%(start)s – %(end)s)."),
+                        code="overlap_person",
+                        params=other.period_params(),
+                    )
+            elif self.role == other.role == AppointmentRole.COORDINATOR and not both_open:
+                raise ValidationError(
+                    _(
+                        "%(name)s coordinates this office from %(start)s to %(end)s: an office has one "
+                        "coordinator at a time. Change the dates, or appoint this person as deputy."
+                    ),
+                    code="overlap_coordinator",
+                    params=other.period_params(),
+                )
+
+    def period_params(self):
+        return {
+            "name": self.coordinator.full_name,
+            "start": self.started_on.strftime("%d.%m.%Y."),
+            "end": self.ended_on.strftime("%d.%m.%Y.") if self.ended_on else gettext("today"),
+        }

@@ -7,7 +7,7 @@ from django.utils import timezone
 from areas.models import Area
 from portal.page_cache import cached_by_version
 
-from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, pin_point
+from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange, pin_point
 
 
 def key_figures(*, today=None):
@@ -55,8 +55,27 @@ def latest_openings(*, limit=6):
 
 def office_for_page(slug):
     # Not kept by data version: it carries coordinators' unpublished contacts, which stay in the database.
-    appointments = Appointment.objects.select_related("coordinator").order_by("-started_on")
-    return Office.objects.for_listing().prefetch_related(Prefetch("appointments", queryset=appointments)).get(slug=slug)
+    appointments = Appointment.objects.select_related("coordinator").order_by("-started_on", "role")
+    return (
+        Office.objects.for_listing()
+        .prefetch_related(
+            Prefetch("appointments", queryset=appointments),
+            Prefetch("status_changes", queryset=OfficeStatusChange.objects.order_by("on", "pk")),
+        )
+        .get(slug=slug)
+    )
+
+
+def office_current_appointments(office, *, today=None):
+    """Who to contact at an office today: its current appointments (the one rule), none once it stopped working.
+
+    On the day an office closes, its appointments end that same day and still count as current
+    (the end day counts); the office itself no longer offers a contact.
+    """
+    if office.status != OfficeStatus.OPEN:
+        return []
+    today = today or timezone.localdate()
+    return [appointment for appointment in office.appointments.all() if appointment.is_current(today)]
 
 
 def directory_page(page, *, key):

@@ -59,7 +59,8 @@ class OfficeDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         appointments = list(self.object.appointments.all())
         context["appointments"] = appointments
-        context["current_appointments"] = [a for a in appointments if a.ended_on is None]
+        context["current_appointments"] = selectors.office_current_appointments(self.object)
+        context["status_changes"] = list(self.object.status_changes.all())
         return context
 
 

@@ -8,8 +8,9 @@ and "dž" are one letter or two: they are one, except in the words listed in DIG
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify as django_slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 # Django's "sr" is Serbian in Cyrillic; "sr-latn" in Latin.
 CYRILLIC_LANGUAGE = "sr"
@@ -118,3 +119,21 @@ def fold(text):
 def slugify(text):
     """A URL slug that keeps Serbian names readable: "Đorđević" → "djordjevic", "Шабац" → "sabac"."""
     return django_slugify(fold(text))
+
+
+# C0 controls but tab, line feed and carriage return (a text area sends "\r\n"), DEL and the C1 controls:
+# invisible, they break exports (.xlsx refuses them) and can hide text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def validate_no_control_characters(value):
+    """Refuse invisible control characters; tabs and line breaks are allowed."""
+    if isinstance(value, str) and (match := CONTROL_CHARACTERS.search(value)):
+        raise ValidationError(
+            gettext_lazy(
+                "Remove the invisible control character (code %(code)s) at position %(position)s: "
+                "text may hold letters, digits, punctuation, tabs and line breaks only."
+            ),
+            code="control_character",
+            params={"code": f"U+{ord(match.group()):04X}", "position": match.start() + 1},
+        )

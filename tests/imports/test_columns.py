@@ -77,7 +77,6 @@ def test_yes_and_no_in_three_languages(typed, understood):
 def test_an_empty_cell_reads_as_empty_and_text_loses_the_export_apostrophe():
     assert read(TextColumn("t", "opis"), "  ")[0] is EMPTY
     assert read(TextColumn("t", "opis"), "'=SUM(A1)")[0] == "=SUM(A1)"
-    assert read(TextColumn("t", "opis"), "Radimo\x0b danas")[0] == "Radimo danas"
 
 
 def test_coordinates_with_a_comma_and_many_decimals():

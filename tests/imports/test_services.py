@@ -62,8 +62,8 @@ def test_undo_is_refused_and_undoes_nothing_when_a_record_changed_since(office_a
 def test_undo_of_coordinators_removes_their_appointments_first():
     upload = xlsx_file(
         [
-            ["ime", "prezime", "e-pošta", "opština", "koordinator od"],
-            ["Jelena", "Đorđević", "jelena.djordjevic@example.org", "Šabac", "01.02.2024"],
+            ["ime", "prezime", "e-pošta", "opština", "koordinator od", "uloga"],
+            ["Jelena", "Đorđević", "jelena.djordjevic@example.org", "Šabac", "01.02.2024", "zamenik"],
         ]
     )
     before = (Coordinator.objects.count(), Appointment.objects.count())

@@ -68,6 +68,8 @@ def test_a_change_in_the_admin_is_recorded_with_its_author(staff_client, staff_u
             "working_hours": "ponedeljak–petak 10–18",
             "appointments-TOTAL_FORMS": "0",
             "appointments-INITIAL_FORMS": "0",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
         }
     )
     response = staff_client.post(url, data)
@@ -172,6 +174,7 @@ def test_history_shows_what_changed_and_reverts_it(staff_client, office_a):
     form = staff_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update({"area": office_a.area_id, "appointments-TOTAL_FORMS": "0", "appointments-INITIAL_FORMS": "0"})
+    data.update({"status_changes-TOTAL_FORMS": "0", "status_changes-INITIAL_FORMS": "0"})
     response = staff_client.post(url, data)
     assert response.status_code == 302
     office_a.refresh_from_db()

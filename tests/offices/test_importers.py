@@ -115,10 +115,13 @@ def test_one_bad_row_writes_nothing():
             ["RS-ADA", "KZM", "otvorena", "01.01.2090", "", "", ""],
             "otvorena: The opening date cannot be in the future.",
         ),
-        (["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""], "zatvorena: Give the date from which"),
+        (
+            ["RS-ADA", "KZM", "zatvorena", "01.01.2020", "", "", ""],
+            "Give the date from which the office is inactive or closed.",
+        ),
         (
             ["RS-ADA", "KZM", "zatvorena", "01.01.2020", "01.01.2019", "", ""],
-            "zatvorena: The closing date cannot be before",
+            "The closing date cannot be before the opening date.",
         ),
         (["RS-ADA", "KZM", "otvorena", "01.01.2020", "", "45.815", "15.982"], "outside"),
         (["RS-SABAC", "Druga kancelarija", "otvorena", "01.01.2020", "", "", ""], "already has an open youth office"),
@@ -194,7 +197,13 @@ def test_semicolon_csv_from_excel_is_read():
 COORDINATOR_HEADER = ["ime", "prezime", "e-pošta", "telefon", "opština", "koordinator od", "koordinator do"]
 
 
-def test_coordinators_import_creates_people_and_appointments():
+@pytest.fixture
+def vacant_offices(db):
+    """Šabac and Ćuprija without their demo coordinators: an office has one coordinator at a time."""
+    Appointment.objects.filter(office__area__code__in=["RS-SABAC", "RS-CUPRIJA"]).delete()
+
+
+def test_coordinators_import_creates_people_and_appointments(vacant_offices):
     upload = xlsx_file(
         [
             COORDINATOR_HEADER,
@@ -212,7 +221,7 @@ def test_coordinators_import_creates_people_and_appointments():
     assert djurdja.publish_phone is False
 
 
-def test_coordinator_import_twice_adds_nothing_the_second_time():
+def test_coordinator_import_twice_adds_nothing_the_second_time(vacant_offices):
     rows = [COORDINATOR_HEADER, ["Đurđa", "Stević", "djurdja.stevic@example.org", "", "Šabac", "01.02.2021", ""]]
     run_import(CoordinatorImport(), xlsx_file(rows))
     counts = snapshot()
@@ -224,6 +233,34 @@ def test_appointment_ending_before_it_starts_writes_nothing():
     upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "01.01.2021"]])
     preview = refused(CoordinatorImport(), upload)
     assert preview.rows[0].errors == ["koordinator do: An appointment cannot end before it starts."]
+
+
+def test_a_second_open_ended_coordinator_is_refused(office_a):
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", ""]])
+    preview = refused(CoordinatorImport(), upload)
+    assert preview.rows[0].errors == [
+        "This office already has a coordinator with no end date: end that appointment first, "
+        "or appoint this person as deputy."
+    ]
+
+
+def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_offices, office_a):
+    person = Coordinator.objects.create(first_name="Milica", last_name="Živković")
+    Appointment.objects.create(
+        coordinator=person, office=office_a, started_on=date(2019, 3, 1), ended_on=date(2021, 6, 30)
+    )
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2021", "31.12.2022"]])
+    preview = refused(CoordinatorImport(), upload)
+    assert preview.rows[0].errors == [
+        "Milica Živković coordinates this office from 01.03.2019. to 30.06.2021.: an office has one "
+        "coordinator at a time. Change the dates, or appoint this person as deputy."
+    ]
+
+
+def test_an_appointment_before_the_office_opened_is_refused(vacant_offices):
+    upload = csv_file([COORDINATOR_HEADER, ["Ana", "Ilić", "", "", "Šabac", "01.02.2016", "01.02.2017"]])
+    preview = refused(CoordinatorImport(), upload)
+    assert preview.rows[0].errors == ["The appointment cannot start before the office opened (24.01.2018.)."]
 
 
 def test_updating_an_office_keeps_the_columns_the_file_lacks(office_a):
@@ -293,7 +330,7 @@ def test_namesakes_without_e_mail_are_not_guessed():
     assert "add the e-mail address to tell them apart" in preview.rows[0].errors[0]
 
 
-def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments():
+def test_one_new_person_on_two_rows_is_one_coordinator_with_two_appointments(vacant_offices):
     upload = csv_file(
         [
             COORDINATOR_HEADER,
@@ -368,25 +405,22 @@ def test_an_appointment_goes_to_the_office_that_was_working_then():
 
 
 def test_every_row_of_a_person_is_applied(coordinator_a):
-    first, second = Office.objects.filter(status="open").exclude(area__code="RS-SABAC")[:2]
+    first, second = Office.objects.filter(status="open", opened_on__lt=date(2024, 1, 1)).exclude(area__code="RS-SABAC")[
+        :2
+    ]
+    header = ["ime", "prezime", "e-pošta", "kancelarija (oznaka)", "koordinator od", "koordinator do", "uloga"]
+    person = [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email]
     upload = csv_file(
         [
-            ["ime", "prezime", "e-pošta", "kancelarija (oznaka)", "koordinator od", "koordinator do"],
-            [
-                coordinator_a.first_name,
-                coordinator_a.last_name,
-                coordinator_a.email,
-                first.slug,
-                "01.02.2024",
-                "30.06.2024",
-            ],
-            [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email, second.slug, "01.07.2024", ""],
+            header,
+            [*person, first.slug, "01.02.2024", "30.06.2024", "zamenik"],
+            [*person, second.slug, "01.07.2024", "", "deputy coordinator"],
         ]
     )
     run_import(CoordinatorImport(), upload)
-    periods = {a.office_id: (str(a.started_on), a.ended_on) for a in coordinator_a.appointments.all()}
-    assert periods[first.pk] == ("2024-02-01", date(2024, 6, 30))
-    assert periods[second.pk] == ("2024-07-01", None)
+    periods = {a.office_id: (str(a.started_on), a.ended_on, a.role) for a in coordinator_a.appointments.all()}
+    assert periods[first.pk] == ("2024-02-01", date(2024, 6, 30), "deputy")
+    assert periods[second.pk] == ("2024-07-01", None, "deputy")
 
 
 def test_rows_of_one_person_that_disagree_are_an_error(coordinator_a):
@@ -404,9 +438,14 @@ def test_rows_of_one_person_that_disagree_are_an_error(coordinator_a):
 def test_no_office_working_on_the_start_date_is_an_error():
     area = free_areas()[0]
     Office.objects.create(area=area, name="KZM", status="open", opened_on=date(2023, 3, 1))
+    Office.objects.create(
+        area=area, name="KZM", status="closed", opened_on=date(2016, 3, 1), closed_on=date(2017, 12, 31)
+    )
     upload = csv_file([COORDINATOR_HEADER, ["Ivana", "Lazić", "", "", area.name, "01.02.2016", ""]])
     preview = refused(CoordinatorImport(), upload)
-    assert preview.rows[0].errors == [f"No office of {area.name} was working on 01.02.2016 (KZM: 01.03.2023–)."]
+    assert preview.rows[0].errors == [
+        f"No office of {area.name} was working on 01.02.2016 (KZM: 01.03.2023–; KZM: 01.03.2016–31.12.2017)."
+    ]
 
 
 MEMBERSHIP_HEADER = ["opština", "učlanjena", "istupila", "napomena"]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from areas.models import Area
-from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatus
+from offices.models import Appointment, AppointmentRole, Coordinator, Membership, Office, OfficeStatus
 from tests.conftest import free_areas
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +65,12 @@ def test_opening_in_the_future_is_refused():
     assert "opened_on" in error.value.message_dict
 
 
-def test_closing_before_opening_is_refused_with_a_message_on_the_field():
+def test_closing_before_opening_is_refused_once_with_the_constraint_message():
     office = new_office("RS-ADA", status=OfficeStatus.CLOSED, opened_on=date(2020, 1, 1), closed_on=date(2019, 1, 1))
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         office.full_clean()
-    assert "closed_on" in error.value.message_dict
+    with translation.override("en"):
+        assert error.value.message_dict == {"__all__": ["The closing date cannot be before the opening date."]}
 
 
 def test_coordinates_outside_the_country_are_refused_in_each_language():
@@ -87,7 +88,7 @@ def test_coordinates_inside_the_country_are_accepted():
 
 def test_an_initiated_office_has_no_opening_date():
     office = new_office(free_areas()[0].code, status=OfficeStatus.INITIATED, opened_on=date(2020, 1, 1))
-    assert_refused_by_form_and_database(office, "opened_on")
+    assert_refused_by_form_and_database(office, "__all__")
 
 
 def test_coordinator_e_mail_is_unique_whatever_the_case():
@@ -121,14 +122,14 @@ def test_database_refuses_an_appointment_that_ends_before_it_starts(office_a):
         )
 
 
-def test_appointment_ending_before_it_starts_gets_a_message_on_the_end(office_a):
+def test_appointment_ending_before_it_starts_gets_one_message(office_a):
     coordinator = Coordinator.objects.create(first_name="Ana", last_name="Ilić")
     appointment = Appointment(
         coordinator=coordinator, office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1)
     )
     with pytest.raises(ValidationError) as error:
         appointment.full_clean()
-    assert list(error.value.message_dict) == ["ended_on"]
+    assert error.value.messages == ["Imenovanje ne može da se završi pre nego što počne."]
 
 
 def test_membership_is_recorded_apart_from_the_office():
@@ -148,10 +149,140 @@ def test_database_refuses_two_running_memberships():
 
 def test_a_coordinator_cannot_publish_a_phone_they_do_not_have():
     coordinator = Coordinator(first_name="Ana", last_name="Ilić", publish_phone=True)
-    assert_refused_by_form_and_database(coordinator, "publish_phone")
+    assert_refused_by_form_and_database(coordinator, "__all__")
+    with pytest.raises(ValidationError) as error:
+        coordinator.full_clean()
+    assert error.value.messages == ["Nije unet broj telefona koji bi se objavio."]
 
 
 def test_coordinator_search_ignores_script_and_diacritics():
     coordinator = Coordinator.objects.create(first_name="Đorđe", last_name="Šarčević")
     assert list(Coordinator.objects.search("ђорђе шарчевић")) == [coordinator]
     assert list(Coordinator.objects.search("DJORDJE SARCEVIC")) == [coordinator]
+
+
+def test_database_refuses_an_initiation_after_the_opening():
+    office = new_office(free_areas()[0].code, initiated_on=date(2020, 6, 1), opened_on=date(2020, 5, 4))
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        office.full_clean()
+    with translation.override("en"):
+        assert error.value.message_dict == {"__all__": ["The initiation date cannot be after the opening date."]}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        office.save()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("description", "Radno vreme:\x0b8–16", "U+000B"),
+        ("name", "KZM \x1b[31mAda", "U+001B"),
+        ("address", "Glavna\x005", "U+0000"),
+    ],
+)
+def test_control_characters_in_office_text_are_refused(field, value, code):
+    office = new_office(free_areas()[0].code, **{field: value})
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        office.full_clean()
+    position = next(i for i, char in enumerate(value, start=1) if not char.isprintable())
+    with translation.override("en"):
+        assert error.value.message_dict[field] == [
+            f"Remove the invisible control character (code {code}) at position {position}: "
+            "text may hold letters, digits, punctuation, tabs and line breaks only."
+        ]
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_a_description():
+    new_office(free_areas()[0].code, description="Programi:\n\t– volonterizam\r\n\t– zapošljavanje").full_clean()
+
+
+def test_control_characters_in_a_coordinators_name_are_refused_in_serbian():
+    coordinator = Coordinator(first_name="Ana\x07", last_name="Ilić")
+    with pytest.raises(ValidationError) as error:
+        coordinator.full_clean()
+    assert error.value.message_dict["first_name"] == [
+        "Uklonite nevidljivi kontrolni znak (kod U+0007) na mestu 4: tekst sme da sadrži samo slova, cifre, "
+        "interpunkciju, tabulatore i prelome redova."
+    ]
+
+
+@pytest.fixture
+def vacant_office(office_a):
+    """Šabac (opened 24.01.2018) without its demo appointments."""
+    office_a.appointments.all().delete()
+    return office_a
+
+
+def appoint(office, first_name, started_on, ended_on=None, **fields):
+    person = Coordinator.objects.create(first_name=first_name, last_name="Petrović")
+    return Appointment(coordinator=person, office=office, started_on=started_on, ended_on=ended_on, **fields)
+
+
+def english_errors(instance):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        instance.full_clean()
+    with translation.override("en"):
+        return error.value.message_dict
+
+
+def test_an_appointment_before_the_office_opened_is_refused(vacant_office):
+    appointment = appoint(vacant_office, "Marko", date(2017, 12, 1), date(2018, 6, 1))
+    assert english_errors(appointment) == {
+        "started_on": ["The appointment cannot start before the office opened (24.01.2018.)."]
+    }
+
+
+def test_an_appointment_after_the_office_closed_is_refused(vacant_office):
+    vacant_office.status, vacant_office.closed_on = OfficeStatus.CLOSED, date(2023, 3, 31)
+    vacant_office.save()
+    appointment = appoint(vacant_office, "Marko", date(2022, 1, 1))
+    assert english_errors(appointment) == {
+        "started_on": ["The office stopped working on 31.03.2023.: the appointment ends on that day at the latest."]
+    }
+
+
+def test_a_second_coordinator_at_the_same_time_is_refused_but_a_deputy_is_not(vacant_office):
+    appoint(vacant_office, "Marko", date(2019, 1, 1), date(2021, 12, 31)).save()
+    second = appoint(vacant_office, "Milica", date(2021, 6, 1), date(2022, 6, 1))
+    assert english_errors(second) == {
+        "started_on": [
+            "Marko Petrović coordinates this office from 01.01.2019. to 31.12.2021.: an office has one coordinator "
+            "at a time. Change the dates, or appoint this person as deputy."
+        ]
+    }
+    second.role = AppointmentRole.DEPUTY
+    second.full_clean()
+
+
+def test_one_persons_appointments_at_one_office_do_not_overlap(vacant_office):
+    first = appoint(vacant_office, "Marko", date(2019, 1, 1), date(2020, 12, 31))
+    first.save()
+    again = Appointment(coordinator=first.coordinator, office=vacant_office, started_on=date(2020, 6, 1), role="deputy")
+    assert english_errors(again) == {
+        "started_on": ["Marko Petrović already has an appointment at this office (01.01.2019. – 31.12.2020.)."]
+    }
+
+
+def test_two_open_ended_coordinators_get_the_constraint_message_once_and_the_database_refuses_them(vacant_office):
+    appoint(vacant_office, "Marko", date(2019, 1, 1)).save()
+    second = appoint(vacant_office, "Milica", date(2022, 1, 1))
+    assert english_errors(second) == {
+        "__all__": [
+            "This office already has a coordinator with no end date: end that appointment first, "
+            "or appoint this person as deputy."
+        ]
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+    second.role = AppointmentRole.DEPUTY
+    second.full_clean()
+    second.save()
+
+
+def test_an_appointment_ending_next_month_is_current_and_one_ended_yesterday_is_not(vacant_office):
+    today = timezone.localdate()
+    running = appoint(vacant_office, "Marko", date(2020, 1, 1), today + timedelta(days=31))
+    running.save()
+    ended = appoint(vacant_office, "Milica", date(2019, 1, 1), today - timedelta(days=1), role="deputy")
+    ended.save()
+    assert list(Appointment.objects.filter(office=vacant_office).current()) == [running]
+    assert (running.is_current(), ended.is_current()) == (True, False)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offices.demo import SEED_OPENINGS, demo_seed
-from offices.models import Appointment, Coordinator, Membership, Office
+from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatusChange
 from tests.conftest import LANGUAGES, set_language
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_pages_run_the_same_number_of_queries_at_scale_1_and_10(client, staff_us
     small_offices = Office.objects.count()
     small = {url: count_queries(client, url) for url in public_urls()}
     small_staff = {url: count_queries(staff, url) for url in staff_urls()}
-    for model in (Appointment, Coordinator, Office, Membership):
+    for model in (Appointment, Coordinator, OfficeStatusChange, Office, Membership):
         model.objects.all().delete()
     demo_seed(scale=10)
     assert Office.objects.count() > 8 * small_offices  # some seats of the copies have no office, as in life

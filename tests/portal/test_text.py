@@ -59,3 +59,29 @@ def test_fold_writes_dj_for_dj():
 )
 def test_slugify_keeps_serbian_names_readable(text, slug):
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "position"),
+    [("a\x00b", "U+0000", 2), ("\x0bŠabac", "U+000B", 1), ("Niš\x1b[0m", "U+001B", 4), ("Ćuprija\x7f", "U+007F", 8),
+     ("Zaječar\x85", "U+0085", 8)],
+)  # fmt: skip
+def test_control_characters_are_refused_with_their_code_and_place(text, code, position):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from portal.text import validate_no_control_characters
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        validate_no_control_characters(text)
+    with translation.override("en"):
+        assert error.value.messages == [
+            f"Remove the invisible control character (code {code}) at position {position}: "
+            "text may hold letters, digits, punctuation, tabs and line breaks only."
+        ]
+
+
+def test_tabs_line_breaks_and_serbian_letters_are_allowed():
+    from portal.text import validate_no_control_characters
+
+    assert validate_no_control_characters("Đurđevdan\tčetvrtak\r\nЉубовија – „mladi”") is None

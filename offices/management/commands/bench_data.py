@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from areas.models import Area
-from offices.models import Appointment, Coordinator, Membership, Office
+from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatusChange
 from portal.page_cache import invalidate_pages
 
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def reset(self):
+        OfficeStatusChange.objects.all().delete()
         for model in (Appointment, Coordinator, Membership, Office):
             model.history.all().delete()
             model.objects.all().delete()
@@ -98,10 +99,11 @@ class Command(BaseCommand):
         from imports.writing import write_xlsx
 
         offices = list(Office.objects.open().select_related("area")[:200])
-        header = ["ime", "prezime", "e-pošta", "telefon", "opština", "kancelarija (oznaka)", "koordinator od"]
+        # Deputies: an office has one coordinator at a time, and the 10,000 share 200 offices.
+        header = ["ime", "prezime", "e-pošta", "telefon", "opština", "kancelarija (oznaka)", "koordinator od", "uloga"]
         rows = [
             ["Bench", f"Osoba {number}", f"bench.{number}@example.org", f"06{number:08d}",
-             offices[number % len(offices)].area.name, offices[number % len(offices)].slug, "01.02.2024"]
+             offices[number % len(offices)].area.name, offices[number % len(offices)].slug, "01.02.2024", "zamenik"]
             for number in range(count)
         ]  # fmt: skip
         content = write_xlsx(header, rows, title="Koordinatori")

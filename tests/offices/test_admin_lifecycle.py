@@ -1,0 +1,168 @@
+"""The staff admin's side of the lifecycle: status changes, anonymisation, protected deletion, control characters."""
+
+from datetime import date
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import timezone
+
+from offices.importers import OfficeImport
+from offices.models import Appointment, Coordinator, Office, OfficeStatus
+from tests.offices.test_importers import csv_file, refused
+
+pytestmark = pytest.mark.django_db
+
+CONTROL_MESSAGE_SR = (
+    "Uklonite nevidljivi kontrolni znak (kod U+000B) na mestu 12: tekst sme da sadrži samo slova, cifre, "
+    "interpunkciju, tabulatore i prelome redova."
+)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def change_form_data(client, office, **changes):
+    url = reverse("admin:offices_office_change", args=[office.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "area": office.area_id,
+            "appointments-TOTAL_FORMS": "0",
+            "appointments-INITIAL_FORMS": "0",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
+            **changes,
+        }
+    )
+    return url, data
+
+
+def test_closing_an_office_in_its_form_records_the_step_and_ends_its_appointments(staff_client, staff_user, office_a):
+    running = Appointment.objects.current().get(office=office_a)
+    url, data = change_form_data(
+        staff_client,
+        office_a,
+        new_status="closed",
+        status_changed_on="2025-06-30",
+        status_note="Opština je ukinula radno mesto.",
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == (OfficeStatus.CLOSED, date(2025, 6, 30))
+    last = office_a.status_changes.order_by("-on", "-pk").first()
+    assert (last.event, last.on, last.note, last.recorded_by) == (
+        "closed", date(2025, 6, 30), "Opština je ukinula radno mesto.", staff_user,
+    )  # fmt: skip
+    running.refresh_from_db()
+    assert running.ended_on == date(2025, 6, 30)
+
+
+def test_a_refused_status_change_is_shown_on_its_field_and_nothing_changes(staff_client, office_a):
+    before = list(office_a.status_changes.values_list("event", "on"))
+    url, data = change_form_data(staff_client, office_a, new_status="initiated", status_changed_on="2025-06-30")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "new_status": ["Kancelarija sa statusom „otvorena” ne može da pređe u status „inicirana”."]
+    }
+    office_a.refresh_from_db()
+    assert office_a.status == OfficeStatus.OPEN
+    assert list(office_a.status_changes.values_list("event", "on")) == before
+
+
+def test_the_lifecycle_dates_cannot_be_typed_over_on_an_existing_office(staff_client, office_a):
+    url, data = change_form_data(staff_client, office_a, status="closed", closed_on="2025-01-01")
+    assert staff_client.post(url, data).status_code == 302
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == (OfficeStatus.OPEN, None)
+
+
+def test_an_office_added_in_the_admin_starts_its_history(staff_client, staff_user):
+    from tests.conftest import free_areas
+
+    area = free_areas()[0]
+    response = staff_client.post(
+        reverse("admin:offices_office_add"),
+        {
+            "area": area.pk,
+            "name": "Kancelarija za mlade Ada",
+            "status": "open",
+            "initiated_on": "2024-01-10",
+            "opened_on": "2024-05-05",
+            "appointments-TOTAL_FORMS": "0",
+            "appointments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    office = Office.objects.get(area=area)
+    assert list(office.status_changes.values_list("event", "on", "recorded_by")) == [
+        ("initiated", date(2024, 1, 10), staff_user.pk),
+        ("opened", date(2024, 5, 5), staff_user.pk),
+    ]
+
+
+def test_admin_form_refuses_control_characters_with_a_serbian_message(staff_client, office_a):
+    url, data = change_form_data(staff_client, office_a, description="Radno vreme\x0b8–16")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"description": [CONTROL_MESSAGE_SR]}
+
+
+def test_import_refuses_control_characters_in_an_office_description():
+    header = ["opština", "naziv", "status", "otvorena", "opis"]
+    upload = csv_file([header, ["RS-ADA", "KZM Ada", "otvorena", "01.01.2020", "Radno vreme\x1b8–16"]])
+    preview = refused(OfficeImport(), upload)
+    assert preview.rows[0].errors == [
+        "opis: Remove the invisible control character (code U+001B) at position 12: "
+        "text may hold letters, digits, punctuation, tabs and line breaks only."
+    ]
+
+
+def test_anonymising_asks_for_confirmation_then_erases_and_keeps_the_appointments(staff_client, coordinator_a):
+    url = reverse("admin:offices_coordinator_changelist")
+    appointments = Appointment.objects.filter(coordinator=coordinator_a).count()
+    name = coordinator_a.full_name
+    page = staff_client.post(url, {"action": "anonymise", ACTION_CHECKBOX_NAME: [coordinator_a.pk]})
+    assert page.status_code == 200
+    assert name in page.text
+    assert "Da, anonimizuj ih" in page.text
+    coordinator_a.refresh_from_db()
+    assert coordinator_a.anonymised_at is None
+
+    done = staff_client.post(
+        url, {"action": "anonymise", ACTION_CHECKBOX_NAME: [coordinator_a.pk], "confirmed": "yes"}, follow=True
+    )
+    coordinator_a.refresh_from_db()
+    assert coordinator_a.anonymised_at is not None
+    assert coordinator_a.full_name == f"Anonimizovani koordinator #{coordinator_a.pk}"
+    assert Appointment.objects.filter(coordinator=coordinator_a).count() == appointments
+    assert [str(m) for m in done.context["messages"]] == [
+        "Anonimizovan je 1 koordinator: lični podaci su obrisani, imenovanja zadržana."
+    ]
+    assert coordinator_a.user.is_active is False if coordinator_a.user else True
+
+
+def test_deleting_a_coordinator_with_appointments_is_refused_with_a_clear_message(staff_client, coordinator_a):
+    url = reverse("admin:offices_coordinator_delete", args=[coordinator_a.pk])
+    page = staff_client.get(url)
+    assert (
+        "Ovaj koordinator ne može da se obriše: njegova imenovanja su deo istorije kancelarija. Da biste na "
+        "zahtev osobe obrisali njene podatke, upotrebite radnju „Anonimizuj izabrane” na spisku koordinatora."
+    ) in page.text
+    assert page.context["protected"]
+    staff_client.post(url, {"post": "yes"})
+    assert Coordinator.objects.filter(pk=coordinator_a.pk).exists()
+
+
+def test_the_office_page_today_matches_the_closing_through_the_admin(client, staff_client, office_a):
+    url, data = change_form_data(
+        staff_client, office_a, new_status="inactive", status_changed_on=timezone.localdate().isoformat()
+    )
+    assert staff_client.post(url, data).status_code == 302
+    assert client.get(office_a.get_absolute_url()).context["current_appointments"] == []
