@@ -491,3 +491,63 @@ def test_memberships_export_the_current_members_and_round_trip(client, staff_use
     content = export_of(client, "admin:offices_membership_changelist", "export_xlsx", [m.pk for m in current])
     batch = run_import(MembershipImport(), SimpleUploadedFile("clanstva.xlsx", content))
     assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (0, 0, len(current))
+
+
+def test_a_status_change_in_an_import_goes_through_the_lifecycle_service(coordinator_a, office_a):
+    from imports.services import UndoRefused, batch_undo
+    from offices.models import OfficeStatusChange
+    from tests.imports.files import importer_user
+
+    upload = csv_file(
+        [
+            ["opština", "naziv", "status", "otvorena", "zatvorena"],
+            ["Šabac", office_a.name, "zatvorena", "24.01.2018", "30.09.2025"],
+        ]
+    )
+    preview = preview_of(OfficeImport(), upload)
+    row = preview.rows[0]
+    assert (row.action, row.cells["status"].before, row.cells["status"].shown) == ("update", "otvorena", "zatvorena")
+    upload.seek(0)
+    batch = run_import(OfficeImport(), upload)
+    office_a.refresh_from_db()
+    assert (office_a.status, str(office_a.closed_on)) == ("closed", "2025-09-30")
+    last = OfficeStatusChange.objects.filter(office=office_a).latest("on")
+    assert (last.event, str(last.on), last.recorded_by) == ("closed", "2025-09-30", importer_user())
+    assert not office_a.appointments.filter(ended_on__isnull=True).exists()  # ended on the closing day
+    with translation.override("en"), pytest.raises(UndoRefused) as refusal:
+        batch_undo(batch=batch, user=importer_user())
+    assert str(refusal.value).startswith("Nothing was undone: this import changed the status of offices")
+
+
+def test_reopening_by_import_needs_the_date_of_the_change():
+    area = free_areas()[0]
+    office = Office.objects.create(area=area, name="KZM", status="inactive", opened_on=date(2019, 1, 1),
+                                   closed_on=date(2022, 1, 1))  # fmt: skip
+    rows = [["opština", "naziv", "status"], [area.name, office.name, "otvorena"]]
+    preview = refused(OfficeImport(), csv_file(rows))
+    assert preview.rows[0].errors == [
+        "The status changes from inactive to open: give the date of the change in the column “promena statusa”."
+    ]
+    run_import(OfficeImport(), csv_file([[*rows[0], "promena statusa"], [*rows[1], "01.03.2024"]]))
+    office.refresh_from_db()
+    assert (office.status, office.opened_on, office.closed_on) == ("open", date(2019, 1, 1), None)
+    assert list(office.status_changes.values_list("event", flat=True))[-1] == "reopened"
+
+
+def test_a_new_office_starts_its_history_and_undo_removes_both():
+    from imports.services import batch_undo
+    from offices.models import OfficeStatusChange
+    from tests.imports.files import importer_user
+
+    area = free_areas()[0]
+    upload = csv_file([["opština", "naziv", "status", "inicirana", "otvorena"],
+                       [area.name, "KZM", "otvorena", "01.09.2023", "01.03.2024"]])  # fmt: skip
+    batch = run_import(OfficeImport(), upload)
+    office = Office.objects.get(area=area)
+    assert list(office.status_changes.values_list("event", "on")) == [
+        ("initiated", date(2023, 9, 1)),
+        ("opened", date(2024, 3, 1)),
+    ]
+    batch_undo(batch=batch, user=importer_user())
+    assert not Office.objects.filter(area=area).exists()
+    assert not OfficeStatusChange.objects.filter(office_id=office.pk).exists()
