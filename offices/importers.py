@@ -324,11 +324,12 @@ class CoordinatorImport(Import):
         for office in offices:
             self.offices_by_area.setdefault(office.area_id, []).append(office)
         people = {person.pk: person for people in self.by_name.values() for person in people}
-        self.appointments, self.at_office = {}, {}
+        self.appointments, self.at_office, self.of_person = {}, {}, {}
         for appointment in Appointment.objects.all():
             appointment.coordinator = people[appointment.coordinator_id]  # the rules' messages name people
             self.appointments[(appointment.coordinator_id, appointment.office_id, appointment.started_on)] = appointment
             self.at_office.setdefault(appointment.office_id, []).append(appointment)
+            self.of_person.setdefault((appointment.office_id, appointment.coordinator_id), []).append(appointment)
         self.people = {}  # person key → (coordinator, its Save, {field: (value, row)})
         self.office_note = _("Office: %(office)s (%(slug)s)")
         self.appointments_in_file = {}
@@ -436,25 +437,40 @@ class CoordinatorImport(Import):
         if created:
             appointment = Appointment(coordinator=person, office=office, started_on=started_on)
             self.at_office.setdefault(office.pk, []).append(appointment)
+            self.of_person.setdefault((office.pk, self.identity(person)), []).append(appointment)
         save = self.apply_values(row, appointment, ["ended_on", "role"], created=created)
         if save.created or save.fields:
-            self.check_appointment_rules(appointment)
+            self.check_appointment_rules(appointment, person)
         row.saves.append(save)
         row.notes.append(self.office_note % {"office": office.name, "slug": office.slug})
 
-    def check_appointment_rules(self, appointment):
-        """The model's rules and constraints, against the office's appointments as this file leaves them."""
+    def check_appointment_rules(self, appointment, person):
+        """The model's rules and constraints, against the office's appointments as this file leaves them.
+
+        Only the person's own appointments there and the office's coordinators can conflict (deputies
+        do not limit each other), so only those are compared: a row costs the same however many
+        deputies an office has.
+        """
         appointment.clean_fields(exclude=["coordinator", "office"])
         if appointment.ended_on is not None and appointment.ended_on < appointment.started_on:
             raise constraint_error(Appointment, "appointment_ended_after_started", "ended_on")
-        others = [other for other in self.at_office[appointment.office_id] if other is not appointment]
+        own = [other for other in self.of_person.get((appointment.office_id, self.identity(person)), [])
+               if other is not appointment]  # fmt: skip
+        coordinators = []
+        if appointment.role == AppointmentRole.COORDINATOR:
+            coordinators = [other for other in self.at_office.get(appointment.office_id, [])
+                            if other.role == AppointmentRole.COORDINATOR and other is not appointment]  # fmt: skip
         if appointment.ended_on is None:
-            for other in others:
-                if other.ended_on is None and appointment._same_person(other):
-                    raise constraint_error(Appointment, "appointment_one_open_ended_per_person_and_office")
-                if other.ended_on is None and appointment.role == other.role == AppointmentRole.COORDINATOR:
-                    raise constraint_error(Appointment, "appointment_one_open_ended_coordinator_per_office")
-        appointment.check_rules(others)
+            if any(other.ended_on is None for other in own):
+                raise constraint_error(Appointment, "appointment_one_open_ended_per_person_and_office")
+            if any(other.ended_on is None for other in coordinators):
+                raise constraint_error(Appointment, "appointment_one_open_ended_coordinator_per_office")
+        appointment.check_rules(own + [other for other in coordinators if other not in own])
+
+    @staticmethod
+    def identity(person):
+        """A person in this import: their id, or the new record itself before it has one."""
+        return person.pk or id(person)
 
     def find_office(self, area, mark, started_on):
         if mark:
