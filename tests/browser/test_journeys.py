@@ -140,3 +140,36 @@ def test_staff_import_a_messy_file_read_the_diff_confirm_and_undo_the_batch(page
             "SELECT COUNT(*) FROM offices_office WHERE name = ?", [f"Kancelarija za mlade {name}"]
         ).fetchone()[0]
     assert (hours != "pon–sub 9–17", created) == (True, 0)
+
+
+def test_staff_find_the_one_error_among_a_thousand_rows_in_one_click(browser, portal, tmp_path):
+    from tests.browser.conftest import open_page
+
+    workbook = Workbook()
+    workbook.active.append(["ime", "prezime", "e-pošta", "godina rođenja", "telefon", "opština", "koordinator od"])
+    for number in range(1000):
+        year = "nekad" if number == 700 else 1990
+        workbook.active.append(["Milica", f"Petrović {number}", f"milica.{number}@example.org", year, "", "", ""])
+    spreadsheet = tmp_path / "koordinatori.xlsx"
+    workbook.save(spreadsheet)
+
+    page = open_page(browser, portal, width=1366, height=768)
+    page.goto("/admin/")
+    page.get_by_label("Korisničko ime").fill("osoblje")
+    page.get_by_label("Lozinka").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Prijava").click()
+    page.goto("/admin/offices/coordinator/import/")
+    page.get_by_label("Tabela").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Pregled").click()
+
+    page.locator("#import-errors").get_by_role("link", name="702").click()
+    row = page.locator("#row-702")
+    expect(row).to_be_in_viewport()
+    box = row.locator(".import-messages").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1366  # the error is read without scrolling sideways
+    expect(row.locator(".import-messages")).to_contain_text("godina rođenja")
+    page.get_by_label("Prikaži samo redove sa greškama").check()
+    expect(page.locator("#import-preview tbody tr:visible")).to_have_count(1)
+    problems = page.watcher.problems
+    page.context.close()
+    assert problems == []

@@ -226,3 +226,24 @@ def test_coordinator_without_appointments_is_exported(staff_client):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][:3] == ["Vesna", "Ćurčić", "vesna@example.org"]
     assert rows[1][-4:] == ["", "", "", ""]
+
+
+def test_export_xlsx_has_text_cells_without_apostrophes_and_words_in_the_admins_language(staff_client, office_a):
+    office_a.description = '=HYPERLINK("http://zlo.example")'
+    office_a.phone = "+381 15 123 456"
+    office_a.save()
+    response = staff_client.post(
+        reverse("admin:offices_office_changelist"), {"action": "export_xlsx", "_selected_action": [office_a.pk]}
+    )
+    header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    cells = {h.value: cell for h, cell in zip(header, row, strict=True)}
+    assert (cells["opis"].value, cells["opis"].data_type) == ('=HYPERLINK("http://zlo.example")', "s")
+    assert cells["telefon"].value == "+381 15 123 456"
+    assert (cells["opština"].value, cells["status"].value) == ("Šabac", "otvorena")
+    staff_client.cookies["django_language"] = "sr"
+    response = staff_client.post(
+        reverse("admin:offices_office_changelist"), {"action": "export_xlsx", "_selected_action": [office_a.pk]}
+    )
+    header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    cells = {h.value: cell.value for h, cell in zip(header, row, strict=True)}
+    assert (cells["opština"], cells["status"]) == ("Шабац", "отворена")
