@@ -3,6 +3,11 @@
 Cyrillic to Latin is exact, letter for letter. Latin to Cyrillic must guess whether "lj", "nj"
 and "dž" are one letter or two: they are one, except in the words listed in DIGRAPH_EXCEPTIONS
 (prefix + root, foreign words), which is how Serbian spell-checkers handle it too.
+
+Latin to Cyrillic also leaves in Latin what is not Serbian, as a Cyrillic text prints it:
+links, e-mail addresses, file names and extensions, markup, placeholders, codes (letters with
+digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words with a capital
+inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
 """
 
 import re
@@ -39,9 +44,32 @@ DIGRAPH_EXCEPTIONS = (
     "vanjezič", "panjelin", "izvanjezi",
 )  # fmt: skip
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Things that must never be transliterated: addresses, links, e-mail, code-like tokens.
-_PROTECTED = re.compile(r"(https?://\S+|www\.\S+|\S+@\S+|<[^>]*>|&#?\w+;)")
+# Foreign words with only letters Serbian has: acronyms (exact) and words (any case).
+FOREIGN_WORDS = frozenset({
+    "CSV", "UTF", "PDF", "HTML", "URL", "HTTP", "HTTPS", "JSON", "API", "ISO", "ID", "IP", "OK", "SMS", "GET", "POST",
+    "open", "initiated", "inactive", "closed", "online", "facebook", "instagram",
+})  # fmt: skip
+# Foreign words that are also Serbian ones ("no" is "but"): foreign only when quoted on their own.
+QUOTED_FOREIGN_WORDS = frozenset({"no"})
+_NOT_SERBIAN_LETTERS = frozenset("qwxyQWXY")
+OPENING_QUOTES, CLOSING_QUOTES = "„\"“‚'", "“\"”‘'"
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+# Things that must never be transliterated: links, e-mail, markup, placeholders, file names
+# and domains (letters on both sides of a dot), file extensions, codes ("RS-SABAC", "UTF-8").
+_PROTECTED = re.compile(
+    r"(https?://\S+|www\.\S+|(?<!\S)\S+@\S+|<[^>]*>|&#?\w+;"
+    r"|%\([^)]+\)[sdif]|%[sdif]|\{\{[^}]*\}\}|\{[^}]*\}"
+    r"|(?<![\w-])[^\W_][\w-]*(?:\.[^\W_][\w-]*)+"
+    r"|(?<![\w.])\.[A-Za-z][A-Za-z0-9]{1,4}\b"
+    r"|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b)"
+)
+
+# What every one of _PROTECTED's matches holds somewhere.
+_MAYBE_PROTECTED = re.compile(r"[@<&%{]|://|\.[^\W\d_]|[A-Z0-9]-[A-Z0-9]")
+# "dd.mm.gggg" looks like a file name but is Serbian: a date written out for the reader.
+_DATE_PATTERN = re.compile(r"(?:(\w)\1*\.)+(\w)\2*")
 
 
 def to_latin(text):
@@ -79,8 +107,41 @@ def _word_to_cyrillic(word):
     return "".join(out)
 
 
+def _is_roman_numeral(word, text, start, end):
+    """A Roman numeral, not an initial or the word "I" opening a sentence.
+
+    Several letters ("XIV") are a numeral unless the words around are in capitals too (a heading
+    "MI SMO"); one letter only after a capitalised word and not before a dot ("Petra I 67", but
+    "Petar V. Petrović" and "I tada").
+    """
+    if not word.isupper() or not _ROMAN.fullmatch(word):
+        return False
+    before = _WORD.findall(text[:start])[-1:]
+    after = _WORD.findall(text[end:])[:1]
+    if len(word) > 1:
+        return not any(len(w) > 1 and w.isupper() and not _ROMAN.fullmatch(w) for w in before + after)
+    return bool(before) and before[0][0].isupper() and not before[0].isupper() and not text[end:].startswith(".")
+
+
+def _is_foreign(word, text, start, end):
+    if not word.isalpha() or not _NOT_SERBIAN_LETTERS.isdisjoint(word):
+        return True  # a code ("A1", "UTF8") or a word with a letter Serbian lacks
+    if not (word.islower() or word.isupper() or word.istitle()):
+        return True  # a capital inside: "GeoJSON", "OpenStreetMap"
+    if word in FOREIGN_WORDS or (not word.isupper() and word.lower() in FOREIGN_WORDS):
+        return True
+    if word.lower() in QUOTED_FOREIGN_WORDS:
+        before, after = text[start - 1 : start], text[end : end + 1]
+        return bool(before and after) and before in OPENING_QUOTES and after in CLOSING_QUOTES
+    return _is_roman_numeral(word, text, start, end)
+
+
 def _words_to_cyrillic(text):
-    return _WORD.sub(lambda match: _word_to_cyrillic(match.group()), text)
+    def convert(match):
+        word = match.group()
+        return word if _is_foreign(word, text, match.start(), match.end()) else _word_to_cyrillic(word)
+
+    return _WORD.sub(convert, text)
 
 
 def cyrillic_active():
@@ -93,11 +154,16 @@ def in_active_script(text):
 
 
 def to_cyrillic(text):
-    """Serbian Latin to Cyrillic, leaving links, e-mail addresses and markup alone."""
+    """Serbian Latin to Cyrillic, leaving in Latin what is not Serbian (see the module's docstring)."""
     if not text:
         return text or ""
+    if not _MAYBE_PROTECTED.search(text):  # most text: a quick look saves the long expression
+        return _words_to_cyrillic(text)
     parts = _PROTECTED.split(text)
-    return "".join(part if index % 2 else _words_to_cyrillic(part) for index, part in enumerate(parts))
+    return "".join(
+        part if index % 2 and not _DATE_PATTERN.fullmatch(part) else _words_to_cyrillic(part)
+        for index, part in enumerate(parts)
+    )
 
 
 FOLD = str.maketrans({"đ": "dj", "ð": "dj", "ß": "ss", "æ": "ae", "ø": "o", "ł": "l"})

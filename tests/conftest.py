@@ -1,15 +1,34 @@
-"""Shared fixtures: the real geography and the demo data are loaded once per test database."""
+"""Shared fixtures: a fixed "today", the real geography and the demo data (loaded once per test
+database), and the four personas of permission tests: anonymous, coordinator A (Šabac),
+coordinator B (Ćuprija) and staff. Factories for anything else: tests/factories.py.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import translation
 
 from offices.demo import demo_seed
 from offices.models import Coordinator, Office
+from tests.factories import UserFactory, free_areas  # noqa: F401 (free_areas: tests import it from here)
+
+# The suite's "today": the demo data and every page's "this year" and "current" follow it, so the
+# suite gives the same results on any date. The clock still runs (tick), from this moment on.
+TODAY = datetime.date(2026, 6, 15)
+NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Europe/Belgrade"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today():
+    with time_machine.travel(NOW, tick=True):
+        yield TODAY
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(fixed_today, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_areas", verbosity=0)
         demo_seed(scale=1)
@@ -33,8 +52,8 @@ def _serbian_latin(settings, tmp_path):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("sanja.staff", password="x", is_staff=True, is_superuser=True)
+def staff_user(db):
+    return UserFactory(username="sanja.staff", staff=True)
 
 
 @pytest.fixture
@@ -47,24 +66,47 @@ def office_b(db):
     return Office.objects.select_related("area").get(area__code="RS-CUPRIJA")
 
 
-def _coordinator_of(office, django_user_model, username):
+def _coordinator_of(office, username):
     coordinator = Coordinator.objects.filter(appointments__office=office).order_by("-appointments__started_on").first()
     if coordinator.user is None:
-        coordinator.user = django_user_model.objects.create_user(username, password="x")
+        coordinator.user = UserFactory(username=username)
         coordinator.save()
     return coordinator
 
 
 @pytest.fixture
-def coordinator_a(office_a, django_user_model):
+def coordinator_a(office_a):
     """The coordinator of the Šabac office, with an account."""
-    return _coordinator_of(office_a, django_user_model, "coord.a")
+    return _coordinator_of(office_a, "coord.a")
 
 
 @pytest.fixture
-def coordinator_b(office_b, django_user_model):
+def coordinator_b(office_b):
     """The coordinator of the Ćuprija office, with an account."""
-    return _coordinator_of(office_b, django_user_model, "coord.b")
+    return _coordinator_of(office_b, "coord.b")
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def coordinator_a_client(client, coordinator_a):
+    client.force_login(coordinator_a.user)
+    return client
+
+
+@pytest.fixture
+def coordinator_b_client(client, coordinator_b):
+    client.force_login(coordinator_b.user)
+    return client
 
 
 @pytest.fixture(params=["anonymous", "coordinator", "other_coordinator", "staff"])
@@ -91,8 +133,11 @@ def set_language(client, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
 
-def free_areas(count=4):
-    """Serbian municipalities with no office in the demo data, in a fixed order."""
-    from areas.models import Area
+def translated(msgid, language):
+    """The msgstr of our catalogue for msgid in language ("sr-latn", "sr"), read from the .po file."""
+    import polib
+    from django.conf import settings
+    from django.utils.translation import to_locale
 
-    return list(Area.objects.filter(path__startswith="RS/", kind="municipality", offices=None).order_by("code")[:count])
+    path = settings.LOCALE_PATHS[0] / to_locale(language) / "LC_MESSAGES" / "django.po"
+    return polib.pofile(str(path)).find(msgid).msgstr

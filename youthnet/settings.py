@@ -160,6 +160,8 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates typed as 24.01.2018, 24.1.2018. or 2018-01-24 in every language, as the import reads them.
+FORMAT_MODULE_PATH = ["youthnet.formats"]
 TIME_ZONE = "Europe/Belgrade"
 USE_I18N = True
 USE_TZ = True

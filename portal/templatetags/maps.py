@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from areas.borders import outlines
 from offices.models import OfficeStatus
 
 register = template.Library()
@@ -53,8 +54,25 @@ def _config_script(language):
         "openPage": _("Open the office page"),
         "opened": _("Opened"),
         "loadError": _("The offices could not be loaded on the map; check the filters above."),
+        "outlines": _outlines_geojson(),
     }
     return json_script(config, "map-config")
+
+
+def _outlines_geojson():
+    """The country outlines areas/borders.py holds (some 2 KB), drawn under the tiles: the map
+    still shows where an office lies when the tile server cannot be reached."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"country": code},
+                "geometry": {"type": "Polygon", "coordinates": [[[round(lon, 3), round(lat, 3)] for lon, lat in ring]]},
+            }
+            for code, ring in sorted(outlines().items())
+        ],
+    }
 
 
 @receiver(setting_changed)

@@ -1,5 +1,6 @@
 /* Maps of youth offices: `.js-office-map` loads GeoJSON from data-geojson; `.js-pin-map` shows one pin.
-   Markers are drawn without tiles too, so the map stays usable when the tile server is out of reach. */
+   The country outlines (config.outlines) lie in a pane under the tiles: when the tile server is out
+   of reach, the outlines and the markers still show where each office is. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("map-config").textContent);
@@ -7,6 +8,12 @@
 
   function baseMap(element) {
     var map = L.map(element, { scrollWheelZoom: false });
+    map.createPane("outlines");  /* stacked under the tile pane by site.css */
+    L.geoJSON(config.outlines, {
+      pane: "outlines",
+      interactive: false,
+      style: { className: "country-outline", color: "#6c757d", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1 },
+    }).addTo(map);
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
     return map;
   }

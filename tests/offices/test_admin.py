@@ -2,22 +2,20 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from areas.models import Area
-from offices.models import Coordinator, Office
+from offices.models import Coordinator, Membership, Office
+from tests.conftest import set_language, translated
+from tests.factories import free_municipality
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client
 
 
 @pytest.mark.parametrize("term", ["sabac", "SABAC", "Шабац", "šabac"])
@@ -76,6 +74,16 @@ def test_a_change_in_the_admin_is_recorded_with_its_author(staff_client, staff_u
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     latest = office_a.history.latest()
     assert (latest.working_hours, latest.history_user) == ("ponedeljak–petak 10–18", staff_user)
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr", "en"])
+@pytest.mark.parametrize("typed", ["24.01.2018", "24.1.2018.", "2018-01-24"])
+def test_admin_accepts_dates_as_the_import_does_in_every_language(staff_client, language, typed):
+    set_language(staff_client, language)
+    area = free_municipality()
+    response = staff_client.post(reverse("admin:offices_membership_add"), {"area": area.pk, "joined_on": typed})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert Membership.objects.get(area=area).joined_on == date(2018, 1, 24)
 
 
 def import_file(rows, name="kancelarije.csv"):
@@ -179,6 +187,36 @@ def test_history_shows_what_changed_and_reverts_it(staff_client, office_a):
     assert response.status_code == 302
     office_a.refresh_from_db()
     assert office_a.working_hours == earlier.working_hours
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_history_and_revert_pages_speak_serbian(staff_client, office_a, language):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+    set_language(staff_client, language)
+    history = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+    for msgid in ("Date/time", "Changed by", "Change reason", "Changed"):
+        assert f"{translated(msgid, language)}<" in history, msgid
+    choose = "Choose a date from the list below to revert to a previous version of this object."
+    assert translated(choose, language) in history
+    earlier = office_a.history.order_by("history_date")[0]
+    revert = staff_client.get(reverse("admin:offices_office_simple_history", args=[office_a.pk, earlier.history_id]))
+    assert (
+        translated("Press the 'Revert' button below to revert to this version of the object.", language) in revert.text
+    )
+    assert translated("Revert", language) in revert.text
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr"])
+def test_sign_in_throttling_records_speak_serbian(staff_client, language):
+    AccessAttempt.objects.create(
+        username="marko", ip_address="192.0.2.7", user_agent="Firefox", http_accept="*/*", path_info="/accounts/login/",
+        get_data="", post_data="username=marko", failures_since_start=3,
+    )  # fmt: skip
+    set_language(staff_client, language)
+    text = staff_client.get(reverse("admin:axes_accessattempt_changelist")).text
+    for msgid in ("access attempts", "IP Address", "User Agent", "Attempt Time", "Failed Logins"):
+        assert translated(msgid, language) in text, msgid
 
 
 def test_admin_form_refuses_a_second_open_office(staff_client, office_a):

@@ -10,15 +10,14 @@ from django.utils import timezone, translation
 
 from areas.models import Area
 from offices.models import Appointment, AppointmentRole, Coordinator, Membership, Office, OfficeStatus
-from tests.conftest import free_areas
+from tests.factories import AppointmentFactory, CoordinatorFactory, MembershipFactory, OfficeFactory, area, free_areas
 
 pytestmark = pytest.mark.django_db
 
 
 def new_office(code="RS-SABAC", **fields):
-    values = {"name": "Kancelarija za mlade", "status": OfficeStatus.OPEN, "opened_on": date(2020, 5, 4)}
-    values.update(fields)
-    return Office(area=Area.objects.get(code=code), **values)
+    """An open office in the area of this code, not saved."""
+    return OfficeFactory.build(area=area(code), **fields)
 
 
 def assert_refused_by_form_and_database(instance, field):
@@ -115,17 +114,13 @@ def test_slug_of_a_cyrillic_only_name_is_not_empty():
 
 
 def test_database_refuses_an_appointment_that_ends_before_it_starts(office_a):
-    coordinator = Coordinator.objects.create(first_name="Ana", last_name="Ilić")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appointment.objects.create(
-            coordinator=coordinator, office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1)
-        )
+        AppointmentFactory(office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1))
 
 
 def test_appointment_ending_before_it_starts_gets_one_message(office_a):
-    coordinator = Coordinator.objects.create(first_name="Ana", last_name="Ilić")
-    appointment = Appointment(
-        coordinator=coordinator, office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1)
+    appointment = AppointmentFactory.build(
+        coordinator=CoordinatorFactory(), office=office_a, started_on=date(2022, 3, 1), ended_on=date(2021, 3, 1)
     )
     with pytest.raises(ValidationError) as error:
         appointment.full_clean()
@@ -133,18 +128,15 @@ def test_appointment_ending_before_it_starts_gets_one_message(office_a):
 
 
 def test_membership_is_recorded_apart_from_the_office():
-    area = Area.objects.local_self_governments().filter(offices=None, memberships=None).order_by("code").first()
-    Membership.objects.create(area=area, joined_on=date(2015, 2, 1))
-    assert Membership.objects.current().filter(area=area).count() == 1
-    assert Office.objects.filter(area=area).count() == 0
+    membership = MembershipFactory()
+    assert Membership.objects.current().filter(area=membership.area).count() == 1
+    assert Office.objects.filter(area=membership.area).count() == 0
 
 
 def test_database_refuses_two_running_memberships():
-    area = Area.objects.get(code="RS-LAJKOVAC")
-    Membership.objects.filter(area=area).delete()
-    Membership.objects.create(area=area, joined_on=date(2015, 2, 1))
+    membership = MembershipFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(area=area, joined_on=date(2016, 2, 1))
+        MembershipFactory(area=membership.area, joined_on=date(2016, 2, 1))
 
 
 def test_a_coordinator_cannot_publish_a_phone_they_do_not_have():

@@ -46,6 +46,13 @@ def test_cyrillic_pages_show_latin_content_in_cyrillic(client, office_a):
     assert "Kancelarija za mlade Šabac" not in response.text
 
 
+def test_cyrillic_pages_keep_roman_numerals_in_addresses_latin(client, office_a):
+    Office.objects.filter(pk=office_a.pk).update(address="Kralja Petra I 67")
+    set_language(client, "sr")
+    response = client.get(office_a.get_absolute_url())
+    assert "Краља Петра I 67" in response.text
+
+
 def test_english_pages_keep_names_in_latin(client, office_a):
     set_language(client, "en")
     response = client.get(office_a.get_absolute_url())
@@ -159,10 +166,9 @@ def test_published_contact_appears_on_the_office_page(client):
     assert "+381 63 555 0199" in client.get(appointment.office.get_absolute_url()).text
 
 
-@pytest.mark.parametrize("name", ["anonymous", "coordinator"])
-def test_staff_admin_is_closed_to_non_staff(client, coordinator_a, name):
-    if name == "coordinator":
-        client.force_login(coordinator_a.user)
+@pytest.mark.parametrize("persona", ["anonymous", "coordinator_a_client", "coordinator_b_client"])
+def test_staff_admin_is_closed_to_non_staff(request, persona):
+    client = request.getfixturevalue(persona)
     for url in ("/admin/", "/admin/offices/office/", "/admin/offices/coordinator/import/"):
         response = client.get(url)
         assert response.status_code == 302, url

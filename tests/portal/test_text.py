@@ -1,4 +1,8 @@
+from pathlib import Path
+
+import polib
 import pytest
+from django.conf import settings
 
 from portal.text import fold, slugify, to_cyrillic, to_latin
 
@@ -33,6 +37,58 @@ def test_to_cyrillic_leaves_markup_and_entities_alone():
         to_cyrillic('<a href="/offices/">Kancelarije</a> &amp; savet')
         == '<a href="/offices/">Канцеларије</a> &amp; савет'
     )
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        # Foreign words, brand names and file extensions stay Latin.
+        ("Excel (.xlsx) ili CSV (.csv) datoteka.", "Excel (.xlsx) или CSV (.csv) датотека."),
+        ("CSV datoteka mora biti sačuvana u kodiranju UTF-8.", "CSV датотека мора бити сачувана у кодирању UTF-8."),
+        ("(ili open, initiated, inactive, closed)", "(или open, initiated, inactive, closed)"),
+        ("Facebook stranica, Instagram profil", "Facebook страница, Instagram профил"),
+        ("GeoJSON i OpenStreetMap", "GeoJSON и OpenStreetMap"),
+        # "no" is Serbian ("but") unless quoted on its own; "yes" has a letter Serbian lacks.
+        ("Upišite „da“ ili „ne“ (može i „yes“ ili „no“).", "Упишите „да“ или „не“ (може и „yes“ или „no“)."),
+        ("no to nije sve", "но то није све"),
+        # File names, domains, codes and placeholders.
+        ("Fajl izvoz-2024.csv je tu.", "Фајл izvoz-2024.csv је ту."),
+        ("Šifra RS-SABAC ili RS-07, ćelija A1", "Шифра RS-SABAC или RS-07, ћелија A1"),
+        ("%(count)s kancelarija za {name}", "%(count)s канцеларија за {name}"),
+        # A date written out for the reader is Serbian.
+        ("u obliku dd.mm.gggg", "у облику дд.мм.гггг"),
+        # Roman numerals, but not initials, the conjunction "i" or headings in capitals.
+        ("Kralja Petra I 67", "Краља Петра I 67"),
+        ("Aleksandra II, XIV vek", "Александра II, XIV век"),
+        ("Petar V. Petrović", "Петар В. Петровић"),
+        ("I tada je počelo", "И тада је почело"),
+        ("MI SMO TU", "МИ СМО ТУ"),
+    ],
+)
+def test_to_cyrillic_leaves_what_is_not_serbian_in_latin(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+
+
+def _catalogue(language):
+    return polib.mofile(str(Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.mo"))
+
+
+def test_cyrillic_catalogue_follows_the_latin_one():
+    def texts(language):
+        return {(e.msgctxt, e.msgid): [e.msgstr, *e.msgstr_plural.values()] for e in _catalogue(language)}
+
+    expected = {key: [to_cyrillic(text) for text in latin] for key, latin in texts("sr_Latn").items()}
+    assert texts("sr") == expected
+
+
+@pytest.mark.parametrize(
+    "mistake", ["кслскс", "цсв", "ЦСВ", "Ексцел", "УТФ", "опен", "цлосед", "јес", "„но“", "Фацебоок"]
+)
+def test_cyrillic_catalogue_has_no_transliterated_foreign_word(mistake):
+    texts = [entry.msgstr for entry in _catalogue("sr")] + [
+        text for entry in _catalogue("sr") for text in entry.msgstr_plural.values()
+    ]
+    assert [text for text in texts if mistake in text] == []
 
 
 @pytest.mark.parametrize(

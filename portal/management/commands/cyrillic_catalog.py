@@ -1,22 +1,14 @@
 """Write the Serbian Cyrillic catalogue (locale/sr) from the Serbian Latin one (locale/sr_Latn).
 
-Translators keep one catalogue; the Cyrillic one is derived from it, placeholders untouched.
+Translators keep one catalogue; the Cyrillic one is derived from it by portal.text.to_cyrillic,
+which leaves placeholders, file names, codes, foreign words and Roman numerals in Latin.
 """
-
-import re
 
 import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from portal.text import to_cyrillic
-
-PLACEHOLDER = re.compile(r"(%\([^)]+\)[sdif]|%[sdif]|\{\{[^}]*\}\}|\{[^}]*\})")
-
-
-def transliterate(text):
-    parts = PLACEHOLDER.split(text)
-    return "".join(part if index % 2 else to_cyrillic(part) for index, part in enumerate(parts))
 
 
 class Command(BaseCommand):
@@ -36,8 +28,8 @@ class Command(BaseCommand):
                 msgctxt=entry.msgctxt,
                 occurrences=entry.occurrences,
                 flags=[flag for flag in entry.flags if flag != "fuzzy"],
-                msgstr=transliterate(entry.msgstr),
-                msgstr_plural={index: transliterate(text) for index, text in entry.msgstr_plural.items()},
+                msgstr=to_cyrillic(entry.msgstr),
+                msgstr_plural={index: to_cyrillic(text) for index, text in entry.msgstr_plural.items()},
             )
             target.append(copy)
         path = locale_dir / "sr" / "LC_MESSAGES" / "django.po"

@@ -1,0 +1,83 @@
+"""The strings of django-simple-history and django-axes, so that our catalogue translates them.
+
+Neither library ships Serbian, and `makemessages` does not read site-packages: listing their
+msgids here puts them into locale/sr_Latn (and so locale/sr) with the rest of the portal's strings.
+Django looks up a msgid in our catalogue first, whatever module asked for it.
+
+The lists are their msgids as `makemessages` extracts them from django-simple-history 3.13 and
+django-axes 8.3 (`tests/portal/test_library_strings.py` checks that each one still occurs in the
+installed library). Django's own admin strings ("Home", "History", "Yes"…) are left to Django's
+catalogue.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+SIMPLE_HISTORY = [
+    # simple_history/admin.py
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %s"),
+    # simple_history/models.py
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop("Deleted %(type_name)s"),
+    # simple_history/templates/simple_history/*.html
+    gettext_noop("Choose a date from the list below to revert to a previous version of this object."),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Object"),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("Changes"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+]
+# simple_history/templates/simple_history/object_history_list.html ({% blocktranslate count %})
+ENTRIES = ngettext_lazy("entry", "entries", "count")
+
+AXES = [
+    # axes/admin.py
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    # (its "Cleaned up {count} expired access attempts." is formatted before the look-up: untranslatable)
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    # axes/conf.py
+    gettext_noop("Account locked: too many login attempts. Please try again later."),
+    gettext_noop("Account locked: too many login attempts. Contact an admin to unlock your account."),
+    # axes/models.py
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+]

@@ -1,0 +1,28 @@
+"""Our catalogue translates django-simple-history and django-axes: their msgids must be the ones we list."""
+
+import re
+from pathlib import Path
+
+import axes
+import pytest
+import simple_history
+
+from portal.library_strings import AXES, SIMPLE_HISTORY
+
+
+def _source(package):
+    """The package's Python and template text, as makemessages reads it: `{{ x }}` is `%(x)s`."""
+    files = [*Path(package.__file__).parent.rglob("*.py"), *Path(package.__file__).parent.rglob("*.html")]
+    text = " ".join(path.read_text(encoding="utf-8") for path in files if "tests" not in path.parts)
+    text = re.sub(r"\{\{\s*(\w+)\s*\}\}", r"%(\1)s", text)
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("package", "msgids"),
+    [(simple_history, [*SIMPLE_HISTORY, "%}entry{% plural %}entries{%"]), (axes, AXES)],
+    ids=["simple_history", "axes"],
+)
+def test_listed_msgids_occur_in_the_installed_library(package, msgids):
+    source = _source(package)
+    assert [msgid for msgid in msgids if msgid not in source] == []
