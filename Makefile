@@ -40,7 +40,7 @@ test: setup
 # Load test on PostgreSQL (DATABASE_URL, default a youthnet_bench database on this machine); see README.
 bench: setup
 	@command -v wrk >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)
-	DEBUG=false $(PY) bench/run.py
+	DEBUG=false $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(PY) -m ruff check .

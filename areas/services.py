@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
-from portal.page_cache import invalidate_pages
+from portal.page_cache import data_changed
 
 from .models import Area
 
@@ -118,5 +118,5 @@ def areas_refresh_paths():
             stale.append(area)
     Area.objects.bulk_update(stale, ["path"], batch_size=500)
     if stale:
-        invalidate_pages()  # bulk_update sends no signal
+        data_changed()  # bulk_update sends no signal
     return len(stale)

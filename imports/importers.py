@@ -377,9 +377,9 @@ class Import:
         return getattr(model, "DERIVED_FIELDS", ())
 
     def after_write(self, preview):
-        from portal.page_cache import invalidate_pages
+        from portal.page_cache import data_changed
 
-        invalidate_pages()
+        data_changed()  # bulk writes send no post_save: the public pages learn of them here
 
     # Export ------------------------------------------------------------------------------------
 

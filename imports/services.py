@@ -114,9 +114,9 @@ def batch_undo(*, batch, user):
                     instance.delete()
         batch.undone_at, batch.undone_by = timezone.now(), user
         batch.save(update_fields=["undone_at", "undone_by"])
-        from portal.page_cache import invalidate_pages
+        from portal.page_cache import data_changed
 
-        invalidate_pages()
+        data_changed()
     return batch
 
 

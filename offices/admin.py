@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,7 +16,16 @@ from portal.text import validate_no_control_characters
 
 from .importers import CoordinatorImport, MembershipImport, OfficeImport
 from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange
-from .services import coordinator_anonymise, office_change_status, office_history_start, office_status_change_validate
+from .services import (
+    coordinator_anonymise,
+    office_change_status,
+    office_history_start,
+    office_status_change_correct,
+    office_status_change_correct_validate,
+    office_status_change_validate,
+    office_status_change_withdraw,
+    office_status_change_withdraw_validate,
+)
 
 
 class YearOpenedFilter(admin.SimpleListFilter):
@@ -45,10 +56,14 @@ class CoordinatorAppointmentInline(AppointmentInline):
 
 
 class OfficeStatusChangeInline(admin.TabularInline):
-    """The office's history, read only: it grows through the status change on the office's form."""
+    """The office's history, read only: it grows through the status change on the office's form.
+
+    Each row links to its own page, where a mistyped date or note is corrected (or the latest step withdrawn).
+    """
 
     model = OfficeStatusChange
     extra = 0
+    show_change_link = True
     fields = readonly_fields = ["on", "event", "note", "recorded_by", "recorded_at"]
     can_delete = False
 
@@ -173,6 +188,78 @@ class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
                 )
             except ValidationError as error:  # the data changed between the form's check and now
                 messages.error(request, " ".join(error.messages))
+
+
+class OfficeStatusChangeForm(forms.ModelForm):
+    """A correction of one step of an office's history: its date and note only, through the service's check."""
+
+    class Meta:
+        model = OfficeStatusChange
+        fields = ["on", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "on" in cleaned and self.instance.pk:
+            try:
+                office_status_change_correct_validate(change=self.instance, on=cleaned["on"])
+            except ValidationError as error:
+                for key, errors in error.message_dict.items():
+                    self.add_error(key if key in self.fields else None, errors)
+        return cleaned
+
+
+@admin.register(OfficeStatusChange)
+class OfficeStatusChangeAdmin(SimpleHistoryAdmin):
+    """Reached from an office's page. "Delete" withdraws the latest step, recorded by mistake, through the service."""
+
+    form = OfficeStatusChangeForm
+    fields = ["office", "event", "on", "note", "recorded_by", "recorded_at"]
+    readonly_fields = ["office", "event", "recorded_by", "recorded_at"]
+    list_display = ["office", "event", "on", "recorded_by"]
+    list_select_related = ["office", "recorded_by"]
+    show_full_result_count = False
+
+    def get_model_perms(self, request):
+        return {}  # not on the admin's index: a history is read and corrected on its office's page
+
+    def has_add_permission(self, request):
+        return False  # a history grows only through a status change on the office's form
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None or not super().has_delete_permission(request, obj):
+            return False
+        latest = OfficeStatusChange.objects.filter(office_id=obj.office_id).order_by("-on", "-pk").first()
+        return latest.pk == obj.pk
+
+    def save_model(self, request, obj, form, change):
+        try:
+            office_status_change_correct(
+                change=obj, on=form.cleaned_data["on"], note=form.cleaned_data["note"], user=request.user
+            )
+        except ValidationError as error:  # the data changed between the form's check and now
+            messages.error(request, " ".join(error.messages))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        change = self.get_object(request, object_id)
+        if change is None:
+            return super().delete_view(request, object_id, extra_context)
+        office_page = redirect(reverse("admin:offices_office_change", args=[change.office_id]))
+        try:
+            office_status_change_withdraw_validate(change=change)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return office_page
+        response = super().delete_view(request, object_id, extra_context)
+        return office_page if request.method == "POST" and response.status_code == 302 else response
+
+    def delete_model(self, request, obj):
+        office_status_change_withdraw(change=obj, user=request.user)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)  # its message, and "save and continue"
+        if "_continue" in request.POST:
+            return response
+        return redirect(reverse("admin:offices_office_change", args=[obj.office_id]))
 
 
 @admin.register(Coordinator)

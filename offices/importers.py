@@ -5,7 +5,6 @@ once (prepare), so a row costs no query; the framework writes them in bulk with 
 """
 
 import copy
-from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -142,6 +141,8 @@ class OfficeImport(Import):
         row.office = office
         status = self.given(row, "status")
         if created or status == office.status:
+            if not created:
+                self.check_lifecycle_dates(row, office, status)
             save = self.apply_values(row, office, self.FIELDS, created=created)
             self.validate(office, exclude=["slug", "search_text"])
             if save.created or set(save.fields) & {"status", "opened_on", "closed_on", "initiated_on"}:
@@ -149,6 +150,7 @@ class OfficeImport(Import):
             row.saves.append(save)
             return
         # A new status is a dated step of the office's history, taken by the lifecycle service.
+        self.check_lifecycle_dates(row, office, status)
         before = copy.copy(office)
         save = self.apply_values(row, office, [f for f in self.FIELDS if f not in self.LIFECYCLE], created=False)
         self.validate(office, exclude=["slug", "search_text"])
@@ -159,6 +161,25 @@ class OfficeImport(Import):
         row.status_change = (status, on)
         row.service_changes.append("status")
         row.notes.append(_("Status change recorded in the office's history on %(date)s.") % {"date": show_date(on)})
+
+    def check_lifecycle_dates(self, row, office, status):
+        """An existing office's dates change only as the dated step of a new status (its history's
+        services correct the rest, on the office's page)."""
+        step = None
+        if status != office.status:
+            if status == OfficeStatus.OPEN and office.status == OfficeStatus.INITIATED:
+                step = "opened_on"
+            elif status in OfficeStatus.ended():
+                step = "closed_on"
+        for name in ("initiated_on", "opened_on", "closed_on"):
+            value = self.given(row, name)
+            if name != step and name in row.values and value != getattr(office, name):
+                if value is None and not self.clear_empty:
+                    continue
+                raise ValidationError(
+                    _("The status and dates of an existing office change as dated steps of its history: "
+                      "record this change on the office's page in the admin.")
+                )  # fmt: skip
 
     def status_date(self, row, office, status):
         on = self.given(row, "status_changed_on")
@@ -318,7 +339,8 @@ class CoordinatorImport(Import):
             if person.email:
                 self.by_email[person.email.lower()] = person
             self.by_name.setdefault(fold(person.full_name), []).append(person)
-        offices = list(Office.objects.all())
+        # Each office's history comes along: an appointment's check reads its working life from it.
+        offices = list(Office.objects.prefetch_related("status_changes"))
         self.offices_by_slug = {office.slug: office for office in offices}
         self.offices_by_area = {}
         for office in offices:
@@ -501,9 +523,7 @@ class CoordinatorImport(Import):
 
     @staticmethod
     def worked_on(office, day):
-        start = office.opened_on or office.initiated_on or date.min
-        end = office.closed_on or date.max
-        return start <= day <= end
+        return any(start <= day and (end is None or day <= end) for start, end in office.working_periods())
 
     @staticmethod
     def periods(offices):

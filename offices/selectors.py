@@ -5,17 +5,12 @@ from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
 from areas.models import Area
-from portal.page_cache import cached_by_version
 
 from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange, pin_point
 
 
 def key_figures(*, today=None):
     today = today or timezone.localdate()
-    return cached_by_version(f"key-figures:{today.isoformat()}", lambda: _key_figures(today))
-
-
-def _key_figures(today):
     lsgs = Area.objects.local_self_governments().current(today)
     lsg_totals = lsgs.aggregate(
         total=Count("pk", distinct=True),
@@ -44,17 +39,11 @@ def _key_figures(today):
 
 
 def latest_openings(*, limit=6):
-    """The offices opened last, kept until the data changes."""
-    return cached_by_version(
-        f"latest-openings:{limit}",
-        lambda: tuple(
-            Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
-        ),
-    )
+    """The offices opened last."""
+    return Office.objects.for_listing().filter(status__in=OfficeStatus.opened()).order_by("-opened_on", "name")[:limit]
 
 
 def office_for_page(slug):
-    # Not kept by data version: it carries coordinators' unpublished contacts, which stay in the database.
     appointments = Appointment.objects.select_related("coordinator").order_by("-started_on", "role")
     return (
         Office.objects.for_listing()
@@ -76,16 +65,6 @@ def office_current_appointments(office, *, today=None):
         return []
     today = today or timezone.localdate()
     return [appointment for appointment in office.appointments.all() if appointment.is_current(today)]
-
-
-def directory_page(page, *, key):
-    """The offices on one page of the directory, kept until the data changes; key names the filters."""
-    return cached_by_version(f"directory-page:{key}:{page.number}", lambda: tuple(page.object_list))
-
-
-def directory_count(offices, *, key):
-    """How many offices the directory's filters find, kept until the data changes."""
-    return cached_by_version(f"directory-count:{key}", offices.count)
 
 
 OPENINGS_SHOWN_PER_YEAR = 12

@@ -2,7 +2,10 @@
 
 import copy
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -10,7 +13,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Appointment, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
+from .models import (
+    Appointment,
+    Coordinator,
+    Office,
+    OfficeEvent,
+    OfficeStatus,
+    OfficeStatusChange,
+    period_within,
+    working_periods,
+)
 from .validators import validate_not_in_future
 
 # Which status may follow which, and the event that records the step.
@@ -111,6 +123,155 @@ def office_change_status(*, office, status, on, note="", user=None):
     return change
 
 
+def _office_state_from_history(office, steps):
+    """The office (a copy) in the state its history's (event, date) steps leave it."""
+    derived = copy.copy(office)
+    last_event, last_on = steps[-1]
+    derived.status = OfficeEvent(last_event).status
+    derived.initiated_on = next((on for event, on in steps if event == OfficeEvent.INITIATED), None)
+    derived.opened_on = next((on for event, on in steps if event == OfficeEvent.OPENED), None)
+    derived.closed_on = last_on if derived.status in OfficeStatus.ended() else None
+    return derived
+
+
+def _format(day):
+    return day.strftime("%d.%m.%Y.")
+
+
+def _check_appointments_within(office, steps):
+    """Every appointment of the office still lies within the working life the steps describe."""
+    periods = working_periods(steps)
+    appointments = Appointment.objects.filter(office=office).select_related("coordinator").order_by("started_on", "pk")
+    for appointment in appointments:
+        if not period_within(periods, appointment.started_on, appointment.ended_on):
+            raise ValidationError(
+                {
+                    "on": _(
+                        "The appointment of %(name)s (%(start)s – %(end)s) would no longer lie within the "
+                        "office's working life: change that appointment first."
+                    )
+                    % appointment.period_params()
+                }
+            )
+
+
+def office_status_change_correct_validate(*, change, on):
+    """The office as a corrected date would leave it; ValidationError keyed "on" if refused. Reads only.
+
+    The history stays in order (so an initiation stays before the opening), no date is in the future,
+    and every appointment of the office stays within its working life: nothing else is changed for it.
+    """
+    if on is None:
+        raise ValidationError({"on": _("Give the date of the change.")})
+    try:
+        validate_not_in_future(on, _("The date of the change"))
+    except ValidationError as error:
+        raise ValidationError({"on": error}) from None
+    changes = list(OfficeStatusChange.objects.filter(office_id=change.office_id).order_by("on", "pk"))
+    position = next(index for index, row in enumerate(changes) if row.pk == change.pk)
+    previous = changes[position - 1] if position else None
+    following = changes[position + 1] if position + 1 < len(changes) else None
+    if previous is not None and on < previous.on:
+        raise ValidationError(
+            {
+                "on": _("The change before this one (%(event)s) is of %(date)s: this one cannot be earlier.")
+                % {"event": previous.get_event_display(), "date": _format(previous.on)}
+            }
+        )
+    if following is not None and on > following.on:
+        raise ValidationError(
+            {
+                "on": _("The change after this one (%(event)s) is of %(date)s: this one cannot be later.")
+                % {"event": following.get_event_display(), "date": _format(following.on)}
+            }
+        )
+    steps = [(row.event, on if row.pk == change.pk else row.on) for row in changes]
+    office = Office.objects.select_related("area").get(pk=change.office_id)
+    _check_appointments_within(office, steps)
+    derived = _office_state_from_history(office, steps)
+    derived.validate_constraints()
+    return derived
+
+
+@transaction.atomic
+def office_status_change_correct(*, change, on=None, note=None, user=None):
+    """Correct a mistyped date or note of one step of an office's history; the step itself stays.
+
+    `on` or `note` left as None keep their value. The office's status and dates are derived again
+    from the corrected history in the same transaction. Nothing else follows: appointments are never
+    moved (one outside the corrected working life makes the correction refused). simple-history keeps
+    the earlier date and note, with the user.
+    """
+    Office.objects.select_for_update().filter(pk=change.office_id).first()  # one change at a time per office
+    change.refresh_from_db()
+    on = change.on if on is None else on
+    note = change.note if note is None else note
+    derived = office_status_change_correct_validate(change=change, on=on)
+    change.on, change.note = on, note
+    change._history_user = user
+    change.full_clean()
+    change.save()
+    _office_save_state(derived, user)
+    return change
+
+
+def _office_save_state(derived, user):
+    fields = ["status", "initiated_on", "opened_on", "closed_on"]
+    office = Office.objects.get(pk=derived.pk)
+    if any(getattr(office, name) != getattr(derived, name) for name in fields):
+        for name in fields:
+            setattr(office, name, getattr(derived, name))
+        office._history_user = user
+        office.save()
+
+
+def office_status_change_withdraw_validate(*, change):
+    """The office as withdrawing its latest step would leave it; ValidationError if refused. Reads only.
+
+    Only the latest step, never the first (an office always has the start of its history), and not
+    an opening or reopening while an appointment lies in the period it began.
+    """
+    changes = list(OfficeStatusChange.objects.filter(office_id=change.office_id).order_by("on", "pk"))
+    if changes[-1].pk != change.pk:
+        raise ValidationError(_("Only the latest change of an office's history can be withdrawn."))
+    if len(changes) == 1:
+        raise ValidationError(_("The first step of an office's history cannot be withdrawn: correct its date."))
+    steps = [(row.event, row.on) for row in changes[:-1]]
+    office = Office.objects.select_related("area").get(pk=change.office_id)
+    if change.event in (OfficeEvent.OPENED, OfficeEvent.REOPENED):
+        later = (
+            Appointment.objects.filter(office=office, started_on__gte=change.on)
+            .select_related("coordinator")
+            .order_by("started_on", "pk")
+            .first()
+        )
+        if later is not None:
+            raise ValidationError(
+                _(
+                    "The appointment of %(name)s (%(start)s – %(end)s) began after this change: "
+                    "change that appointment first."
+                )
+                % later.period_params()
+            )
+    derived = _office_state_from_history(office, steps)
+    derived.validate_constraints()
+    return derived
+
+
+@transaction.atomic
+def office_status_change_withdraw(*, change, user=None):
+    """Withdraw the latest step of an office's history, recorded by mistake; the office returns to the state before.
+
+    The row goes (simple-history keeps it, with the user); nothing else follows: appointments that
+    a withdrawn closing ended stay ended, for staff to extend if the person stayed.
+    """
+    Office.objects.select_for_update().filter(pk=change.office_id).first()
+    derived = office_status_change_withdraw_validate(change=change)
+    change._history_user = user
+    change.delete()
+    _office_save_state(derived, user)
+
+
 @transaction.atomic
 def office_history_start(*, office, user=None, note=""):
     """The history of an office created with its dates (admin's add form, import): one row per date."""
@@ -159,7 +320,27 @@ def coordinator_anonymise(*, coordinator, user=None):
     fields = {("user_id" if name == "user" else name): value for name, value in erased.items()}
     coordinator.history.all().update(**fields, search_text=coordinator.search_text)
     if account is not None:
+        # A username is often the person's name: it goes too (also from the sign-in logs), and the
+        # account can never sign in again.
+        old_username, account.username = account.username, f"anonymised-{coordinator.pk}"
+        for log in (AccessAttempt, AccessFailureLog, AccessLog):
+            log.objects.filter(username=old_username).update(username=account.username)
         account.is_active = False
         account.first_name = account.last_name = account.email = ""
-        account.save(update_fields=["is_active", "first_name", "last_name", "email"])
+        account.set_unusable_password()
+        account.save(update_fields=["username", "is_active", "first_name", "last_name", "email", "password"])
+    _admin_log_renamed(coordinator, account)
     return coordinator
+
+
+def _admin_log_renamed(coordinator, account):
+    """The admin's log names each object as it was then (`__str__`): rename this person's entries."""
+    renamed = [(Coordinator, [coordinator.pk], str(coordinator))]
+    if account is not None:
+        renamed.append((type(account), [account.pk], account.get_username()))
+    for appointment in Appointment.objects.filter(coordinator=coordinator).select_related("office"):
+        renamed.append((Appointment, [appointment.pk], str(appointment)))
+    for model, keys, name in renamed:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=[str(key) for key in keys]
+        ).update(object_repr=name[:200])

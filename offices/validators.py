@@ -30,11 +30,6 @@ def validate_not_in_future(value, label):
         raise ValidationError(_("%(label)s cannot be in the future."), code="future_date", params={"label": label})
 
 
-def validate_period(start, end, message):
-    if start is not None and end is not None and end < start:
-        raise ValidationError(message, code="end_before_start")
-
-
 def raise_collected(checks):
     """Run (field, check) pairs and raise their errors together, each on its field."""
     errors = {}

@@ -1,23 +1,37 @@
-from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.conf import settings
+from django.utils.cache import patch_cache_control
 
-from portal.page_cache import language_of
+from portal.views import DATABASE_DOWN, database_unavailable
 
 
-class LanguageMiddleware(LocaleMiddleware):
-    """The visitor's chosen language (the language cookie), else Serbian Latin.
+class DatabaseUnavailableMiddleware:
+    """An unreachable database gets a plain 503 page (no template that asks it anything), not a 500."""
 
-    The browser's Accept-Language is not consulted: a Serbian browser asks for "sr", which is
-    Cyrillic, and most others ask for English; the portal speaks Serbian Latin until told otherwise.
-    """
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    def process_request(self, request):
-        translation.activate(language_of(request))
-        request.LANGUAGE_CODE = translation.get_language()
+    def __call__(self, request):
+        return self.get_response(request)
 
-    def process_response(self, request, response):
-        response = super().process_response(request, response)
-        # The language comes from a cookie, so a cache must keep one copy per cookie.
-        patch_vary_headers(response, ("Cookie",))
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return database_unavailable(request)
+        return None
+
+
+class PrivateForSignedInMiddleware:
+    """A signed-in visitor's pages carry their name and tokens: no shared cache may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Without a session cookie no one is signed in: the user need not be looked up.
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and response.status_code < 500
+            and request.user.is_authenticated
+        ):
+            patch_cache_control(response, private=True)
         return response

@@ -1,13 +1,20 @@
+import sys
+
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from offices import selectors
-from portal.page_cache import cache_public_page, reads_no_data
+from portal.languages import in_language
+from portal.page_cache import cache_public_page
 
 
 @cache_public_page
@@ -17,34 +24,53 @@ def home(request):
         "portal/home.html",
         {
             "today": timezone.localdate(),
-            "figures": selectors.key_figures(),
-            "latest": selectors.latest_openings(),
+            # Read only if the template renders them (not when its {% cache %} fragment is kept).
+            "figures": SimpleLazyObject(selectors.key_figures),
+            "latest": SimpleLazyObject(lambda: list(selectors.latest_openings())),
             "geojson_url": f"{reverse('offices:geojson')}?status=open",
         },
     )
 
 
-@reads_no_data
 @never_cache
 def healthz(request):
-    """For load balancers and the benchmark's baseline: no database, no template."""
+    """For load balancers: "ok" when the portal can serve (its database answers), else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def ping(request):
+    """The benchmark's baseline: the whole middleware stack and a trivial view that asks the database nothing."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 def choose_language(request, language):
-    """Switch the language by a plain link, so that public pages carry no form and can be cached."""
+    """The links of the cookie era (/language/sr/?next=/offices/): on to the same page in that language."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = "/"
-    response = HttpResponseRedirect(next_url)
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
+    return HttpResponseRedirect(in_language(next_url, language))
+
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def database_unavailable(request=None):
+    """A plain 503 page that needs no database (portal.middleware.DatabaseUnavailableMiddleware)."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
     return response
+
+
+def server_error(request):
+    """handler500: an unreachable database (met outside a view, say in a middleware) is a 503, not a 500."""
+    if isinstance(sys.exception(), DATABASE_DOWN):
+        return database_unavailable(request)
+    return defaults.server_error(request)

@@ -14,6 +14,7 @@ from django.utils import translation
 from offices.demo import demo_seed
 from offices.models import Coordinator, Office
 from tests.factories import UserFactory, free_areas  # noqa: F401 (free_areas: tests import it from here)
+from trainings.demo import trainings_demo_seed
 
 # The suite's "today": the demo data and every page's "this year" and "current" follow it, so the
 # suite gives the same results on any date. The clock still runs (tick), from this moment on.
@@ -32,16 +33,7 @@ def django_db_setup(fixed_today, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_areas", verbosity=0)
         demo_seed(scale=1)
-
-
-@pytest.fixture(autouse=True)
-def _cache_in_good_health():
-    """A test that saw the cache fail does not leave the next one without it."""
-    from portal.page_cache import _Health
-
-    _Health.down_until, _Health.bump_owed = 0.0, False
-    yield
-    _Health.down_until, _Health.bump_owed = 0.0, False
+        trainings_demo_seed()
 
 
 @pytest.fixture(autouse=True)
@@ -128,9 +120,19 @@ LANGUAGES = ["sr-latn", "sr", "en"]
 
 
 def set_language(client, language):
-    from django.conf import settings
+    """From now on the client asks for each page in `language`, as the language links do: by its URL.
 
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.get("/offices/") then fetches "/sr/offices/" for "sr" (the language is in the URL's prefix).
+    """
+    from portal.languages import in_language
+
+    get = client.__dict__.setdefault("get_unprefixed", client.get)
+
+    def get_in_language(path, *args, **kwargs):
+        with translation.override(translation.get_language()):  # the test's own language stays
+            return get(in_language(path, language), *args, **kwargs)
+
+    client.get = get_in_language
 
 
 def translated(msgid, language):

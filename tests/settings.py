@@ -13,7 +13,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# Nothing is cached between tests (their transactions roll back without bumping the data version);
-# the tests of the cache itself switch it on (tests/portal/test_page_cache.py, test_headers.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Nothing is cached between tests: each test's transaction rolls back, data version included, so the
+# next test could meet a page kept under the same number. The tests of the cache itself switch it on
+# and empty it (tests/portal/conftest.py: memory_cache; test_headers.py).
+CACHES = {
+    name: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for name in ("default", "template_fragments")
+}
 PAGE_CACHE_SECONDS = 0

@@ -81,14 +81,14 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Before the session and everything after it: a cached public page is answered here, and
-    # passes back through the security middleware above on its way out.
-    "portal.page_cache.PageCacheMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.LanguageMiddleware",
+    # The language comes from the URL's prefix (youthnet/urls.py: i18n_patterns).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own response.
@@ -125,8 +125,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.page_cache.context",
             ],
-            "builtins": ["portal.templatetags.script", "portal.templatetags.datacache"],
+            "builtins": ["portal.templatetags.script"],
         },
     },
 ]
@@ -165,10 +166,6 @@ FORMAT_MODULE_PATH = ["youthnet.formats"]
 TIME_ZONE = "Europe/Belgrade"
 USE_I18N = True
 USE_TZ = True
-LANGUAGE_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -226,30 +223,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KZM portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env_list("ADMINS", [])]
 
-# Map tiles are the one thing a visitor's browser fetches from another host.
 CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+# The cache only stores: what is current is decided by the data version in the database
+# (portal.page_cache), so each process may keep its own copies, and Redis is optional.
 CACHES = {
+    # Whole public pages for anonymous visitors: Redis (shared by the workers) or each process's memory.
     "default": (
         {
-            # Django's Redis cache, with what lets each process skip round trips (portal.cache).
-            "BACKEND": "portal.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             # A cache that does not answer must not hold pages up: they render without it.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
-        if CACHE_URL.startswith(("redis://", "rediss://"))
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 3000}}
+    ),
+    # {% cache %} fragments: always in the process's memory, so a cache server never slows a render.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    },
 }
-# Public pages are cached for anonymous visitors until the data changes (portal.page_cache); 0 turns it off.
+# How long an anonymous visitor's page is kept (a change to the data makes it stale at once); 0: never.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
-# Each process also keeps up to this much of the cache in its own memory (with Redis; portal.cache).
-PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 32)
 # Cached pages belong to one release of the code; empty: a fingerprint of the files (portal.page_cache).
 RELEASE = env("RELEASE", "")
-if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
-    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 
+# Map tiles are the one thing a visitor's browser fetches from another host.
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",

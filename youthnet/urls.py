@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -5,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("KZM portal: administration")
 admin.site.site_title = _("KZM portal")
 
-urlpatterns = [
+# Each page's URL names its language: Serbian Latin unprefixed, /sr/… Cyrillic, /en/… English.
+urlpatterns = i18n_patterns(
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
+
+handler500 = "portal.views.server_error"

@@ -1,15 +1,12 @@
 """`{% map_stylesheets %}` and `{% map_scripts %}`: what a page with a map loads (portal's map.js and Leaflet).
 
-Written in Python once per process (and language): nothing in them changes with the data, and as
-template includes they cost a page more than all the rest of its <head>.
+The map's settings and words go to the script as JSON (json_script), as the CSP forbids inline code.
 """
 
 import functools
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils.html import format_html_join, json_script
 from django.utils.safestring import mark_safe
@@ -39,12 +36,10 @@ def map_scripts():
     return _config_script(get_language()) + _tags('<script src="{}"></script>', SCRIPTS)
 
 
-@functools.cache
 def _tags(pattern, paths):
     return mark_safe("\n" + format_html_join("\n", pattern, ((static(path),) for path in paths)))
 
 
-@functools.cache
 def _config_script(language):
     """The settings and words the map script needs (static/js/map.js reads them), in `language`."""
     config = {
@@ -59,6 +54,7 @@ def _config_script(language):
     return json_script(config, "map-config")
 
 
+@functools.cache
 def _outlines_geojson():
     """The country outlines areas/borders.py holds (some 2 KB), drawn under the tiles: the map
     still shows where an office lies when the tile server cannot be reached."""
@@ -73,10 +69,3 @@ def _outlines_geojson():
             for code, ring in sorted(outlines().items())
         ],
     }
-
-
-@receiver(setting_changed)
-def _forget(**_arguments):
-    """Written anew when a setting changes (tests: the static files storage, the map tiles)."""
-    _tags.cache_clear()
-    _config_script.cache_clear()

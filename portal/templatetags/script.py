@@ -1,20 +1,17 @@
 """The active language and its script in templates.
 
 `{{ office.name|script }}`: content is typed in Latin; on Serbian Cyrillic pages it is
-transliterated. `{% html_lang %}`: the page's language tag. `{% language_links %}`: the links that
-switch languages.
+transliterated. `{% html_lang %}`: the page's language tag. `{% language_links %}`: the links to this
+page in the other languages; `{% language_alternates %}`: the same for search engines, in <head>.
 """
-
-import functools
 
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
-from django.utils.html import conditional_escape, escape
-from django.utils.http import urlencode
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
+from portal.languages import in_language
 from portal.text import cyrillic_active, to_cyrillic
 
 register = template.Library()
@@ -43,28 +40,49 @@ def html_lang():
 LANGUAGE_BUTTONS = {"sr-latn": "Lat", "sr": "Ћир", "en": "EN"}
 
 
-@functools.cache
-def _language_targets(script_prefix):
-    """(code, its link, its tag, its button, its name), ready for HTML; once per process."""
-    return [
-        (code, escape(reverse("portal:language", args=[code])), HTML_LANG[code], LANGUAGE_BUTTONS[code], escape(name))
-        for code, name in settings.LANGUAGES
-    ]
+def _this_page_in_each_language(request):
+    """[(code, name, tag, URL of this page in that language)], worked out once per request."""
+    if not hasattr(request, "page_in_each_language"):
+        here = request.get_full_path()
+        request.page_in_each_language = [
+            (code, name, HTML_LANG[code], in_language(here, code)) for code, name in settings.LANGUAGES
+        ]
+    return request.page_in_each_language
+
+
+CURRENT, OTHER = mark_safe('btn-light" aria-current="true"'), mark_safe('btn-outline-light"')
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """One link per language, back to this same page; the active one marked.
-
-    Written in Python: as a template loop, these three links cost more than the rest of the menu.
-    """
-    here = escape(urlencode({"next": context["request"].get_full_path()}))
+    """One link per language, to this same page in that language (its URL); the active one marked."""
     active = get_language()
-    links = []
-    for code, url, tag, button, name in _language_targets(get_script_prefix()):
-        state = 'btn-light" aria-current="true' if code == active else "btn-outline-light"
-        links.append(
-            f'<li class="nav-item"><a href="{url}?{here}" hreflang="{tag}" lang="{tag}" class="btn btn-sm {state}" '
-            f'rel="nofollow">{button}<span class="visually-hidden"> – {name}</span></a></li>'
-        )
-    return mark_safe("\n".join(links))
+    return format_html_join(
+        "\n",
+        '<li class="nav-item"><a href="{}" hreflang="{}" lang="{}" class="btn btn-sm {}>{}'
+        '<span class="visually-hidden"> – {}</span></a></li>',
+        (
+            (
+                url,
+                tag,
+                tag,
+                CURRENT if code == active else OTHER,
+                LANGUAGE_BUTTONS[code],
+                name,
+            )
+            for code, name, tag, url in _this_page_in_each_language(context["request"])
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> for this page in each language, and x-default (Serbian Latin), for search engines."""
+    request = context["request"]
+    links = [(tag, url) for _code, _name, tag, url in _this_page_in_each_language(request)]
+    links.append(("x-default", links[[code for code, _name in settings.LANGUAGES].index(settings.LANGUAGE_CODE)][1]))
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        ((tag, request.build_absolute_uri(url)) for tag, url in links),
+    )

@@ -111,9 +111,9 @@ class Watcher:
 
 def open_page(browser, portal, *, width=1280, height=900, language=None):
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=portal["url"])
-    if language:
-        context.add_cookies([{"name": "django_language", "value": language, "url": portal["url"]}])
     page = context.new_page()
+    # The language is in the URL: page.goto(page.prefix + "/offices/") opens the page in `language`.
+    page.prefix = "" if language in (None, "sr-latn") else f"/{language}"
     page.set_default_timeout(10000)
     page.watcher = Watcher(page, portal["url"])
     return page

@@ -25,7 +25,7 @@ def test_public_pages_have_no_serious_accessibility_violation(browser, portal, l
     page = open_page(browser, portal, width=WIDTHS[width][0], height=WIDTHS[width][1], language=language)
     violations = {}
     for url in PUBLIC_PAGES:
-        page.goto(url)
+        page.goto(page.prefix + url)
         page.wait_for_load_state("networkidle")
         found = run_axe(page)
         if found:

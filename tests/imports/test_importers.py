@@ -146,7 +146,7 @@ def test_a_preview_costs_the_same_queries_whatever_the_rows(size):
     with CaptureQueriesContext(connection) as queries:
         preview = importer.preview(table)
     assert preview.ok
-    assert len(queries) == 4  # areas, coordinators, offices, appointments
+    assert len(queries) == 5  # areas, coordinators, offices and their histories, appointments
 
 
 def test_a_confirmed_import_costs_the_same_queries_for_20_rows_as_for_200():

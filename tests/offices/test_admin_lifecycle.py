@@ -166,3 +166,91 @@ def test_the_office_page_today_matches_the_closing_through_the_admin(client, sta
     )
     assert staff_client.post(url, data).status_code == 302
     assert client.get(office_a.get_absolute_url()).context["current_appointments"] == []
+
+
+@pytest.fixture
+def ada_office(staff_user):
+    """An office of Ada initiated 10.01.2024, opened 05.05.2024, with its history."""
+    from offices.services import office_history_start
+    from tests.conftest import free_areas
+
+    office = Office.objects.create(
+        area=free_areas()[0],
+        name="Kancelarija za mlade Ada",
+        status=OfficeStatus.OPEN,
+        initiated_on=date(2024, 1, 10),
+        opened_on=date(2024, 5, 5),
+    )
+    office_history_start(office=office, user=staff_user)
+    return office
+
+
+def test_the_office_page_links_each_history_step_to_its_correction(staff_client, ada_office):
+    page = staff_client.get(reverse("admin:offices_office_change", args=[ada_office.pk]))
+    for change in ada_office.status_changes.all():
+        assert reverse("admin:offices_officestatuschange_change", args=[change.pk]) in page.text
+
+
+def test_staff_correct_a_mistyped_opening_date_and_the_office_follows(staff_client, staff_user, ada_office):
+    opened = ada_office.status_changes.get(event="opened")
+    url = reverse("admin:offices_officestatuschange_change", args=[opened.pk])
+    response = staff_client.post(url, {"on": "2024-04-25", "note": "Datum iz rešenja opštinskog veća."})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:offices_office_change", args=[ada_office.pk])
+    ada_office.refresh_from_db()
+    opened.refresh_from_db()
+    assert (ada_office.opened_on, opened.on, opened.note) == (
+        date(2024, 4, 25), date(2024, 4, 25), "Datum iz rešenja opštinskog veća.",
+    )  # fmt: skip
+    assert opened.history.latest().history_user == staff_user
+    assert opened.event == "opened"
+
+
+def test_a_refused_correction_is_shown_on_the_date_and_nothing_changes(staff_client, ada_office):
+    opened = ada_office.status_changes.get(event="opened")
+    url = reverse("admin:offices_officestatuschange_change", args=[opened.pk])
+    response = staff_client.post(url, {"on": "2023-12-01", "note": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "on": [
+            "Promena pre ove (pokrenuta je inicijativa za otvaranje kancelarije) je od 10.01.2024.: ova ne može biti ranija."
+        ]
+    }
+    ada_office.refresh_from_db()
+    assert ada_office.opened_on == date(2024, 5, 5)
+
+
+def test_the_event_of_a_step_cannot_be_changed(staff_client, ada_office):
+    opened = ada_office.status_changes.get(event="opened")
+    url = reverse("admin:offices_officestatuschange_change", args=[opened.pk])
+    staff_client.post(url, {"on": "2024-05-05", "note": "", "event": "closed"})
+    opened.refresh_from_db()
+    assert opened.event == "opened"
+
+
+def test_staff_withdraw_the_latest_step_and_only_that(staff_client, ada_office):
+    from offices.services import office_change_status
+
+    office_change_status(office=ada_office, status=OfficeStatus.CLOSED, on=date(2025, 3, 31))
+    initiated, opened, closed = ada_office.status_changes.order_by("on", "pk")
+    office_page = reverse("admin:offices_office_change", args=[ada_office.pk])
+
+    refused = staff_client.get(reverse("admin:offices_officestatuschange_delete", args=[opened.pk]), follow=True)
+    assert refused.redirect_chain == [(office_page, 302)]
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Može da se povuče samo poslednja promena u istoriji kancelarije."
+    ]
+
+    url = reverse("admin:offices_officestatuschange_delete", args=[closed.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"post": "yes"})
+    assert (response.status_code, response.url) == (302, office_page)
+    ada_office.refresh_from_db()
+    assert (ada_office.status, ada_office.closed_on) == (OfficeStatus.OPEN, None)
+    assert list(ada_office.status_changes.values_list("pk", flat=True)) == [initiated.pk, opened.pk]
+
+
+def test_the_history_has_no_add_page_and_no_bulk_delete(staff_client, ada_office):
+    assert staff_client.get(reverse("admin:offices_officestatuschange_add")).status_code == 403
+    changelist = staff_client.get(reverse("admin:offices_officestatuschange_changelist"))
+    assert "delete_selected" not in changelist.text

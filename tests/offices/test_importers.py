@@ -10,7 +10,7 @@ from areas.lookup import AreaLookup
 from imports.importers import ImportFailed
 from imports.reading import SpreadsheetError, read_table
 from offices.importers import CoordinatorImport, OfficeImport
-from offices.models import Appointment, Coordinator, Office
+from offices.models import Appointment, Coordinator, Office, OfficeStatus
 from tests.conftest import free_areas
 from tests.imports.files import csv_file, read, run_import, xlsx_file
 
@@ -551,3 +551,104 @@ def test_a_new_office_starts_its_history_and_undo_removes_both():
     batch_undo(batch=batch, user=importer_user())
     assert not Office.objects.filter(area=area).exists()
     assert not OfficeStatusChange.objects.filter(office_id=office.pk).exists()
+
+
+def test_an_imported_appointment_in_the_inactive_gap_of_a_reopened_office_is_refused():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.services import office_change_status, office_history_start
+
+    area = free_areas()[0]
+    office = Office.objects.create(area=area, name="KZM Ada", status=OfficeStatus.OPEN, opened_on=date(2019, 3, 1))
+    office_history_start(office=office)
+    office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2021, 6, 30))
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
+    rows = [
+        COORDINATOR_HEADER,
+        ["Vesna", "Ćurčić", "", "", area.name, "01.09.2021", "31.12.2021"],
+        ["Ivana", "Kostić", "", "", area.name, "01.03.2019", "30.06.2021"],
+        ["Petar", "Đurić", "", "", area.name, "01.02.2022", ""],
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        preview = refused(CoordinatorImport(), csv_file(rows))
+    assert [row.errors for row in preview.rows] == [
+        [
+            "The office did not work from 30.06.2021. until it reopened on 01.02.2022.: "
+            "an appointment cannot start in that period."
+        ],
+        [],
+        [],
+    ]
+    # The histories are read once for the whole file, not once a row.
+    assert sum("offices_officestatuschange" in query["sql"] for query in queries.captured_queries) == 1
+
+
+@pytest.fixture
+def ada_office():
+    """KZM Ada, initiated 10.01.2019, opened 01.03.2019, with its history and Jelena Ristić coordinating it."""
+    from offices.services import office_history_start
+
+    office = Office.objects.create(
+        area=free_areas()[0],
+        name="KZM Ada",
+        status=OfficeStatus.OPEN,
+        initiated_on=date(2019, 1, 10),
+        opened_on=date(2019, 3, 1),
+    )
+    office_history_start(office=office)
+    jelena = Coordinator.objects.create(first_name="Jelena", last_name="Ristić")
+    Appointment.objects.create(coordinator=jelena, office=office, started_on=date(2019, 3, 1))
+    return office
+
+
+LIFECYCLE_HEADER = ["opština", "naziv", "status", "inicirana", "otvorena", "zatvorena"]
+
+
+def test_an_import_closing_an_office_records_the_step_and_ends_its_appointments(ada_office):
+    upload = csv_file(
+        [LIFECYCLE_HEADER, [ada_office.area.code, "KZM Ada", "zatvorena", "10.01.2019", "01.03.2019", "30.06.2025"]]
+    )
+    assert [(row.action, row.errors) for row in preview_of(OfficeImport(), upload).rows] == [("update", [])]
+    upload.seek(0)
+    run_import(OfficeImport(), upload)
+    ada_office.refresh_from_db()
+    assert (ada_office.status, ada_office.opened_on, ada_office.closed_on) == (
+        OfficeStatus.CLOSED, date(2019, 3, 1), date(2025, 6, 30),
+    )  # fmt: skip
+    assert list(ada_office.status_changes.values_list("event", "on")) == [
+        ("initiated", date(2019, 1, 10)),
+        ("opened", date(2019, 3, 1)),
+        ("closed", date(2025, 6, 30)),
+    ]
+    assert list(ada_office.appointments.values_list("ended_on", flat=True)) == [date(2025, 6, 30)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["otvorena", "10.01.2019", "15.02.2019", ""],  # an opening date typed over
+        ["zatvorena", "10.01.2019", "15.02.2019", "30.06.2025"],  # a closing with another opening date
+    ],
+)
+def test_an_import_cannot_type_over_an_existing_offices_lifecycle_dates(ada_office, row):
+    upload = csv_file([LIFECYCLE_HEADER, [ada_office.area.code, "KZM Ada", *row]])
+    preview = refused(OfficeImport(), upload)
+    assert preview.rows[0].errors == [
+        "The status and dates of an existing office change as dated steps of its history: "
+        "record this change on the office's page in the admin."
+    ]
+    ada_office.refresh_from_db()
+    assert (ada_office.status, ada_office.opened_on, ada_office.status_changes.count()) == (
+        OfficeStatus.OPEN, date(2019, 3, 1), 2,
+    )  # fmt: skip
+
+
+def test_an_import_closing_an_office_before_an_appointment_starts_is_refused(ada_office):
+    ada_office.appointments.update(started_on=date(2020, 1, 1))
+    upload = csv_file(
+        [LIFECYCLE_HEADER, [ada_office.area.code, "KZM Ada", "zatvorena", "10.01.2019", "01.03.2019", "31.12.2019"]]
+    )
+    preview = refused(OfficeImport(), upload)
+    assert preview.rows[0].errors == ["1 appointment at this office starts after this date: change or delete it first."]
+    assert list(ada_office.appointments.values_list("ended_on", flat=True)) == [None]

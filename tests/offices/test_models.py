@@ -278,3 +278,74 @@ def test_an_appointment_ending_next_month_is_current_and_one_ended_yesterday_is_
     ended.save()
     assert list(Appointment.objects.filter(office=vacant_office).current()) == [running]
     assert (running.is_current(), ended.is_current()) == (True, False)
+
+
+@pytest.fixture
+def reopened_office():
+    """An office of Ada: opened 01.03.2019, inactive from 30.06.2021, reopened 01.02.2022, with its history."""
+    from offices.services import office_change_status, office_history_start
+
+    office = Office.objects.create(
+        area=free_areas()[0], name="Kancelarija za mlade Ada", status=OfficeStatus.OPEN, opened_on=date(2019, 3, 1)
+    )
+    office_history_start(office=office)
+    office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2021, 6, 30))
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
+    return office
+
+
+def test_an_appointment_in_the_inactive_gap_of_a_reopened_office_is_refused(reopened_office):
+    appointment = appoint(reopened_office, "Marko", date(2021, 9, 1), date(2021, 12, 31))
+    assert english_errors(appointment) == {
+        "started_on": [
+            "The office did not work from 30.06.2021. until it reopened on 01.02.2022.: "
+            "an appointment cannot start in that period."
+        ]
+    }
+
+
+@pytest.mark.parametrize(("started_on", "ended_on"), [(date(2021, 1, 1), date(2022, 3, 1)), (date(2021, 1, 1), None)])
+def test_an_appointment_across_the_inactive_gap_is_refused(reopened_office, started_on, ended_on):
+    appointment = appoint(reopened_office, "Marko", started_on, ended_on, role=AppointmentRole.DEPUTY)
+    assert english_errors(appointment) == {
+        "started_on": ["The office stopped working on 30.06.2021.: the appointment ends on that day at the latest."]
+    }
+
+
+@pytest.mark.parametrize(
+    ("started_on", "ended_on"),
+    [(date(2019, 3, 1), date(2021, 6, 30)), (date(2022, 2, 1), None), (date(2023, 5, 1), date(2024, 1, 31))],
+)
+def test_appointments_within_one_working_period_of_a_reopened_office_are_accepted(
+    reopened_office, started_on, ended_on
+):
+    appoint(reopened_office, "Marko", started_on, ended_on).full_clean()
+
+
+def test_the_working_life_is_read_from_the_history_in_one_query(reopened_office, django_assert_num_queries):
+    office = Office.objects.get(pk=reopened_office.pk)
+    with django_assert_num_queries(1):
+        periods = office.working_periods()
+    assert periods == [(date(2019, 3, 1), date(2021, 6, 30)), (date(2022, 2, 1), None)]
+    prefetched = Office.objects.prefetch_related("status_changes").get(pk=reopened_office.pk)
+    with django_assert_num_queries(0):
+        assert prefetched.working_periods() == periods
+
+
+def test_membership_rules_of_the_database_are_reported_once_with_the_constraint_message():
+    area = Area.objects.get(code="RS-LAJKOVAC")
+    membership = Membership(area=area, joined_on=date(2020, 2, 1), left_on=date(2019, 2, 1))
+    assert english_errors(membership) == {"__all__": ["A membership cannot end before it starts."]}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        membership.save()
+    future = Membership(area=area, joined_on=timezone.localdate() + timedelta(days=1), left_on=date(2099, 1, 1))
+    assert english_errors(future) == {"joined_on": ["The joining date cannot be in the future."]}
+
+
+def test_a_second_running_membership_gets_the_constraint_message():
+    area = Area.objects.get(code="RS-LAJKOVAC")
+    Membership.objects.filter(area=area).delete()
+    Membership.objects.create(area=area, joined_on=date(2015, 2, 1))
+    assert english_errors(Membership(area=area, joined_on=date(2016, 2, 1))) == {
+        "__all__": ["This local self-government is already a member."]
+    }

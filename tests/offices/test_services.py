@@ -8,7 +8,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone, translation
 
 from offices.models import Appointment, Coordinator, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
-from offices.services import coordinator_anonymise, office_change_status, office_history_start
+from offices.services import (
+    coordinator_anonymise,
+    office_change_status,
+    office_history_start,
+    office_status_change_correct,
+    office_status_change_withdraw,
+)
 from tests.conftest import free_areas
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +232,200 @@ def test_demo_appointments_lie_within_their_offices_working_life():
     # Inactive and closed offices have no running appointment after the day they stopped.
     tomorrow = timezone.localdate() + timedelta(days=1)
     assert not Appointment.objects.current(tomorrow).exclude(office__status=OfficeStatus.OPEN).exists()
+
+
+# Corrections of the history: a mistyped date or note, and the withdrawal of a mistaken last step.
+
+
+def english_refusal(call, **kwargs):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        call(**kwargs)
+    with translation.override("en"):
+        return error.value.message_dict if hasattr(error.value, "error_dict") else error.value.messages
+
+
+def step(office, event):
+    return office.status_changes.get(event=event)
+
+
+def test_correcting_the_opening_date_derives_the_office_again_and_keeps_the_old_date(office, staff_user):
+    opened = step(office, OfficeEvent.OPENED)
+    office_status_change_correct(change=opened, on=date(2019, 2, 15), user=staff_user)
+    office.refresh_from_db()
+    assert (office.status, office.initiated_on, office.opened_on, office.closed_on) == (
+        OfficeStatus.OPEN, date(2018, 10, 1), date(2019, 2, 15), None,
+    )  # fmt: skip
+    assert history(office) == [("initiated", date(2018, 10, 1), ""), ("opened", date(2019, 2, 15), "")]
+    versions = list(opened.history.order_by("history_date").values_list("on", "history_user"))
+    assert versions[-1] == (date(2019, 2, 15), staff_user.pk)
+    assert office.history.latest().history_user == staff_user
+
+
+def test_correcting_only_the_note_keeps_the_date(office):
+    initiated = step(office, OfficeEvent.INITIATED)
+    office_status_change_correct(change=initiated, note="Odluka Skupštine opštine Ada.")
+    assert history(office)[0] == ("initiated", date(2018, 10, 1), "Odluka Skupštine opštine Ada.")
+
+
+@pytest.mark.parametrize(
+    ("event", "on", "errors"),
+    [
+        (
+            OfficeEvent.INITIATED,
+            date(2019, 5, 1),
+            {"on": ["The change after this one (the office opened) is of 01.03.2019.: this one cannot be later."]},
+        ),
+        (
+            OfficeEvent.OPENED,
+            date(2018, 9, 1),
+            {
+                "on": [
+                    "The change before this one (the opening of the office was initiated) is of 01.10.2018.: "
+                    "this one cannot be earlier."
+                ]
+            },
+        ),
+        (OfficeEvent.OPENED, date(2099, 1, 1), {"on": ["The date of the change cannot be in the future."]}),
+        (
+            OfficeEvent.OPENED,
+            date(2019, 4, 1),
+            {
+                "on": [
+                    "The appointment of Jelena Ristić (01.03.2019. – today) would no longer lie within the "
+                    "office's working life: change that appointment first."
+                ]
+            },
+        ),
+    ],
+)
+def test_a_refused_correction_writes_nothing(office, event, on, errors):
+    change = step(office, event)
+    assert english_refusal(office_status_change_correct, change=change, on=on) == errors
+    office.refresh_from_db()
+    assert (office.initiated_on, office.opened_on) == (date(2018, 10, 1), date(2019, 3, 1))
+    assert history(office) == [("initiated", date(2018, 10, 1), ""), ("opened", date(2019, 3, 1), "")]
+
+
+def test_a_note_with_a_control_character_is_refused(office):
+    with pytest.raises(ValidationError) as error:
+        office_status_change_correct(change=step(office, OfficeEvent.OPENED), note="Otvorena\x0b")
+    assert list(error.value.message_dict) == ["note"]
+    assert history(office)[1] == ("opened", date(2019, 3, 1), "")
+
+
+def test_correcting_a_closing_date_never_moves_the_appointments(office):
+    office_change_status(office=office, status=OfficeStatus.CLOSED, on=date(2024, 5, 31))
+    closed = step(office, OfficeEvent.CLOSED)
+    office_status_change_correct(change=closed, on=date(2024, 6, 30))
+    office.refresh_from_db()
+    assert (office.status, office.closed_on) == (OfficeStatus.CLOSED, date(2024, 6, 30))
+    assert list(office.appointments.values_list("ended_on", flat=True)) == [date(2024, 5, 31)]
+    assert english_refusal(office_status_change_correct, change=closed, on=date(2024, 4, 30)) == {
+        "on": [
+            "The appointment of Jelena Ristić (01.03.2019. – 31.05.2024.) would no longer lie within the "
+            "office's working life: change that appointment first."
+        ]
+    }
+    office.refresh_from_db()
+    assert office.closed_on == date(2024, 6, 30)
+
+
+def test_correcting_a_reopening_into_an_appointment_of_the_gap_is_refused(office):
+    office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2021, 6, 30))
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
+    milan = Coordinator.objects.create(first_name="Milan", last_name="Đokić")
+    Appointment.objects.create(coordinator=milan, office=office, started_on=date(2022, 2, 1))
+    reopened = step(office, OfficeEvent.REOPENED)
+    assert english_refusal(office_status_change_correct, change=reopened, on=date(2022, 3, 1)) == {
+        "on": [
+            "The appointment of Milan Đokić (01.02.2022. – today) would no longer lie within the office's "
+            "working life: change that appointment first."
+        ]
+    }
+    office_status_change_correct(change=reopened, on=date(2022, 1, 10))
+    office.refresh_from_db()
+    assert (office.status, office.opened_on, office.closed_on) == (OfficeStatus.OPEN, date(2019, 3, 1), None)
+
+
+def test_withdrawing_a_mistaken_closing_reopens_the_office_and_leaves_the_appointments_as_they_are(office, staff_user):
+    office_change_status(office=office, status=OfficeStatus.CLOSED, on=date(2024, 5, 31))
+    closed = step(office, OfficeEvent.CLOSED)
+    closed_pk = closed.pk
+    office_status_change_withdraw(change=closed, user=staff_user)
+    office.refresh_from_db()
+    assert (office.status, office.opened_on, office.closed_on) == (OfficeStatus.OPEN, date(2019, 3, 1), None)
+    assert history(office) == [("initiated", date(2018, 10, 1), ""), ("opened", date(2019, 3, 1), "")]
+    assert list(office.appointments.values_list("ended_on", flat=True)) == [date(2024, 5, 31)]
+    withdrawn = OfficeStatusChange.history.filter(id=closed_pk).latest()
+    assert (withdrawn.history_type, withdrawn.history_user) == ("-", staff_user)
+
+
+def test_withdrawing_an_opening_returns_the_office_to_initiated():
+    office = Office.objects.create(
+        area=free_areas()[1], name="KZM Bač", status=OfficeStatus.INITIATED, initiated_on=date(2024, 2, 1)
+    )
+    office_history_start(office=office)
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2024, 9, 1))
+    office_status_change_withdraw(change=step(office, OfficeEvent.OPENED))
+    office.refresh_from_db()
+    assert (office.status, office.initiated_on, office.opened_on) == (OfficeStatus.INITIATED, date(2024, 2, 1), None)
+    assert english_refusal(office_status_change_withdraw, change=step(office, OfficeEvent.INITIATED)) == [
+        "The first step of an office's history cannot be withdrawn: correct its date."
+    ]
+
+
+def test_withdrawing_is_refused_for_an_earlier_step_or_a_reopening_with_an_appointment(office):
+    assert english_refusal(office_status_change_withdraw, change=step(office, OfficeEvent.INITIATED)) == [
+        "Only the latest change of an office's history can be withdrawn."
+    ]
+    office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2021, 6, 30))
+    office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 2, 1))
+    milan = Coordinator.objects.create(first_name="Milan", last_name="Đokić")
+    Appointment.objects.create(coordinator=milan, office=office, started_on=date(2022, 3, 1))
+    assert english_refusal(office_status_change_withdraw, change=step(office, OfficeEvent.REOPENED)) == [
+        "The appointment of Milan Đokić (01.03.2022. – today) began after this change: change that appointment first."
+    ]
+    office.refresh_from_db()
+    assert (office.status, len(history(office))) == (OfficeStatus.OPEN, 4)
+
+
+def test_withdrawing_a_closing_beside_a_newer_open_office_gets_the_constraint_message(office):
+    office_change_status(office=office, status=OfficeStatus.CLOSED, on=date(2022, 1, 31))
+    Office.objects.create(area=office.area, name="Nova KZM Ada", status=OfficeStatus.OPEN, opened_on=date(2023, 1, 1))
+    assert english_refusal(office_status_change_withdraw, change=step(office, OfficeEvent.CLOSED)) == {
+        "__all__": ["This local self-government already has an open youth office."]
+    }
+    assert history(office)[-1] == ("closed", date(2022, 1, 31), "")
+
+
+def test_anonymising_renames_the_account_and_the_admin_log(office, django_user_model, staff_user):
+    from axes.models import AccessLog
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    jelena = Coordinator.objects.get(email="jelena.ristic@example.org")
+    jelena.user = django_user_model.objects.create_user("jelena.ristic", password="tajna-lozinka")
+    jelena.save()
+    account = jelena.user
+    appointment = jelena.appointments.get()
+    for thing in (jelena, appointment, account):
+        LogEntry.objects.log_actions(staff_user.pk, [thing], CHANGE, change_message="[]", single_object=True)
+    AccessLog.objects.create(username="jelena.ristic", user_agent="Firefox", ip_address="192.0.2.7", path_info="/")
+
+    coordinator_anonymise(coordinator=jelena, user=staff_user)
+
+    account.refresh_from_db()
+    assert (account.username, account.has_usable_password(), account.is_active) == (
+        f"anonymised-{jelena.pk}", False, False,
+    )  # fmt: skip
+    names = {
+        ContentType.objects.get_for_id(entry.content_type_id).model: entry.object_repr
+        for entry in LogEntry.objects.filter(user=staff_user)
+    }
+    assert names == {
+        "coordinator": f"Anonimizovani koordinator #{jelena.pk}",
+        "appointment": f"Anonimizovani koordinator #{jelena.pk} – Kancelarija za mlade Ada",
+        "user": f"anonymised-{jelena.pk}",
+    }
+    assert "ristic" not in Coordinator.objects.get(pk=jelena.pk).search_text
+    assert list(AccessLog.objects.values_list("username", flat=True)) == [f"anonymised-{jelena.pk}"]

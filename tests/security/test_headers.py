@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "youthnet" / "settings.py"
 SECURITY_SETTINGS = [
     "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-    "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE", "SECURE_CSP",
+    "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_CSP",
     "SECURE_CONTENT_TYPE_NOSNIFF", "SECURE_REFERRER_POLICY", "X_FRAME_OPTIONS", "SESSION_COOKIE_HTTPONLY",
 ]  # fmt: skip
 
@@ -57,11 +57,7 @@ def test_production_settings_are_strict():
     values = production_settings()
     assert values["DEBUG"] is False
     assert values["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
-    assert (values["SESSION_COOKIE_SECURE"], values["CSRF_COOKIE_SECURE"], values["LANGUAGE_COOKIE_SECURE"]) == (
-        True,
-        True,
-        True,
-    )
+    assert (values["SESSION_COOKIE_SECURE"], values["CSRF_COOKIE_SECURE"]) == (True, True)
     assert "'unsafe-inline'" not in values["SECURE_CSP"]["script-src"]
 
 
@@ -87,7 +83,6 @@ def test_each_security_header_is_sent(production):
 
 
 def test_cookies_are_https_only(production, staff_user):
-    production.get(reverse("portal:language", args=["en"]))
     response = production.post(reverse("login"), {"username": staff_user.username, "password": "x"})
     assert response.status_code == 302
     for cookie in response.cookies.values():
@@ -105,7 +100,7 @@ def test_plain_http_is_redirected_to_https(production):
 def test_a_page_from_the_cache_carries_the_same_headers(production, settings):
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
     url = reverse("offices:map")
@@ -116,3 +111,9 @@ def test_a_page_from_the_cache_carries_the_same_headers(production, settings):
     assert "default-src 'none'" in second["Content-Security-Policy"]
     assert observatory(second)[1] == "A+"
     cache.clear()
+
+
+def test_pages_for_signed_in_visitors_are_private(production, coordinator_a):
+    production.force_login(coordinator_a.user)
+    for url in representative_pages()[:3]:
+        assert production.get(url)["Cache-Control"] == "private", url

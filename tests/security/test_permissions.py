@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from areas.models import Area, ProgrammeRegion
 from imports.models import ImportBatch
 from offices.models import Appointment, Membership, Office
+from trainings.models import Certificate, Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ EVERYONE = dict.fromkeys(PERSONAS, 200)
 PUBLIC = {
     "portal:home": EVERYONE,
     "portal:healthz": EVERYONE,
+    "portal:ping": EVERYONE,
     "portal:language": dict.fromkeys(PERSONAS, 302),
     "offices:list": EVERYONE,
     "offices:map": EVERYONE,
@@ -52,6 +54,9 @@ ADMIN_STAFF_EXCEPTIONS = {
     "admin:areas_area_delete": 403,  # areas are never deleted
     "admin:imports_importbatch_add": 403,  # batches are written by imports only
     "admin:imports_importbatch_delete": 403,  # and never deleted: undo reverts one
+    "admin:offices_officestatuschange_add": 403,  # an office's history grows through its status changes only
+    "admin:trainings_certificate_add": 403,  # issued by closing a cohort, never typed in
+    "admin:trainings_certificate_delete": 403,  # revoked or replaced, never deleted
     "admin:None catch-all": 404,
 }
 
@@ -68,7 +73,7 @@ def walk(patterns, prefix="", namespace=None):
 
 def sample_objects(coordinator_a):
     office = Office.objects.get(area__code="RS-SABAC")
-    region = ProgrammeRegion.objects.create(name="Centralna Srbija")
+    region, _ = ProgrammeRegion.objects.get_or_create(name="Centralna Srbija")  # the demo trainings have it
     region.areas.add(Area.objects.get(code="RS-07"))
     samples = {
         "office": office,
@@ -86,6 +91,8 @@ def sample_objects(coordinator_a):
             file_size=1,
             file_sha256="0" * 64,
         ),
+        "cohort": Cohort.objects.order_by("pk").first(),
+        "certificate": Certificate.objects.order_by("pk").first(),
     }
     return office, samples
 

@@ -1,0 +1,73 @@
+"""The demo trainings in the test database (tests/conftest.py seeds them once)."""
+
+from datetime import date
+
+import pytest
+
+from trainings.models import (
+    Certificate,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Participant,
+    Programme,
+    Session,
+    SurveyResponse,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_2017_programme_trains_70_plus_coordinators_in_three_regions():
+    programme = Programme.objects.with_results().get(name="Osnaživanje kancelarija za mlade")
+
+    assert (programme.partners.startswith("Međunarodna organizacija za migracije (IOM)"), programme.funder) == (
+        True,
+        "Ministarstvo omladine i sporta",
+    )
+    assert programme.coordinator_count >= 70
+    assert programme.completed_count >= 70
+    assert programme.region_count == 3
+    assert set(Cohort.objects.filter(programme=programme).values_list("region__name", flat=True)) == {
+        "Centralna Srbija",
+        "Južna Srbija",
+        "Vojvodina",
+    }
+
+
+def test_demo_has_the_february_2018_erasmus_session():
+    sessions = Session.objects.filter(title__contains="Erasmus+", held_on=date(2018, 2, 20))
+
+    assert sessions.count() == Cohort.objects.filter(programme__name="Osnaživanje kancelarija za mlade").count()
+
+
+def test_demo_survey_answered_by_most_2017_coordinators():
+    trained = Participant.objects.filter(enrolments__cohort__programme__name="Osnaživanje kancelarija za mlade")
+
+    answered = SurveyResponse.objects.filter(participant__in=trained).values("participant").distinct().count()
+
+    assert answered / trained.count() > 0.7
+
+
+def test_demo_bosnian_programme_trains_council_members_not_coordinators():
+    enrolments = Enrolment.objects.filter(cohort__programme__name="Mladi prate omladinsku politiku")
+
+    assert enrolments.count() == 24
+    assert enrolments.filter(participant__organisation="Vijeće mladih Ključ").count() == 2
+    assert enrolments.filter(participant__coordinator__isnull=True).count() >= 23
+    assert Session.objects.filter(cohort__programme__name="Mladi prate omladinsku politiku").count() == 6
+
+
+def test_demo_every_completion_has_one_valid_certificate():
+    completed = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
+
+    assert Certificate.objects.valid().filter(enrolment__in=completed).count() == completed.count()
+    assert Certificate.objects.exclude(enrolment__status=EnrolmentStatus.COMPLETED).count() == 0
+
+
+def test_demo_coordinator_history_spans_years(coordinator_a):
+    from trainings.selectors import participant_history
+
+    history = participant_history(coordinator_a.participant)
+
+    assert [enrolment.cohort.programme.starts_on.year for enrolment in history] == [2023, 2017]

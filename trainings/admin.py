@@ -1,0 +1,294 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.folded_search import FoldedSearchMixin
+
+from .forms import AttendanceSheetForm
+from .models import (
+    Attendance,
+    Certificate,
+    CertificateStatus,
+    Cohort,
+    CompetenceArea,
+    CurriculumModule,
+    Enrolment,
+    Participant,
+    Programme,
+    Session,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyVersion,
+    validate_cohort_open_for,
+)
+from .selectors import attendance_sheet
+from .services import attendance_sheet_save, certificate_reissue, certificate_revoke, cohort_close
+
+
+@admin.register(CompetenceArea)
+class CompetenceAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_en", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_en"]
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+    fields = ["position", "area", "text", "scale_min", "scale_max"]
+
+
+@admin.register(SurveyVersion)
+class SurveyVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "published_on"]
+    search_fields = ["title"]
+    inlines = [SurveyQuestionInline]
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    model = SurveyAnswer
+    extra = 0
+    fields = ["question", "rating"]
+    autocomplete_fields = ["question"]
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "area", "version", "scale_min", "scale_max"]
+    list_select_related = ["area", "version"]
+    list_filter = ["version", "area"]
+    search_fields = ["text"]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["participant", "version", "answered_on"]
+    list_select_related = ["participant__coordinator", "version"]
+    list_filter = ["version"]
+    autocomplete_fields = ["participant"]
+    folded_search_fields = ["participant__search_text", "participant__coordinator__search_text"]
+    date_hierarchy = "answered_on"
+    inlines = [SurveyAnswerInline]
+    show_full_result_count = False
+
+
+@admin.register(CurriculumModule)
+class CurriculumModuleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "area", "level", "hours"]
+    list_select_related = ["area"]
+    list_filter = ["level", "area"]
+    search_fields = ["title"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "starts_on", "ends_on", "partners", "funder", "completion_percent"]
+    search_fields = ["name", "partners", "funder"]
+    date_hierarchy = "starts_on"
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["held_on", "module", "title", "hours", "place", "trainers"]
+    autocomplete_fields = ["module"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "programme", "level", "place_name", "starts_on", "ends_on", "capacity", "closed_on",
+                    "sheet_link"]  # fmt: skip
+    list_select_related = ["programme", "area", "region"]
+    list_filter = ["level", "programme", "region"]
+    search_fields = ["name", "programme__name"]
+    autocomplete_fields = ["programme", "area", "region"]
+    readonly_fields = ["closed_on"]
+    inlines = [SessionInline]
+    actions = ["close_cohorts"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/attendance/",
+                self.admin_site.admin_view(self.attendance_view),
+                name="trainings_cohort_attendance",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=gettext_lazy("region"))
+    def place_name(self, cohort):
+        return cohort.place_name
+
+    @admin.display(description=gettext_lazy("attendance sheet"))
+    def sheet_link(self, cohort):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:trainings_cohort_attendance", args=[cohort.pk]), _("Attendance")
+        )
+
+    def attendance_view(self, request, object_id):
+        """One page per cohort: sessions as columns, participants as rows, saved all at once."""
+        if not request.user.has_perm("trainings.change_attendance") or not request.user.has_perm(
+            "trainings.add_attendance"
+        ):
+            raise PermissionDenied
+        if not object_id.isdigit():
+            raise Http404
+        cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=object_id)
+        sessions, enrolments, hours = attendance_sheet(cohort)
+        form = AttendanceSheetForm(request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours)
+        if request.method == "POST" and form.is_valid():
+            try:
+                created, updated = attendance_sheet_save(cohort=cohort, hours=form.hours())
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Attendance saved: %(created)s new, %(updated)s changed.")
+                    % {"created": created, "updated": updated},
+                )
+                return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": cohort,
+            "cohort": cohort,
+            "title": _("Attendance sheet: %(cohort)s") % {"cohort": cohort},
+            "sessions": sessions,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/trainings/attendance_sheet.html", context)
+
+    @admin.action(description=gettext_lazy("Close the selected cohorts (completions and certificates)"))
+    def close_cohorts(self, request, queryset):
+        for cohort in queryset.order_by("pk"):
+            try:
+                certificates = cohort_close(cohort=cohort)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(cohort)s closed: %(count)s certificates issued.")
+                    % {"cohort": cohort, "count": len(certificates)},
+                )
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
+    list_select_related = ["cohort", "module"]
+    list_filter = ["cohort__programme", "module__area"]
+    search_fields = ["title", "module__title", "place", "trainers", "cohort__name"]
+    autocomplete_fields = ["cohort", "module"]
+    date_hierarchy = "held_on"
+
+    @admin.display(description=gettext_lazy("topic"))
+    def topic(self, session):
+        return session.topic
+
+
+@admin.register(Participant)
+class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "coordinator"]
+    list_select_related = ["coordinator"]
+    autocomplete_fields = ["coordinator"]
+    folded_search_fields = ["search_text", "coordinator__search_text"]
+    show_full_result_count = False
+
+
+class EnrolmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = ["cohort", "participant", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cohort, status = cleaned.get("cohort"), cleaned.get("status")
+        changed = self.instance.pk is None or {"cohort", "status"} & set(self.changed_data)
+        if cohort and status and changed:
+            validate_cohort_open_for(cohort, status, exclude=self.instance if self.instance.pk else None)
+        return cleaned
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = EnrolmentAdminForm
+    list_display = ["participant", "cohort", "status"]
+    list_select_related = ["participant__coordinator", "cohort"]
+    list_filter = ["status", "cohort__programme", "cohort__level"]
+    autocomplete_fields = ["participant", "cohort"]
+    folded_search_fields = ["participant__search_text", "participant__coordinator__search_text"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        # The form checked for a free place; checked again under the cohort's row lock (the admin's
+        # view runs in a transaction), so two staff cannot both take the last place.
+        cohort = Cohort.objects.select_for_update().get(pk=obj.cohort_id)
+        if not change or {"cohort", "status"} & set(form.changed_data):
+            validate_cohort_open_for(cohort, obj.status, exclude=obj if change else None)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["enrolment", "session", "hours"]
+    list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
+    list_filter = ["session__cohort__programme"]
+    autocomplete_fields = ["enrolment", "session"]
+    folded_search_fields = ["enrolment__participant__search_text", "enrolment__participant__coordinator__search_text"]
+    show_full_result_count = False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    """Certificates are never edited: issued by closing a cohort, then re-issued or revoked by action."""
+
+    list_display = ["code", "enrolment", "issued_on", "status", "replaced_by"]
+    list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "replaced_by"]
+    list_filter = ["status", "enrolment__cohort__programme"]
+    folded_search_fields = ["enrolment__participant__search_text", "enrolment__participant__coordinator__search_text"]
+    readonly_fields = ["code", "enrolment", "issued_on", "status", "replaced_by", "revoked_on"]
+    fields = ["code", "enrolment", "issued_on", "status", "replaced_by", "revoked_on", "note"]
+    actions = ["reissue", "revoke"]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        by_code = queryset.filter(code=search_term.strip().upper())
+        if search_term and by_code.exists():
+            return by_code, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _apply(self, request, queryset, service, done):
+        for certificate in queryset.filter(status=CertificateStatus.VALID).order_by("pk"):
+            try:
+                service(certificate=certificate, note=_("By %(user)s in the admin.") % {"user": request.user})
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, done % {"code": certificate.code})
+
+    @admin.action(description=gettext_lazy("Re-issue the selected certificates (new codes)"))
+    def reissue(self, request, queryset):
+        self._apply(request, queryset, certificate_reissue, _("%(code)s re-issued."))
+
+    @admin.action(description=gettext_lazy("Revoke the selected certificates"))
+    def revoke(self, request, queryset):
+        self._apply(request, queryset, certificate_revoke, _("%(code)s revoked."))

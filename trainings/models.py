@@ -1,0 +1,665 @@
+"""Trainings: competences and the needs survey, curricula, programmes, cohorts, attendance, certificates."""
+
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from areas.models import Area, ProgrammeRegion
+from offices.models import Coordinator
+from portal.folded_search import folded_search
+from portal.text import fold
+
+ZERO_HOURS = Decimal("0")
+# Certificate codes: no 0/O, 1/I/L, so a code read off paper is typed right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # 31**12 ≈ 8 × 10**17: not guessable, still short enough to type
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("basic")
+    INTERMEDIATE = "intermediate", _("intermediate")
+    ADVANCED = "advanced", _("advanced")
+
+    @classmethod
+    def for_share(cls, share):
+        """The level of a self-rating given as a share of its scale (0 = lowest, 1 = highest).
+
+        The rule: below one third basic, below two thirds intermediate, from two thirds advanced.
+        """
+        if share < Decimal(1) / 3:
+            return cls.BASIC
+        if share < Decimal(2) / 3:
+            return cls.INTERMEDIATE
+        return cls.ADVANCED
+
+
+class CompetenceArea(models.Model):
+    """A field coordinators are trained in: youth policy, project management, public policy, …"""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Smaller numbers come first."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("competence area")
+        verbose_name_plural = _("competence areas")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SurveyVersion(models.Model):
+    """One edition of the needs survey; its questions never change once answered: make a new version."""
+
+    title = models.CharField(_("title"), max_length=200)
+    published_on = models.DateField(_("published on"), unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("needs survey version")
+        verbose_name_plural = _("needs survey versions")
+        ordering = ["-published_on"]
+
+    def __str__(self):
+        return f"{self.title} ({self.published_on:%Y-%m-%d})"
+
+
+class SurveyQuestion(models.Model):
+    version = models.ForeignKey(
+        SurveyVersion, verbose_name=_("survey version"), related_name="questions", on_delete=models.PROTECT
+    )
+    area = models.ForeignKey(
+        CompetenceArea, verbose_name=_("competence area"), related_name="questions", on_delete=models.PROTECT
+    )
+    text = models.CharField(_("question"), max_length=300)
+    scale_min = models.PositiveSmallIntegerField(_("lowest rating"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("highest rating"), default=5)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            # A scale needs at least two points.
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")),
+                name="surveyquestion_scale_max_above_min",
+                violation_error_message=_("The highest rating must be above the lowest."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    """A participant's dated answers to one survey version."""
+
+    participant = models.ForeignKey(
+        "Participant", verbose_name=_("participant"), related_name="survey_responses", on_delete=models.PROTECT
+    )
+    version = models.ForeignKey(
+        SurveyVersion, verbose_name=_("survey version"), related_name="responses", on_delete=models.PROTECT
+    )
+    answered_on = models.DateField(_("answered on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-answered_on", "-pk"]
+        indexes = [models.Index(fields=["participant", "answered_on"])]
+
+    def __str__(self):
+        return f"{self.participant} – {self.answered_on:%Y-%m-%d}"
+
+    def area_levels(self):
+        """{competence area: suggested level} from the mean share of the scale of its answers."""
+        shares = {}
+        for answer in self.answers.all():
+            shares.setdefault(answer.question.area, []).append(answer.share)
+        return {area: Level.for_share(sum(values) / len(values)) for area, values in shares.items()}
+
+    def suggested_level(self):
+        """The level for the mean share of all answers, or None with no answers (see Level.for_share)."""
+        shares = [answer.share for answer in self.answers.all()]
+        return Level.for_share(sum(shares) / len(shares)) if shares else None
+
+
+def validate_rating(rating, scale_min, scale_max):
+    if rating is not None and not scale_min <= rating <= scale_max:
+        raise ValidationError(
+            _("Give a rating from %(min)s to %(max)s."),
+            code="rating_out_of_scale",
+            params={"min": scale_min, "max": scale_max},
+        )
+
+
+class SurveyAnswer(models.Model):
+    """A self-rating. It keeps its question's scale, so the database itself refuses a rating outside it."""
+
+    response = models.ForeignKey(
+        SurveyResponse, verbose_name=_("survey response"), related_name="answers", on_delete=models.CASCADE
+    )
+    question = models.ForeignKey(
+        SurveyQuestion, verbose_name=_("question"), related_name="answers", on_delete=models.PROTECT
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    scale_min = models.PositiveSmallIntegerField(editable=False)
+    scale_max = models.PositiveSmallIntegerField(editable=False)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="surveyanswer_one_per_question"),
+            # A rating lies on its question's scale.
+            models.CheckConstraint(
+                condition=Q(rating__gte=F("scale_min"), rating__lte=F("scale_max")),
+                name="surveyanswer_rating_on_scale",
+                violation_error_message=_("The rating lies outside the question's scale."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.rating}"
+
+    def save(self, *args, **kwargs):
+        self.keep_scale()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        self.keep_scale()
+        super().clean_fields(exclude)
+
+    def keep_scale(self):
+        if self.question_id:
+            self.scale_min, self.scale_max = self.question.scale_min, self.question.scale_max
+
+    def clean(self):
+        if self.question_id:
+            if self.response_id and self.question.version_id != self.response.version_id:
+                raise ValidationError({"question": ValidationError(_("This question is not in this survey version."))})
+            try:
+                validate_rating(self.rating, self.question.scale_min, self.question.scale_max)
+            except ValidationError as error:
+                raise ValidationError({"rating": error}) from None
+
+    @property
+    def share(self):
+        return Decimal(self.rating - self.scale_min) / Decimal(self.scale_max - self.scale_min)
+
+
+class CurriculumModule(models.Model):
+    area = models.ForeignKey(
+        CompetenceArea, verbose_name=_("competence area"), related_name="modules", on_delete=models.PROTECT
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    title = models.CharField(_("title"), max_length=200)
+    hours = models.DecimalField(
+        _("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("curriculum module")
+        verbose_name_plural = _("curriculum modules")
+        ordering = ["area__position", "level", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "level", "title"], name="curriculummodule_unique_title"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="curriculummodule_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_level_display()})"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def with_results(self):
+        """Aggregate counts only, no names: what a public page may show."""
+        completed = Q(cohorts__enrolments__status=EnrolmentStatus.COMPLETED)
+        return self.annotate(
+            cohort_count=Count("cohorts", distinct=True),
+            participant_count=Count("cohorts__enrolments__participant", distinct=True),
+            coordinator_count=Count("cohorts__enrolments__participant__coordinator", distinct=True),
+            completed_count=Count("cohorts__enrolments", filter=completed, distinct=True),
+            region_count=Count("cohorts__region", distinct=True) + Count("cohorts__area", distinct=True),
+        )
+
+
+class Programme(models.Model):
+    """A training programme, often a funded project with partners, that runs cohorts."""
+
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    partners = models.CharField(_("partners"), max_length=300, blank=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    completion_percent = models.PositiveSmallIntegerField(
+        _("hours needed for completion (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("The share of a cohort's hours a participant must attend to complete it."),
+    )
+
+    history = HistoricalRecords()
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="programme_ends_after_start",
+                violation_error_message=_("A programme cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_percent__gte=1, completion_percent__lte=100),
+                name="programme_completion_percent_range",
+                violation_error_message=_("Give a share from 1 to 100 %."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Cohort(models.Model):
+    """A group trained together: one programme, one level, one region."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), related_name="cohorts", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), related_name="cohorts", on_delete=models.PROTECT, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        ProgrammeRegion,
+        verbose_name=_("programme region"),
+        related_name="cohorts",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True, help_text=_("Set by closing the cohort: completions are then final.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="cohort_ends_after_start",
+                violation_error_message=_("A cohort cannot end before it starts."),
+            ),
+            # Its region is an area or a programme region, not both.
+            models.CheckConstraint(
+                condition=Q(area__isnull=True) | Q(region__isnull=True),
+                name="cohort_one_kind_of_region",
+                violation_error_message=_("Choose an area or a programme region, not both."),
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cohort_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def place_name(self):
+        return str(self.region or self.area or "")
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = ValidationError(_("A cohort cannot end before it starts."))
+        if self.area_id and self.region_id:
+            errors["region"] = ValidationError(_("Choose an area or a programme region, not both."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class Session(models.Model):
+    """A training day of a cohort: a module, or an expert consultation on a topic."""
+
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), related_name="sessions", on_delete=models.PROTECT)
+    module = models.ForeignKey(
+        CurriculumModule, verbose_name=_("module"), related_name="sessions", on_delete=models.PROTECT
+    )
+    title = models.CharField(_("topic"), max_length=200, blank=True, help_text=_("Leave empty to use the module's."))
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    trainers = models.CharField(_("trainers or invited experts"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["held_on", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="session_hours_positive")]
+        indexes = [models.Index(fields=["cohort", "held_on"])]
+
+    def __str__(self):
+        return f"{self.topic} ({self.held_on:%d.%m.%Y})"
+
+    @property
+    def topic(self):
+        return self.title or (self.module.title if self.module_id else "")
+
+    def clean(self):
+        if self.cohort_id and self.held_on and not self.cohort.starts_on <= self.held_on <= self.cohort.ends_on:
+            raise ValidationError(
+                {
+                    "held_on": ValidationError(
+                        _("The session must fall within its cohort's dates, %(start)s to %(end)s."),
+                        code="outside_cohort",
+                        params={
+                            "start": self.cohort.starts_on.strftime("%d.%m.%Y"),
+                            "end": self.cohort.ends_on.strftime("%d.%m.%Y"),
+                        },
+                    )
+                }
+            )
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def search(self, query):
+        return folded_search(self, ["search_text", "coordinator__search_text"], query)
+
+
+class Participant(models.Model):
+    """A person a programme trains: the one place a training history hangs from.
+
+    Usually a coordinator (then `coordinator` is set and the name comes from there), but also a youth
+    council member or a partner's youth worker with no coordinator record. Why a record of its own
+    rather than enrolling coordinators directly: people change roles; a council member trained in 2013
+    who becomes a coordinator in 2020 is linked to their new coordinator record by setting
+    `coordinator`, and keeps one history. Contact data is private, like a coordinator's.
+    """
+
+    coordinator = models.OneToOneField(
+        Coordinator,
+        verbose_name=_("coordinator"),
+        related_name="participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("A youth council, an association, …")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    history = HistoricalRecords()
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            # Someone who is not a coordinator is known by their own name.
+            models.CheckConstraint(
+                condition=Q(coordinator__isnull=False) | (~Q(first_name="") & ~Q(last_name="")),
+                name="participant_named",
+                violation_error_message=_("Give the participant's name, or choose their coordinator record."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        if self.coordinator_id:
+            return self.coordinator.full_name
+        return f"{self.first_name} {self.last_name}"
+
+
+class EnrolmentStatus(models.TextChoices):
+    INVITED = "invited", _("invited")
+    ENROLLED = "enrolled", _("enrolled")
+    COMPLETED = "completed", _("completed")
+    DROPPED_OUT = "dropped_out", _("dropped out")
+
+    @classmethod
+    def taking_places(cls):
+        """Statuses that hold one of a cohort's places."""
+        return [cls.INVITED, cls.ENROLLED, cls.COMPLETED]
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def taking_places(self):
+        return self.filter(status__in=EnrolmentStatus.taking_places())
+
+    def with_hours(self):
+        """Annotate `hours_attended` (0 when none recorded)."""
+        return self.annotate(hours_attended=Coalesce(Sum("attendances__hours"), Value(ZERO_HOURS)))
+
+    def with_cohort_hours(self):
+        """Annotate `cohort_hours`: the sum of the hours of the enrolment's cohort's sessions."""
+        total = (
+            Session.objects.filter(cohort=OuterRef("cohort"))
+            .order_by()
+            .values("cohort")
+            .annotate(total=Sum("hours"))
+            .values("total")
+        )
+        return self.annotate(cohort_hours=Coalesce(Subquery(total), Value(ZERO_HOURS)))
+
+    def for_participant(self, participant):
+        """A participant's enrolments, newest first, with the programme, cohort, `hours_attended` and
+        `cohort_hours`."""
+        return (
+            self.filter(participant=participant)
+            .select_related("cohort__programme", "cohort__area", "cohort__region")
+            .with_hours()
+            .with_cohort_hours()
+            .order_by("-cohort__starts_on", "-pk")
+        )
+
+
+class Enrolment(models.Model):
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), related_name="enrolments", on_delete=models.PROTECT)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), related_name="enrolments", on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+
+    history = HistoricalRecords()
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["cohort", "participant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "participant"],
+                name="enrolment_one_per_cohort",
+                violation_error_message=_("This participant is already enrolled in this cohort."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.cohort}"
+
+
+def validate_cohort_open_for(cohort, status, exclude=None):
+    """A new enrolment (or one changed to `status`) needs an open cohort with a free place.
+
+    `exclude`: the enrolment being changed, which holds its place already."""
+    if cohort.closed_on is not None:
+        raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
+    if status in EnrolmentStatus.taking_places():
+        taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
+        if taken >= cohort.capacity:
+            raise ValidationError(
+                _("The cohort %(cohort)s is full: all %(capacity)s places are taken.")
+                % {"cohort": cohort, "capacity": cohort.capacity},
+                code="full",
+            )
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), related_name="attendances", on_delete=models.PROTECT
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), related_name="attendances", on_delete=models.PROTECT
+    )
+    hours = models.DecimalField(_("hours present"), max_digits=4, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_one_per_session"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="attendance_hours_not_negative",
+                violation_error_message=_("Hours present cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.participant} – {self.session}: {self.hours}"
+
+    def clean(self):
+        if self.session_id and self.enrolment_id:
+            validate_attendance(self.session, self.enrolment, self.hours)
+
+
+def validate_attendance(session, enrolment, hours):
+    """The one rule for an attendance: enrolled in the session's cohort, at most the session's hours."""
+    if enrolment.cohort_id != session.cohort_id:
+        raise ValidationError(
+            _("%(person)s is not enrolled in the cohort of the session %(session)s."),
+            code="not_enrolled",
+            params={"person": enrolment.participant, "session": session},
+        )
+    if hours is not None and not ZERO_HOURS <= hours <= session.hours:
+        raise ValidationError(
+            _("%(person)s: give from 0 to %(hours)s hours for the session %(session)s."),
+            code="hours_out_of_range",
+            params={"person": enrolment.participant, "hours": number_format(session.hours), "session": session},
+        )
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    REVOKED = "revoked", _("revoked")
+    REPLACED = "replaced", _("replaced")
+
+
+def new_certificate_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(status=CertificateStatus.VALID)
+
+    def for_verification(self):
+        return self.select_related("enrolment__participant__coordinator", "enrolment__cohort__programme", "replaced_by")
+
+
+class Certificate(models.Model):
+    """Proof of completion, checked by its code. Never edited: re-issue or revoke (see services)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), related_name="certificates", on_delete=models.PROTECT
+    )
+    code = models.CharField(_("code"), max_length=20, unique=True, default=new_certificate_code, editable=False)
+    issued_on = models.DateField(_("issued on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        verbose_name=_("replaced by"),
+        related_name="replaces",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why it was revoked or re-issued."))
+
+    history = HistoricalRecords()
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            # An enrolment has at most one valid certificate; older ones are replaced or revoked.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status="valid"),
+                name="certificate_one_valid_per_enrolment",
+                violation_error_message=_("This enrolment already has a valid certificate."),
+            ),
+            # Only a replaced certificate names a replacement (set just after the new one is saved).
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(status="replaced"),
+                name="certificate_replaced_names_replacement",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="revoked", revoked_on__isnull=False)
+                | (~Q(status="revoked") & Q(revoked_on__isnull=True)),
+                name="certificate_revoked_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
