@@ -4,8 +4,38 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.folded_search import FoldedSearchMixin
 
-from .models import Area, ProgrammeRegion
+from .models import Area, AreaKind, ProgrammeRegion, within_q
 from .services import areas_refresh_paths
+
+
+class AreaAncestorFilter(admin.SimpleListFilter):
+    """Filter by a region/entity or district/canton anywhere above the record's area."""
+
+    kinds = ()
+    area_field = "area"
+
+    def lookups(self, request, model_admin):
+        return [(area.code, area.name) for area in Area.objects.of_kind(*self.kinds).order_by("path")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        area = Area.objects.filter(code=self.value()).first()
+        if area is None:
+            return queryset.none()
+        return queryset.filter(within_q(area, self.area_field))
+
+
+class RegionFilter(AreaAncestorFilter):
+    title = _("region or entity")
+    parameter_name = "region"
+    kinds = AreaKind.regional()
+
+
+class DistrictFilter(AreaAncestorFilter):
+    title = _("district or canton")
+    parameter_name = "district"
+    kinds = AreaKind.subregional()
 
 
 class CountryFilter(admin.SimpleListFilter):

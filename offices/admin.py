@@ -1,29 +1,20 @@
-import os
-import time
-from pathlib import Path
-from uuid import uuid4
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from areas.models import Area, AreaKind, within_q
+from areas.admin import DistrictFilter, RegionFilter
+from imports.admin import SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
 from portal.text import validate_no_control_characters
 
-from .importers import CoordinatorImporter, ImportFailed, OfficeImporter, RowResult
+from .importers import CoordinatorImport, MembershipImport, OfficeImport
 from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange
 from .services import (
     coordinator_anonymise,
@@ -35,37 +26,6 @@ from .services import (
     office_status_change_withdraw,
     office_status_change_withdraw_validate,
 )
-from .spreadsheets import SpreadsheetError, read_table, write_csv, write_xlsx
-
-
-class AreaAncestorFilter(admin.SimpleListFilter):
-    """Filter by a region/entity or district/canton anywhere above the record's area."""
-
-    kinds = ()
-    area_field = "area"
-
-    def lookups(self, request, model_admin):
-        return [(area.code, area.name) for area in Area.objects.of_kind(*self.kinds).order_by("path")]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        area = Area.objects.filter(code=self.value()).first()
-        if area is None:
-            return queryset.none()
-        return queryset.filter(within_q(area, self.area_field))
-
-
-class RegionFilter(AreaAncestorFilter):
-    title = gettext_lazy("region or entity")
-    parameter_name = "region"
-    kinds = AreaKind.regional()
-
-
-class DistrictFilter(AreaAncestorFilter):
-    title = gettext_lazy("district or canton")
-    parameter_name = "district"
-    kinds = AreaKind.subregional()
 
 
 class YearOpenedFilter(admin.SimpleListFilter):
@@ -79,172 +39,6 @@ class YearOpenedFilter(admin.SimpleListFilter):
         if self.value() and self.value().isdigit():
             return queryset.filter(opened_on__year=int(self.value()))
         return queryset
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"), help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file.")
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
-        return upload
-
-
-class StoredUpload:
-    """An uploaded spreadsheet kept on disk between its preview and its confirmation."""
-
-    salt = "offices.import"
-    max_age = 3600  # seconds between preview and confirmation; older files are deleted
-
-    def __init__(self, name):
-        self.name = name
-
-    @classmethod
-    def save(cls, upload):
-        directory = Path(settings.IMPORT_UPLOAD_DIR)
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        cls.delete_expired(directory)
-        name = f"{uuid4().hex}{Path(upload.name).suffix.lower()}"
-        # Spreadsheets hold personal data: readable by the portal's own user only.
-        descriptor = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        upload.seek(0)
-        return cls(name)
-
-    @classmethod
-    def delete_expired(cls, directory):
-        """Uploads whose preview was never confirmed are deleted once their token has expired."""
-        limit = time.time() - cls.max_age
-        for stored in directory.iterdir():
-            if stored.is_file() and stored.stat().st_mtime < limit:
-                stored.unlink(missing_ok=True)
-
-    @classmethod
-    def from_token(cls, token):
-        name = signing.loads(token, salt=cls.salt, max_age=cls.max_age)
-        if "/" in name or "\\" in name or not (Path(settings.IMPORT_UPLOAD_DIR) / name).is_file():
-            raise signing.BadSignature(name)
-        return cls(name)
-
-    @property
-    def token(self):
-        return signing.dumps(self.name, salt=self.salt)
-
-    @property
-    def path(self):
-        return Path(settings.IMPORT_UPLOAD_DIR) / self.name
-
-    def open(self):
-        return open(self.path, "rb")
-
-    def delete(self):
-        self.path.unlink(missing_ok=True)
-
-
-class SpreadsheetAdminMixin:
-    """Import (preview, then confirm) and export (.xlsx, .csv) for a changelist."""
-
-    importer_class = None
-    change_list_template = "admin/offices/change_list_with_import.html"
-    actions = ["export_xlsx", "export_csv"]
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        if not all(request.user.has_perm(permission) for permission in self.import_permissions()):
-            raise PermissionDenied
-        importer = self.importer_class()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
-            "columns": importer.columns,
-        }
-        if request.method == "POST" and "token" in request.POST:
-            return self._confirm_import(request, importer, context)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        context["form"] = form
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                headers, rows = read_table(upload)
-            except SpreadsheetError as error:
-                form.add_error("file", str(error))
-            else:
-                preview = importer.preview(headers, rows)
-                context["preview"] = preview
-                if preview.ok:
-                    context["token"] = StoredUpload.save(upload).token
-        return TemplateResponse(request, "admin/offices/import.html", context)
-
-    def _confirm_import(self, request, importer, context):
-        try:
-            stored = StoredUpload.from_token(request.POST["token"])
-        except signing.BadSignature:
-            messages.error(request, _("This import has expired; upload the file again."))
-            return redirect(request.path)
-        try:
-            with stored.open() as handle:
-                headers, rows = read_table(handle)
-            preview = importer.apply(headers, rows)
-        except (SpreadsheetError, ImportFailed) as error:
-            context["form"] = UploadForm()
-            context["preview"] = getattr(error, "preview", None)
-            messages.error(
-                request, _("Nothing was written: the data changed since the preview or the file is not valid.")
-            )
-            return TemplateResponse(request, "admin/offices/import.html", context)
-        finally:
-            stored.delete()
-        created = sum(1 for row in preview.rows if row.action == RowResult.CREATE)
-        messages.success(
-            request,
-            _("Imported %(rows)s rows: %(created)s created, %(updated)s updated.")
-            % {"rows": len(preview.rows), "created": created, "updated": len(preview.rows) - created},
-        )
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
-
-    def import_permissions(self):
-        return [
-            f"{self.opts.app_label}.add_{self.opts.model_name}",
-            f"{self.opts.app_label}.change_{self.opts.model_name}",
-        ]
-
-    def export_rows(self, queryset):
-        raise NotImplementedError
-
-    def _export(self, queryset, extension):
-        headers, rows = self.export_rows(queryset)
-        stamp = timezone.localdate().isoformat()
-        filename = f"{self.opts.model_name}s-{stamp}.{extension}"
-        if extension == "xlsx":
-            content = write_xlsx(headers, rows, title=str(self.opts.verbose_name_plural))
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            content, content_type = write_csv(headers, rows), "text/csv; charset=utf-8"
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    @admin.action(description=gettext_lazy("Export the selected to Excel (.xlsx)"))
-    def export_xlsx(self, request, queryset):
-        return self._export(queryset, "xlsx")
-
-    @admin.action(description=gettext_lazy("Export the selected to CSV"))
-    def export_csv(self, request, queryset):
-        return self._export(queryset, "csv")
 
 
 class AppointmentInline(admin.TabularInline):
@@ -326,7 +120,7 @@ class OfficeAdminForm(forms.ModelForm):
 
 @admin.register(Office)
 class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    importer_class = OfficeImporter
+    import_class = OfficeImport
     list_display = ["name", "area", "status", "opened_on", "closed_on"]
     list_filter = ["status", RegionFilter, DistrictFilter, YearOpenedFilter]
     list_select_related = ["area"]
@@ -394,31 +188,6 @@ class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
                 )
             except ValidationError as error:  # the data changed between the form's check and now
                 messages.error(request, " ".join(error.messages))
-
-    def export_rows(self, queryset):
-        columns = self.importer_class().columns
-        headers = [column.header for column in columns]
-        rows = [
-            [
-                office.area.code,
-                office.name,
-                office.status,
-                office.initiated_on,
-                office.opened_on,
-                office.closed_on,
-                office.address,
-                office.postal_code,
-                office.latitude,
-                office.longitude,
-                office.email,
-                office.phone,
-                office.website,
-                office.working_hours,
-                office.description,
-            ]
-            for office in queryset.select_related("area")
-        ]
-        return headers, rows
 
 
 class OfficeStatusChangeForm(forms.ModelForm):
@@ -495,7 +264,7 @@ class OfficeStatusChangeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Coordinator)
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
-    importer_class = CoordinatorImporter
+    import_class = CoordinatorImport
 
     def import_permissions(self):
         return [*super().import_permissions(), "offices.add_appointment"]
@@ -531,28 +300,28 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAd
         }
         return TemplateResponse(request, "admin/offices/coordinator_anonymise.html", context)
 
-    def export_rows(self, queryset):
-        """A row per appointment, and one for a coordinator with none, in the import's columns."""
-        headers = [column.header for column in self.importer_class.columns]
-        appointments = Prefetch(
-            "appointments", Appointment.objects.select_related("office__area").order_by("started_on")
-        )
-        rows = []
-        for person in queryset.prefetch_related(appointments).order_by("last_name", "first_name", "pk"):
-            details = [
-                person.first_name, person.last_name, person.email, person.phone, person.birth_year,
-                person.youth_work_since, person.publish_email, person.publish_phone,
-            ]  # fmt: skip
-            periods = [[a.office.area.code, a.started_on, a.ended_on] for a in person.appointments.all()]
-            rows.extend(details + period for period in periods or [["", None, None]])
-        return headers, rows
+
+class CurrentMembersFilter(admin.SimpleListFilter):
+    title = gettext_lazy("membership")
+    parameter_name = "members"
+
+    def lookups(self, request, model_admin):
+        return [("current", gettext_lazy("current members")), ("former", gettext_lazy("former members"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "former":
+            return queryset.exclude(pk__in=Membership.objects.current().values("pk"))
+        return queryset
 
 
 @admin.register(Membership)
-class MembershipAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    import_class = MembershipImport
     list_display = ["area", "joined_on", "left_on"]
     list_select_related = ["area"]
-    list_filter = [RegionFilter, DistrictFilter]
+    list_filter = [CurrentMembersFilter, RegionFilter, DistrictFilter]
     autocomplete_fields = ["area"]
     folded_search_fields = ["area__search_text"]
 

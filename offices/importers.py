@@ -1,524 +1,534 @@
-"""Spreadsheet imports of offices and coordinators: preview every row, then write all or nothing.
+"""Spreadsheet imports (and exports) of offices, coordinators with their appointments, and memberships.
 
-Each row goes through a Django form, so a row obeys the same rules as the admin's forms and the
-models' constraints. Nothing is written while any row has an error.
+Each is a declaration on the imports framework: its columns and its row rule. Records are found
+once (prepare), so a row costs no query; the framework writes them in bulk with history.
 """
 
 import copy
-from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
-from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.forms.models import model_to_dict
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl.utils.datetime import from_excel
 
-from areas.models import Area
-from portal.text import fold
+from areas.lookup import AreaLookup
+from imports.columns import (
+    EMPTY,
+    AreaColumn,
+    ChoiceColumn,
+    DateColumn,
+    DecimalColumn,
+    IntegerColumn,
+    PhoneColumn,
+    TextColumn,
+    YesNoColumn,
+)
+from imports.importers import Import, Save
+from imports.models import ImportRecord
+from portal.text import fold, slugify
 
-from .models import Appointment, Coordinator, Office, OfficeStatus
+from .models import (
+    Appointment,
+    AppointmentRole,
+    Coordinator,
+    Membership,
+    Office,
+    OfficeStatus,
+    OfficeStatusChange,
+)
 from .services import office_change_status, office_history_start, office_status_change_validate
-from .spreadsheets import FORMULA_STARTS
 
-# An office's lifecycle: on an existing office, changed only through the history's services.
-LIFECYCLE_FIELDS = ("status", "initiated_on", "opened_on", "closed_on")
-DATE_FORMATS = ["%d.%m.%Y", "%d.%m.%Y.", "%d. %m. %Y.", "%d. %m. %Y", "%Y-%m-%d", "%d/%m/%Y"]
-TRUE_WORDS = {"da", "yes", "1", "true", "x", "д", "да"}
-FALSE_WORDS = {"ne", "no", "0", "false", "", "не"}
+MUNICIPALITY = ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina", "opština", "општина")
+OFFICE_MARK = ("kancelarija (oznaka)", "oznaka", "slug", "office", "adresa na sajtu")
 
 
-class SpreadsheetDateField(forms.DateField):
-    default_error_messages = {
-        "invalid": gettext_lazy("Enter a date as dd.mm.yyyy (15.03.2017) or yyyy-mm-dd (2017-03-15).")
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=DATE_FORMATS, required=False, **kwargs)
-
-    def to_python(self, value):
-        # A spreadsheet keeps a date typed in a "General" cell as its serial number.
-        if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-            return from_excel(value).date()
-        return super().to_python(value)
+def show_date(value):
+    return value.strftime("%d.%m.%Y") if value else "—"
 
 
-class YesNoField(forms.Field):
-    def to_python(self, value):
-        folded = fold(str(value if value is not None else ""))
-        if folded in {fold(word) for word in TRUE_WORDS}:
-            return True
-        if folded in {fold(word) for word in FALSE_WORDS}:
-            return False
-        raise ValidationError(_("Write yes or no (da or ne)."), code="invalid")
+def constraint_error(model, name, field=None):
+    """The ValidationError a model's named constraint gives: one message, whether the import checks
+    the rule in memory or the database refuses the row (under `field`'s column when given)."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    error = ValidationError(constraint.get_violation_error_message(), code=name)
+    return ValidationError({field: error}) if field else error
 
 
-class AreaLookup:
-    """Finds a city, municipality or city municipality by any spelling of its name or its code.
+class OfficeImport(Import):
+    """A row an office. An office is found by its mark (the export writes it), else by its municipality
+    and name (and opening date, where one municipality had several offices of one name)."""
 
-    "Ćuprija", "CUPRIJA", "Cuprija" and "Ћуприја" are one place; "Palilula (Niš)" tells two
-    places of one name apart; where a city and its own city municipality share a name, the city wins.
-    """
-
-    def __init__(self):
-        self.by_code = {}
-        self.by_name = {}
-        areas = Area.objects.office_hosts().current().select_related("parent")
-        for area in areas:
-            self.by_code[area.code.upper()] = area
-            for name in {fold(name) for name in (area.name, area.name_cyrillic, area.name_en) if name}:
-                self.by_name.setdefault(name, []).append(area)
-
-    def find(self, value):
-        text = str(value or "").strip()
-        if not text:
-            raise ValidationError(_("Name the municipality or city."), code="required")
-        if text.upper() in self.by_code:
-            return self.by_code[text.upper()]
-        name, _paren, qualifier = text.partition("(")
-        candidates = self.by_name.get(fold(name), [])
-        if qualifier:
-            wanted = fold(qualifier.rstrip(")"))
-            candidates = [a for a in candidates if a.parent and wanted in (fold(a.parent.name), a.parent.code.lower())]
-        candidates = [a for a in candidates if a.parent_id not in {c.pk for c in candidates}] or candidates
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            raise ValidationError(
-                _("Unknown municipality or city: “%(name)s”."), code="unknown_area", params={"name": text}
-            )
-        raise ValidationError(
-            _("“%(name)s” is ambiguous: write %(options)s."),
-            code="ambiguous_area",
-            params={"name": text, "options": _(" or ").join(f"“{a.name} ({a.parent.name})”" for a in candidates)},
-        )
-
-
-def status_lookup():
-    words = {}
-    for language in ("sr-latn", "sr", "en"):
-        with translation.override(language):
-            for value, label in OfficeStatus.choices:
-                words[fold(str(label))] = value
-                words[fold(value)] = value
-    # Feminine forms, as a spreadsheet says of a "kancelarija".
-    words.update({"otvorena": "open", "zatvorena": "closed", "neaktivna": "inactive", "inicirana": "initiated"})
-    return words
-
-
-@dataclass
-class Column:
-    key: str
-    header: str
-    aliases: tuple = ()
-    required: bool = False
-    kind: str = "text"  # "text", "date" or "decimal": how a cell of this column is read
-
-    def names(self):
-        return {fold(self.header), fold(self.key), *(fold(alias) for alias in self.aliases)}
-
-    def read(self, value):
-        """A cell as the row's form expects it: text for text columns, dates kept as dates."""
-        if value is None:
-            return ""
-        if self.kind == "date":
-            if isinstance(value, datetime):
-                return value.date()
-            return value.strip() if isinstance(value, str) else value
-        if isinstance(value, datetime | date):
-            return value.strftime("%d.%m.%Y")
-        if isinstance(value, float) and value.is_integer() and self.kind == "text":
-            value = int(value)
-        text = str(value).strip()
-        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-            text = text[1:]  # our own exports neutralise formulas so; take it back off
-        if self.kind == "decimal" and text:
-            # GPS sheets give more decimals than a metre needs; a bad number is the form's to report.
-            with suppress(InvalidOperation):
-                text = str(Decimal(text.replace(",", ".")).quantize(Decimal("0.00001")))
-        return text
-
-
-@dataclass
-class RowResult:
-    number: int
-    values: dict
-    errors: list = field(default_factory=list)
-    action: str = ""
-    form: object = None
-    cells: list = field(default_factory=list)
-
-    CREATE, UPDATE = "create", "update"
-
-    @property
-    def action_label(self):
-        return {self.CREATE: _("create"), self.UPDATE: _("update")}.get(self.action, "")
-
-
-@dataclass
-class Preview:
-    columns: list
-    rows: list = field(default_factory=list)
-    file_errors: list = field(default_factory=list)
-
-    @property
-    def error_count(self):
-        return len(self.file_errors) + sum(1 for row in self.rows if row.errors)
-
-    @property
-    def ok(self):
-        return not self.error_count and bool(self.rows)
-
-
-class ImportFailed(Exception):
-    def __init__(self, preview):
-        super().__init__(_("The import was not written."))
-        self.preview = preview
-
-
-class Importer:
-    columns: list = []
-
-    def preview(self, headers, rows):
-        preview = Preview(columns=self.columns)
-        mapping = self.map_headers(headers, preview)
-        if preview.file_errors:
-            return preview
-        if not rows:
-            preview.file_errors.append(_("The file has a header row but no data rows."))
-            return preview
-        self.prepare()
-        columns = {column.key: column for column in self.columns}
-        for index, cells in enumerate(rows):
-            values = {
-                key: columns[key].read(cells[position] if position < len(cells) else None)
-                for key, position in mapping.items()
-            }
-            row = RowResult(number=index + 2, values=values, cells=[values.get(c.key) for c in self.columns])
-            try:
-                self.check_row(row)
-            except ValidationError as error:
-                row.errors.extend(error.messages)
-            preview.rows.append(row)
-        return preview
-
-    def map_headers(self, headers, preview):
-        folded = [fold(str(header or "")) for header in headers]
-        mapping = {}
-        for column in self.columns:
-            names = column.names()
-            positions = [i for i, header in enumerate(folded) if header in names]
-            if len(positions) > 1:
-                preview.file_errors.append(
-                    _("The column “%(column)s” appears more than once.") % {"column": column.header}
-                )
-            elif positions:
-                mapping[column.key] = positions[0]
-            elif column.required:
-                preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
-        return mapping
-
-    def prepare(self):
-        """Load what every row needs once, so that an import runs a fixed number of lookups."""
-
-    def check_row(self, row):
-        raise NotImplementedError
-
-    def form_data(self, form_class, values, instance):
-        """The record as it is, with the file's columns laid over it: a column the file lacks stays."""
-        data = {}
-        if instance is not None:
-            data = {
-                key: "" if value is None else value
-                for key, value in model_to_dict(instance, fields=form_class._meta.fields).items()
-            }
-        data.update({key: value for key, value in values.items() if key in form_class._meta.fields})
-        return data
-
-    def form_errors(self, form):
-        labels = {column.key: column.header for column in self.columns}
-        messages = []
-        for name, errors in form.errors.items():
-            label = labels.get(name) or (form.fields[name].label if name in form.fields else "")
-            prefix = f"{label}: " if name != "__all__" and label else ""
-            messages.extend(prefix + str(error) for error in errors)
-        return messages
-
-    def apply(self, headers, rows):
-        """Write every row, or nothing: returns the preview with the actions taken."""
-        with transaction.atomic():
-            preview = self.preview(headers, rows)
-            if not preview.ok:
-                raise ImportFailed(preview)
-            try:
-                with transaction.atomic():
-                    for row in preview.rows:
-                        self.save_row(row)
-            except (IntegrityError, ValidationError) as error:
-                preview.file_errors.append(_("The database refused the import: %(error)s") % {"error": error})
-                raise ImportFailed(preview) from error
-        return preview
-
-    def save_row(self, row):
-        row.form.save()
-
-
-class OfficeRowForm(forms.ModelForm):
-    initiated_on = SpreadsheetDateField(label=gettext_lazy("initiated on"))
-    opened_on = SpreadsheetDateField(label=gettext_lazy("opened on"))
-    closed_on = SpreadsheetDateField(label=gettext_lazy("closed or inactive since"))
-
-    class Meta:
-        model = Office
-        fields = [
-            "name", "status", "initiated_on", "opened_on", "closed_on", "address", "postal_code",
-            "latitude", "longitude", "email", "phone", "website", "working_hours", "description",
-        ]  # fmt: skip
-
-    def __init__(self, *args, area, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.area = area
-
-
-class OfficeImporter(Importer):
+    write_order = [Office]
     columns = [
-        Column("area", "opština", ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina"), required=True),
-        Column("name", "naziv", ("name", "kancelarija"), required=True),
-        Column("status", "status", ("stanje",), required=True),
-        Column("initiated_on", "inicirana", ("initiated_on", "initiated"), kind="date"),
-        Column("opened_on", "otvorena", ("opened_on", "opened", "datum otvaranja"), kind="date"),
-        Column("closed_on", "zatvorena", ("closed_on", "closed", "datum zatvaranja"), kind="date"),
-        Column("address", "adresa", ("address",)),
-        Column("postal_code", "poštanski broj", ("postal_code", "ptt")),
-        Column("latitude", "geografska širina", ("latitude", "lat", "sirina"), kind="decimal"),
-        Column("longitude", "geografska dužina", ("longitude", "lon", "lng", "duzina"), kind="decimal"),
-        Column("email", "e-pošta", ("email", "e-mail", "mejl")),
-        Column("phone", "telefon", ("phone", "tel")),
-        Column("website", "veb-sajt", ("website", "sajt", "web")),
-        Column("working_hours", "radno vreme", ("working_hours", "radno vrijeme")),
-        Column("description", "opis", ("description",)),
+        AreaColumn("area", "opština", aliases=MUNICIPALITY, required=True),
+        TextColumn("name", "naziv", aliases=("name", "kancelarija"), required=True),
+        ChoiceColumn(
+            "status",
+            "status",
+            aliases=("stanje",),
+            required=True,
+            choices=OfficeStatus,
+            words={"otvorena": "open", "zatvorena": "closed", "neaktivna": "inactive", "inicirana": "initiated"},
+        ),
+        DateColumn("initiated_on", "inicirana", aliases=("initiated_on", "initiated")),
+        DateColumn("opened_on", "otvorena", aliases=("opened_on", "opened", "datum otvaranja")),
+        DateColumn("closed_on", "zatvorena", aliases=("closed_on", "closed", "datum zatvaranja")),
+        TextColumn("address", "adresa", aliases=("address",)),
+        TextColumn("postal_code", "poštanski broj", aliases=("postal_code", "ptt")),
+        DecimalColumn("latitude", "geografska širina", aliases=("latitude", "lat", "sirina")),
+        DecimalColumn("longitude", "geografska dužina", aliases=("longitude", "lon", "lng", "duzina")),
+        TextColumn("email", "e-pošta", aliases=("email", "e-mail", "mejl")),
+        PhoneColumn("phone", "telefon", aliases=("phone", "tel")),
+        TextColumn("website", "veb-sajt", aliases=("website", "sajt", "web")),
+        TextColumn("working_hours", "radno vreme", aliases=("working_hours", "radno vrijeme")),
+        TextColumn("description", "opis", aliases=("description",)),
+        TextColumn("slug", "oznaka", aliases=OFFICE_MARK),
+        DateColumn(
+            "status_changed_on", "promena statusa", aliases=("status_changed_on", "datum promene"), export=False
+        ),
     ]
+    FIELDS = [column.field for column in columns if column.field not in ("slug", "status_changed_on")]
+    LIFECYCLE = ["status", "opened_on", "closed_on"]
 
-    def prepare(self):
+    def prepare(self, rows, mapping):
         self.areas = AreaLookup()
-        self.statuses = status_lookup()
-        self.existing = {(office.area_id, fold(office.name)): office for office in Office.objects.all()}
-        self.opening = {}
-
-    def check_row(self, row):
-        values = dict(row.values)
-        area = self.areas.find(values.pop("area"))
-        status = fold(values.get("status") or "")
-        if status not in self.statuses:
-            raise ValidationError(
-                _(
-                    "status: write one of open, initiated, inactive, closed (or otvorena, inicirana, neaktivna, zatvorena)."
-                )
-            )
-        values["status"] = self.statuses[status]
-        instance = self.existing.get((area.pk, fold(values.get("name") or "")))
-        row.action = RowResult.UPDATE if instance else RowResult.CREATE
-        row.lifecycle = {name: getattr(instance, name) for name in LIFECYCLE_FIELDS} if instance else None
-        row.status_change = None
-        form = OfficeRowForm(self.form_data(OfficeRowForm, values, instance), instance=instance, area=area)
-        row.form = form
-        if not form.is_valid():
-            raise ValidationError(self.form_errors(form))
-        if instance is not None:
-            row.status_change = self.check_status_change(instance, row.lifecycle, form.cleaned_data)
-        # The form leaves the area out, so the constraints on it are checked here.
-        form.instance.validate_constraints()
-        if values["status"] == OfficeStatus.OPEN:
-            earlier = self.opening.setdefault(area.pk, row.number)
-            if earlier != row.number:
-                raise ValidationError(
-                    _("Row %(row)s already opens an office in %(area)s: a local self-government has one open office.")
-                    % {"row": earlier, "area": area.name}
-                )
-
-    def check_status_change(self, office, before, cleaned):
-        """An existing office's new status in the file is a dated step of its history, as in the admin.
-
-        Returns (status, date) or None. Only the status and the date of the step may change; other
-        lifecycle dates are corrected in the office's history in the admin, and a reopening needs its own date.
-        """
-        after = {name: cleaned.get(name) for name in LIFECYCLE_FIELDS}
-        if after == before:
-            return None
-        status, step_field = after["status"], None
-        if status != before["status"]:
-            if status == OfficeStatus.OPEN and before["status"] == OfficeStatus.INITIATED:
-                step_field = "opened_on"
-            elif status in OfficeStatus.ended():
-                step_field = "closed_on"
-        dates = ("initiated_on", "opened_on", "closed_on")
-        if step_field is None or any(after[name] != before[name] for name in dates if name != step_field):
-            raise ValidationError(
-                _(
-                    "The status and dates of an existing office change as dated steps of its history: "
-                    "record this change on the office's page in the admin."
-                )
-            )
-        current = copy.copy(office)
-        for name, value in before.items():
-            setattr(current, name, value)
-        try:
-            office_status_change_validate(office=current, status=status, on=after[step_field])
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
-        return status, after[step_field]
-
-    def save_row(self, row):
-        if row.status_change:
-            for name, value in row.lifecycle.items():  # the step itself goes through the service
-                setattr(row.form.instance, name, value)
-        office = row.form.save()
-        if row.action == RowResult.CREATE:
-            office_history_start(office=office)
-        elif row.status_change:
-            status, on = row.status_change
-            office_change_status(office=office, status=status, on=on)
-
-
-class CoordinatorRowForm(forms.ModelForm):
-    publish_email = YesNoField(required=False)
-    publish_phone = YesNoField(required=False)
-
-    class Meta:
-        model = Coordinator
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "birth_year",
-            "youth_work_since",
-            "publish_email",
-            "publish_phone",
-        ]
-
-
-class AppointmentDatesForm(forms.Form):
-    started_on = SpreadsheetDateField(label=gettext_lazy("coordinator from"))
-    ended_on = SpreadsheetDateField(label=gettext_lazy("coordinator until"))
-
-
-class CoordinatorImporter(Importer):
-    """One row a person and, when the row names a municipality, one appointment of theirs.
-
-    A person is recognised by e-mail; without one, by name when exactly one coordinator has it.
-    Rows of one file that name the same person are one person (as the export writes them).
-    """
-
-    columns = [
-        Column("first_name", "ime", ("first_name", "first name"), required=True),
-        Column("last_name", "prezime", ("last_name", "last name", "surname"), required=True),
-        Column("email", "e-pošta", ("email", "e-mail", "mejl")),
-        Column("phone", "telefon", ("phone", "tel")),
-        Column("birth_year", "godina rođenja", ("birth_year", "year of birth")),
-        Column("youth_work_since", "u radu sa mladima od", ("youth_work_since", "experience since")),
-        Column("publish_email", "objavi e-poštu", ("publish_email",)),
-        Column("publish_phone", "objavi telefon", ("publish_phone",)),
-        Column("area", "opština", ("municipality", "office", "kancelarija", "grad", "jls", "općina")),
-        Column("started_on", "koordinator od", ("started_on", "from", "od"), kind="date"),
-        Column("ended_on", "koordinator do", ("ended_on", "until", "do"), kind="date"),
-    ]
-
-    def prepare(self):
-        self.areas = AreaLookup()
-        self.by_email = {}
+        offices = list(Office.objects.select_related("area"))
+        self.by_slug = {office.slug: office for office in offices}
         self.by_name = {}
-        for coordinator in Coordinator.objects.all():
-            if coordinator.email:
-                self.by_email[coordinator.email.lower()] = coordinator
-            self.by_name.setdefault(fold(coordinator.full_name), []).append(coordinator)
-        self.offices = {}
-        # The open office of an area, else the one that opened last.
-        # Each office's history comes along: an appointment's check reads its working life from it.
-        offices = Office.objects.order_by(F("opened_on").asc(nulls_first=True), "pk").prefetch_related("status_changes")
         for office in offices:
-            current = self.offices.get(office.area_id)
-            if current is None or current.status != OfficeStatus.OPEN:
-                self.offices[office.area_id] = office
-        self.appointments = set(Appointment.objects.values_list("coordinator_id", "office_id", "started_on"))
-        self.people_in_file = {}
-        self.saved = {}
+            self.by_name.setdefault((office.area_id, fold(office.name)), []).append(office)
+        self.slugs = set(self.by_slug)
+        self.in_file = {}  # the office a row is about → the first row about it
+        self.open_in_db = {office.pk: office.area_id for office in offices if office.status == OfficeStatus.OPEN}
 
-    def person_key(self, values):
-        email = str(values.get("email") or "").lower()
-        return ("email", email) if email else ("name", fold(f"{values.get('first_name')} {values.get('last_name')}"))
+    def prepare_export(self):
+        self.areas = AreaLookup()
 
-    def existing_person(self, values):
-        kind, key = self.person_key(values)
+    def export_records(self, queryset):
+        return queryset.select_related("area", "area__parent")
+
+    def find(self, row, area, name):
+        slug = self.given(row, "slug")
+        if slug:
+            office = self.by_slug.get(slug)
+            if office is None or office.area_id != area.pk:
+                raise ValidationError(_("oznaka: no office of %(area)s has the mark “%(slug)s”.")
+                                      % {"area": area.name, "slug": slug})  # fmt: skip
+            return office
+        namesakes = self.by_name.get((area.pk, fold(name)), [])
+        opened_on = self.given(row, "opened_on")
+        if len(namesakes) > 1:
+            namesakes = [office for office in namesakes if office.opened_on == opened_on]
+            if len(namesakes) > 1:
+                raise ValidationError(
+                    _("%(area)s has several offices named “%(name)s”: add the column “oznaka” (the export writes it).")
+                    % {"area": area.name, "name": name}
+                )
+        return namesakes[0] if namesakes else None
+
+    def check_row(self, row):
+        area, name = self.given(row, "area"), self.given(row, "name")
+        office = self.find(row, area, name)
+        created = office is None
+        if created:
+            office = Office(area=area)
+        key = office.pk if office.pk else (area.pk, fold(name), self.given(row, "opened_on"))
+        earlier = self.in_file.setdefault(key, row.number)
+        if earlier != row.number:
+            raise ValidationError(
+                _("Row %(row)s is about this office already (the same municipality, name and opening date): "
+                  "an import never creates two offices for one.") % {"row": earlier}
+            )  # fmt: skip
+        row.office = office
+        status = self.given(row, "status")
+        if created or status == office.status:
+            if not created:
+                self.check_lifecycle_dates(row, office, status)
+            save = self.apply_values(row, office, self.FIELDS, created=created)
+            self.validate(office, exclude=["slug", "search_text"])
+            if save.created or set(save.fields) & {"status", "opened_on", "closed_on", "initiated_on"}:
+                office.validate_constraints(exclude=["area"])  # the file's own rule replaces the one on area
+            row.saves.append(save)
+            return
+        # A new status is a dated step of the office's history, taken by the lifecycle service.
+        self.check_lifecycle_dates(row, office, status)
+        before = copy.copy(office)
+        save = self.apply_values(row, office, [f for f in self.FIELDS if f not in self.LIFECYCLE], created=False)
+        self.validate(office, exclude=["slug", "search_text"])
+        on = self.status_date(row, before, status)
+        office_status_change_validate(office=before, status=status, on=on)
+        row.cells["status"].before = self.column("status").show(before.status, self)
+        row.saves.append(save)
+        row.status_change = (status, on)
+        row.service_changes.append("status")
+        row.notes.append(_("Status change recorded in the office's history on %(date)s.") % {"date": show_date(on)})
+
+    def check_lifecycle_dates(self, row, office, status):
+        """An existing office's dates change only as the dated step of a new status (its history's
+        services correct the rest, on the office's page)."""
+        step = None
+        if status != office.status:
+            if status == OfficeStatus.OPEN and office.status == OfficeStatus.INITIATED:
+                step = "opened_on"
+            elif status in OfficeStatus.ended():
+                step = "closed_on"
+        for name in ("initiated_on", "opened_on", "closed_on"):
+            value = self.given(row, name)
+            if name != step and name in row.values and value != getattr(office, name):
+                if value is None and not self.clear_empty:
+                    continue
+                raise ValidationError(
+                    _("The status and dates of an existing office change as dated steps of its history: "
+                      "record this change on the office's page in the admin.")
+                )  # fmt: skip
+
+    def status_date(self, row, office, status):
+        on = self.given(row, "status_changed_on")
+        if on is None and status == OfficeStatus.OPEN and office.status == OfficeStatus.INITIATED:
+            on = self.given(row, "opened_on")
+        if on is None and status in OfficeStatus.ended():
+            on = self.given(row, "closed_on")
+        if on is None:
+            raise ValidationError(
+                _("The status changes from %(old)s to %(new)s: give the date of the change in the column "
+                  "“promena statusa”.")
+                % {"old": OfficeStatus(office.status).label, "new": OfficeStatus(status).label}
+            )  # fmt: skip
+        return on
+
+    def write(self, preview, batch):
+        super().write(preview, batch)
+        records = []
+        content_type = ContentType.objects.get_for_model(OfficeStatusChange)
+        office_type = ContentType.objects.get_for_model(Office)
+        position = batch.records.count()
+        for row in preview.rows:
+            office = getattr(row, "office", None)
+            if office is None:
+                continue
+            if any(save.created for save in row.saves):
+                # A new office's history starts with its dates; undoing the batch deletes both.
+                for change in office_history_start(office=office, user=batch.user):
+                    records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
+                                                row=row.number, action=ImportRecord.Action.CREATED, position=position))  # fmt: skip
+                    position += 1
+            elif getattr(row, "status_change", None):
+                status, on = row.status_change
+                office._change_reason = batch.history_reason
+                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user)
+                records.append(ImportRecord(batch=batch, content_type=office_type, object_id=office.pk,
+                                            row=row.number, action=ImportRecord.Action.STATUS, position=position))  # fmt: skip
+                position += 1
+        ImportRecord.objects.bulk_create(records)
+
+    def check_file(self, preview):
+        """One open office per municipality, as the file would leave them."""
+        open_by_area = {}
+        touched = set()
+        for row in preview.rows:
+            office = getattr(row, "office", None)
+            if office is None or row.errors:
+                continue
+            if office.pk:
+                touched.add(office.pk)
+            status = row.status_change[0] if getattr(row, "status_change", None) else office.status
+            if status == OfficeStatus.OPEN:
+                open_by_area.setdefault(office.area_id, []).append(row)
+        for pk, area_id in self.open_in_db.items():
+            if pk not in touched:
+                open_by_area.setdefault(area_id, []).insert(0, None)
+        for rows in open_by_area.values():
+            first = rows[0]
+            for row in rows[1:]:
+                if first is None:
+                    message = _("%(area)s already has an open youth office: a local self-government has one.")
+                else:
+                    message = _("Row %(row)s already opens an office in %(area)s: a local self-government has "
+                                "one open office.")  # fmt: skip
+                row.errors.append(message % {"row": getattr(first, "number", ""), "area": row.office.area.name})
+
+    def before_write(self, saves):
+        super().before_write(saves)
+        for save in saves:
+            office = save.instance
+            if save.created and not office.slug:
+                base = slugify(office.area.name)[:200] or "kzm"
+                slug, number = base, 2
+                while slug in self.slugs:
+                    slug, number = f"{base}-{number}", number + 1
+                office.slug = slug
+                self.slugs.add(slug)
+
+
+class MembershipImport(Import):
+    """A row a membership of the association, found by its municipality and joining date."""
+
+    write_order = [Membership]
+    columns = [
+        AreaColumn("area", "opština", aliases=MUNICIPALITY, required=True),
+        DateColumn("joined_on", "učlanjena", aliases=("joined_on", "joined", "član od", "clan od"), required=True),
+        DateColumn("left_on", "istupila", aliases=("left_on", "left", "član do", "clan do")),
+        TextColumn("note", "napomena", aliases=("note",)),
+    ]
+
+    def prepare(self, rows, mapping):
+        self.areas = AreaLookup()
+        memberships = list(Membership.objects.all())
+        self.existing = {(m.area_id, m.joined_on): m for m in memberships}
+        self.running = {m.area_id: m for m in memberships if m.left_on is None}
+        self.in_file = {}
+
+    def prepare_export(self):
+        self.areas = AreaLookup()
+
+    def export_records(self, queryset):
+        return queryset.select_related("area", "area__parent")
+
+    def check_row(self, row):
+        area, joined_on = self.given(row, "area"), self.given(row, "joined_on")
+        earlier = self.in_file.setdefault((area.pk, joined_on), row.number)
+        if earlier != row.number:
+            raise ValidationError(_("Row %(row)s is about this membership already.") % {"row": earlier})
+        membership = self.existing.get((area.pk, joined_on))
+        created = membership is None
+        if created:
+            membership = Membership(area=area)
+        save = self.apply_values(row, membership, ["joined_on", "left_on", "note"], created=created)
+        self.validate(membership)
+        running = self.running.get(area.pk)
+        if membership.left_on is None and running is not None and running is not membership:
+            raise ValidationError(
+                _("%(area)s is already a member since %(date)s: give that membership an end first.")
+                % {"area": area.name, "date": show_date(running.joined_on)}
+            )
+        if membership.left_on is None:
+            self.running[area.pk] = membership
+        row.saves.append(save)
+
+
+class CoordinatorImport(Import):
+    """A row a person and, when it names an office or a start date, one appointment of theirs.
+
+    A person is recognised by e-mail; without one, by name when exactly one coordinator has it. Every
+    row of one person is applied (their cells must agree). An appointment belongs to the office named
+    by its mark, else to the municipality's office that was working on the day it started.
+    """
+
+    write_order = [Coordinator, Appointment]
+    PERSON = ["first_name", "last_name", "email", "phone", "birth_year", "youth_work_since", "publish_email",
+              "publish_phone"]  # fmt: skip
+    columns = [
+        TextColumn("first_name", "ime", aliases=("first_name", "first name"), required=True),
+        TextColumn("last_name", "prezime", aliases=("last_name", "last name", "surname"), required=True),
+        TextColumn("email", "e-pošta", aliases=("email", "e-mail", "mejl")),
+        PhoneColumn("phone", "telefon", aliases=("phone", "tel")),
+        IntegerColumn("birth_year", "godina rođenja", aliases=("birth_year", "year of birth")),
+        IntegerColumn("youth_work_since", "u radu sa mladima od", aliases=("youth_work_since", "experience since")),
+        YesNoColumn("publish_email", "objavi e-poštu", aliases=("publish_email",)),
+        YesNoColumn("publish_phone", "objavi telefon", aliases=("publish_phone",)),
+        AreaColumn("area", "opština", aliases=MUNICIPALITY),
+        TextColumn("office", "kancelarija (oznaka)", aliases=OFFICE_MARK),
+        DateColumn("started_on", "koordinator od", aliases=("started_on", "from", "od")),
+        DateColumn("ended_on", "koordinator do", aliases=("ended_on", "until", "do")),
+        ChoiceColumn("role", "uloga", aliases=("role",), choices=AppointmentRole, words={"zamenik": "deputy"}),
+    ]
+
+    def prepare(self, rows, mapping):
+        self.areas = AreaLookup()
+        self.by_email, self.by_name = {}, {}
+        for person in Coordinator.objects.all():
+            if person.email:
+                self.by_email[person.email.lower()] = person
+            self.by_name.setdefault(fold(person.full_name), []).append(person)
+        # Each office's history comes along: an appointment's check reads its working life from it.
+        offices = list(Office.objects.prefetch_related("status_changes"))
+        self.offices_by_slug = {office.slug: office for office in offices}
+        self.offices_by_area = {}
+        for office in offices:
+            self.offices_by_area.setdefault(office.area_id, []).append(office)
+        people = {person.pk: person for people in self.by_name.values() for person in people}
+        self.appointments, self.at_office, self.of_person = {}, {}, {}
+        for appointment in Appointment.objects.all():
+            appointment.coordinator = people[appointment.coordinator_id]  # the rules' messages name people
+            self.appointments[(appointment.coordinator_id, appointment.office_id, appointment.started_on)] = appointment
+            self.at_office.setdefault(appointment.office_id, []).append(appointment)
+            self.of_person.setdefault((appointment.office_id, appointment.coordinator_id), []).append(appointment)
+        self.people = {}  # person key → (coordinator, its Save, {field: (value, row)})
+        self.office_note = _("Office: %(office)s (%(slug)s)")
+        self.appointments_in_file = {}
+
+    def prepare_export(self):
+        self.areas = AreaLookup()
+
+    def export_records(self, queryset):
+        people = queryset.prefetch_related("appointments__office__area__parent").order_by(
+            "last_name", "first_name", "pk"
+        )
+        for person in people:
+            appointments = sorted(person.appointments.all(), key=lambda a: (a.started_on, a.pk))
+            for appointment in appointments or [None]:
+                yield person, appointment
+
+    def export_value(self, record, column):
+        person, appointment = record
+        if column.field in self.PERSON:
+            return getattr(person, column.field)
+        if appointment is None:
+            return None
+        if column.field == "area":
+            return appointment.office.area
+        if column.field == "office":
+            return appointment.office.slug
+        return getattr(appointment, column.field)
+
+    def person_key(self, row):
+        email = (self.given(row, "email") or "").lower()
+        if email:
+            return ("email", email)
+        return ("name", fold(f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"))
+
+    def existing_person(self, row, key):
+        kind, value = key
         if kind == "email":
-            return self.by_email.get(key)
-        namesakes = self.by_name.get(key, [])
+            return self.by_email.get(value)
+        namesakes = self.by_name.get(value, [])
         if len(namesakes) > 1:
             raise ValidationError(
                 _("%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.")
-                % {"count": len(namesakes), "name": f"{values.get('first_name')} {values.get('last_name')}"}
+                % {"count": len(namesakes), "name": f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"}
             )
         return namesakes[0] if namesakes else None
 
     def check_row(self, row):
-        values = row.values
-        instance = self.existing_person(values)
-        key = self.person_key(values)
-        first_row = self.people_in_file.setdefault(key, row.number)
-        form = CoordinatorRowForm(self.form_data(CoordinatorRowForm, values, instance), instance=instance)
+        key = self.person_key(row)
+        if key not in self.people:
+            person = self.existing_person(row, key)
+            created = person is None
+            if created:
+                person = Coordinator()
+            elif key[0] == "email":
+                typed = fold(f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}")
+                if typed != fold(person.full_name):
+                    row.acknowledge.append(
+                        _("The e-mail %(email)s belongs to %(name)s: this row renames that person. "
+                          "If the row is about someone else, give them their own e-mail.")
+                        % {"email": person.email, "name": person.full_name}
+                    )  # fmt: skip
+            self.people[key] = (person, Save(person, created), {})
+            row.saves.append(self.people[key][1])
+        person, save, given = self.people[key]
         errors = []
-        if not form.is_valid():
-            errors.extend(self.form_errors(form))
-        row.appointment = None
-        if values.get("area"):
-            errors.extend(self.check_appointment(row, values, instance))
+        for name in self.PERSON:
+            if row.values.get(name, EMPTY) is EMPTY:
+                continue
+            earlier = given.get(name)
+            if earlier is not None and earlier[0] != row.values[name]:
+                errors.append(
+                    _("%(column)s: row %(row)s gives this person another value.")
+                    % {"column": self.header(name), "row": earlier[1]}
+                )
+            else:
+                given.setdefault(name, (row.values[name], row.number))
         if errors:
             raise ValidationError(errors)
-        row.form, row.person_key = form, key
-        row.action = RowResult.UPDATE if instance or first_row != row.number else RowResult.CREATE
+        changes = self.apply_values(row, person, self.PERSON, created=save.created)
+        save.fields = sorted(set(save.fields) | set(changes.fields))
+        self.validate(person, exclude=["user", "search_text"])
+        if person.publish_email and not person.email:
+            raise constraint_error(Coordinator, "coordinator_published_email_exists", "publish_email")
+        if person.publish_phone and not person.phone:
+            raise constraint_error(Coordinator, "coordinator_published_phone_exists", "publish_phone")
+        self.check_appointment(row, person)
 
-    def check_appointment(self, row, values, person=None):
-        try:
-            area = self.areas.find(values["area"])
-        except ValidationError as error:
-            return error.messages
-        office = self.offices.get(area.pk)
-        if office is None:
-            return [_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name}]
-        dates = AppointmentDatesForm(
-            {"started_on": values.get("started_on", ""), "ended_on": values.get("ended_on", "")}
-        )
-        if not dates.is_valid():
-            return self.form_errors(dates)
-        if dates.cleaned_data["started_on"] is None:
-            return [_("koordinator od: give the date the appointment started.")]
-        appointment = Appointment(office=office, **dates.cleaned_data)
-        if person is not None and (person.pk, office.pk, appointment.started_on) in self.appointments:
-            row.appointment = appointment  # already recorded: save_row leaves it as it is
-            return []
-        appointment.coordinator = person
-        try:
-            appointment.full_clean(exclude=None if person else ["coordinator"])
-        except ValidationError as error:
-            return error.messages
-        row.appointment = appointment
-        return []
+    def header(self, name):
+        return next(column.header for column in self.columns if column.field == name)
 
-    def save_row(self, row):
-        coordinator = self.saved.get(row.person_key)
-        if coordinator is None:
-            coordinator = self.saved[row.person_key] = row.form.save()
-        appointment = row.appointment
-        if appointment is None:
+    def check_appointment(self, row, person):
+        area, mark = self.given(row, "area"), self.given(row, "office")
+        started_on = self.given(row, "started_on")
+        if not (area or mark or started_on or self.given(row, "ended_on")):
             return
-        key = (coordinator.pk, appointment.office_id, appointment.started_on)
-        if key not in self.appointments:
-            appointment.coordinator = coordinator
-            appointment.save()
-            self.appointments.add(key)
+        if started_on is None:
+            raise ValidationError(_("koordinator od: give the date the appointment started."))
+        office = self.find_office(area, mark, started_on)
+        appointment = self.appointments.get((person.pk, office.pk, started_on)) if person.pk else None
+        file_key = (id(person), office.pk, started_on)
+        earlier = self.appointments_in_file.setdefault(file_key, row.number)
+        if earlier != row.number:
+            raise ValidationError(_("Row %(row)s has this appointment already.") % {"row": earlier})
+        created = appointment is None
+        if created:
+            appointment = Appointment(coordinator=person, office=office, started_on=started_on)
+            self.at_office.setdefault(office.pk, []).append(appointment)
+            self.of_person.setdefault((office.pk, self.identity(person)), []).append(appointment)
+        save = self.apply_values(row, appointment, ["ended_on", "role"], created=created)
+        if save.created or save.fields:
+            self.check_appointment_rules(appointment, person)
+        row.saves.append(save)
+        row.notes.append(self.office_note % {"office": office.name, "slug": office.slug})
+
+    def check_appointment_rules(self, appointment, person):
+        """The model's rules and constraints, against the office's appointments as this file leaves them.
+
+        Only the person's own appointments there and the office's coordinators can conflict (deputies
+        do not limit each other), so only those are compared: a row costs the same however many
+        deputies an office has.
+        """
+        appointment.clean_fields(exclude=["coordinator", "office"])
+        if appointment.ended_on is not None and appointment.ended_on < appointment.started_on:
+            raise constraint_error(Appointment, "appointment_ended_after_started", "ended_on")
+        own = [other for other in self.of_person.get((appointment.office_id, self.identity(person)), [])
+               if other is not appointment]  # fmt: skip
+        coordinators = []
+        if appointment.role == AppointmentRole.COORDINATOR:
+            coordinators = [other for other in self.at_office.get(appointment.office_id, [])
+                            if other.role == AppointmentRole.COORDINATOR and other is not appointment]  # fmt: skip
+        if appointment.ended_on is None:
+            if any(other.ended_on is None for other in own):
+                raise constraint_error(Appointment, "appointment_one_open_ended_per_person_and_office")
+            if any(other.ended_on is None for other in coordinators):
+                raise constraint_error(Appointment, "appointment_one_open_ended_coordinator_per_office")
+        appointment.check_rules(own + [other for other in coordinators if other not in own])
+
+    @staticmethod
+    def identity(person):
+        """A person in this import: their id, or the new record itself before it has one."""
+        return person.pk or id(person)
+
+    def find_office(self, area, mark, started_on):
+        if mark:
+            office = self.offices_by_slug.get(mark)
+            if office is None or (area is not None and office.area_id != area.pk):
+                raise ValidationError(_("kancelarija (oznaka): no office has the mark “%(mark)s”%(where)s.")
+                                      % {"mark": mark, "where": f" ({area.name})" if area else ""})  # fmt: skip
+            return office
+        if area is None:
+            raise ValidationError(_("opština: name the municipality of the office."))
+        offices = self.offices_by_area.get(area.pk, [])
+        if not offices:
+            raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})
+        working = [office for office in offices if self.worked_on(office, started_on)]
+        if len(working) == 1:
+            return working[0]
+        if len(offices) == 1:
+            return offices[0]  # the appointment rules say what is wrong with the dates
+        if not working:
+            raise ValidationError(
+                _("No office of %(area)s was working on %(date)s (%(offices)s).")
+                % {"area": area.name, "date": show_date(started_on), "offices": self.periods(offices)}
+            )
+        raise ValidationError(
+            _("Several offices of %(area)s were working on %(date)s: add the column “kancelarija (oznaka)”.")
+            % {"area": area.name, "date": show_date(started_on)}
+        )
+
+    @staticmethod
+    def worked_on(office, day):
+        return any(start <= day and (end is None or day <= end) for start, end in office.working_periods())
+
+    @staticmethod
+    def periods(offices):
+        return "; ".join(
+            f"{office.name}: {show_date(office.opened_on or office.initiated_on)}–"
+            f"{show_date(office.closed_on) if office.closed_on else ''}"
+            for office in offices
+        )

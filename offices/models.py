@@ -163,6 +163,8 @@ class Office(models.Model):
     history = HistoricalRecords()
     objects = OfficeQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text", "updated_at")  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("youth office")
         verbose_name_plural = _("youth offices")
@@ -230,12 +232,16 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        # The area's names are searched through the area itself, so a renamed area needs no update here.
-        self.search_text = fold(self.name)
+        self.set_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        # The area's names are searched through the area itself, so a renamed area needs no update here.
+        self.search_text = fold(self.name)
 
     def unique_slug(self):
         base = slugify(self.area.name if self.area_id else self.name)[:200] or "kzm"
@@ -423,6 +429,8 @@ class Coordinator(models.Model):
     history = HistoricalRecords()
     objects = CoordinatorQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text",)  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("coordinator")
         verbose_name_plural = _("coordinators")
@@ -452,8 +460,12 @@ class Coordinator(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email}")
+        self.set_derived_fields()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email}")
 
     @property
     def full_name(self):
@@ -620,21 +632,49 @@ class Appointment(models.Model):
             params={"date": stopped.strftime("%d.%m.%Y.")},
         )
 
-    def _check_overlaps(self):
+    def overlaps(self, started_on, ended_on):
+        """The same rule as AppointmentQuerySet.overlapping(), for appointments already loaded."""
+        return (self.ended_on is None or self.ended_on >= started_on) and (
+            ended_on is None or self.started_on <= ended_on
+        )
+
+    def _same_person(self, other):
+        if self.coordinator_id or other.coordinator_id:
+            return self.coordinator_id == other.coordinator_id
+        try:  # two appointments of a person an import is about to create
+            return self.coordinator is other.coordinator
+        except Coordinator.DoesNotExist:
+            return False
+
+    def check_rules(self, others):
+        """clean()'s rules against the office's other appointments as the caller has them loaded
+        (an import checks thousands of rows against each other without a query per row)."""
+        validate_not_in_future(self.started_on, _("The start of the appointment"))
+        self._check_within_office_life()
+        self._check_overlaps(others)
+
+    def _check_overlaps(self, others=None):
         if not self.office_id or self.started_on is None:
             return
         if self.ended_on is not None and self.ended_on < self.started_on:
             return  # the constraint on the period says it
-        others = (
-            Appointment.objects.filter(office_id=self.office_id)
-            .exclude(pk=self.pk)
-            .overlapping(self.started_on, self.ended_on)
-            .select_related("coordinator")
-            .order_by("started_on")
-        )
+        if others is None:
+            others = (
+                Appointment.objects.filter(office_id=self.office_id)
+                .exclude(pk=self.pk)
+                .overlapping(self.started_on, self.ended_on)
+                .select_related("coordinator")
+                .order_by("started_on")
+            )
+        else:
+            others = sorted(
+                (other for other in others if other is not self and (other.pk is None or other.pk != self.pk)
+                 and other.overlaps(self.started_on, self.ended_on)),
+                key=lambda other: other.started_on,
+            )  # fmt: skip
         for other in others:
             both_open = self.ended_on is None and other.ended_on is None
-            if self.coordinator_id and other.coordinator_id == self.coordinator_id:
+            if self._same_person(other):
                 if not both_open:
                     raise ValidationError(
                         _("%(name)s already has an appointment at this office (%(start)s – %(end)s)."),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portal",
     "areas",
     "offices",
+    "imports",
     "trainings",
     "councils",
 ]
@@ -188,6 +189,9 @@ MEDIA_URL = "media/"
 # Uploaded spreadsheets wait here between the preview and the confirmation of an import.
 IMPORT_UPLOAD_DIR = VAR_DIR / "imports"
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Data rows one import may hold, and how much a workbook may unpack to (a zip bomb is refused).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

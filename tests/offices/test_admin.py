@@ -8,6 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from areas.models import Area
@@ -139,11 +140,13 @@ def test_export_csv_neutralises_formulas(staff_client, office_a):
     response = staff_client.post(
         reverse("admin:offices_office_changelist"), {"action": "export_csv", "_selected_action": [office_a.pk]}
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens the letters right
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, row = rows
     assert row[header.index("opis")] == '\'=HYPERLINK("http://zlo.example")'
     assert row[header.index("telefon")] == "'+381 15 123 456"
-    assert row[header.index("opština")] == "RS-SABAC"
+    assert row[header.index("opština")] == "Šabac"
+    assert row[header.index("status")] == "otvorena"
 
 
 def test_export_xlsx_round_trips_through_the_import(staff_client, office_a):
@@ -156,7 +159,7 @@ def test_export_xlsx_round_trips_through_the_import(staff_client, office_a):
     assert row[header.index("otvorena")].date().isoformat() == "2018-01-24"
     upload = SimpleUploadedFile("izvoz.xlsx", response.content)
     preview = staff_client.post(reverse("admin:offices_office_import"), {"file": upload}).context["preview"]
-    assert [(r.action, r.errors) for r in preview.rows] == [("update", [])]
+    assert [(r.action, r.errors) for r in preview.rows] == [("unchanged", [])]
 
 
 def test_coordinator_export_lists_appointments(staff_client, coordinator_a):
@@ -164,7 +167,7 @@ def test_coordinator_export_lists_appointments(staff_client, coordinator_a):
         reverse("admin:offices_coordinator_changelist"),
         {"action": "export_csv", "_selected_action": [coordinator_a.pk]},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1 + coordinator_a.appointments.count()
     assert rows[1][:2] == [coordinator_a.first_name, coordinator_a.last_name]
     assert Coordinator.objects.filter(pk=coordinator_a.pk).exists()
@@ -259,6 +262,26 @@ def test_coordinator_without_appointments_is_exported(staff_client):
     response = staff_client.post(
         reverse("admin:offices_coordinator_changelist"), {"action": "export_csv", "_selected_action": [person.pk]}
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][:3] == ["Vesna", "Ćurčić", "vesna@example.org"]
-    assert rows[1][-3:] == ["", "", ""]
+    assert rows[1][-4:] == ["", "", "", ""]
+
+
+def test_export_xlsx_has_text_cells_without_apostrophes_and_words_in_the_admins_language(staff_client, office_a):
+    office_a.description = '=HYPERLINK("http://zlo.example")'
+    office_a.phone = "+381 15 123 456"
+    office_a.save()
+    response = staff_client.post(
+        reverse("admin:offices_office_changelist"), {"action": "export_xlsx", "_selected_action": [office_a.pk]}
+    )
+    header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    cells = {h.value: cell for h, cell in zip(header, row, strict=True)}
+    assert (cells["opis"].value, cells["opis"].data_type) == ('=HYPERLINK("http://zlo.example")', "s")
+    assert cells["telefon"].value == "+381 15 123 456"
+    assert (cells["opština"].value, cells["status"].value) == ("Šabac", "otvorena")
+    with translation.override("sr"):
+        url = reverse("admin:offices_office_changelist")
+    response = staff_client.post(url, {"action": "export_xlsx", "_selected_action": [office_a.pk]})
+    header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    cells = {h.value: cell.value for h, cell in zip(header, row, strict=True)}
+    assert (cells["opština"], cells["status"]) == ("Шабац", "отворена")

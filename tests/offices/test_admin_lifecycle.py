@@ -7,7 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
-from offices.importers import OfficeImporter
+from offices.importers import OfficeImport
 from offices.models import Appointment, Coordinator, Office, OfficeStatus
 from tests.offices.test_importers import csv_file, refused
 
@@ -117,7 +117,7 @@ def test_admin_form_refuses_control_characters_with_a_serbian_message(staff_clie
 def test_import_refuses_control_characters_in_an_office_description():
     header = ["opština", "naziv", "status", "otvorena", "opis"]
     upload = csv_file([header, ["RS-ADA", "KZM Ada", "otvorena", "01.01.2020", "Radno vreme\x1b8–16"]])
-    preview = refused(OfficeImporter(), upload)
+    preview = refused(OfficeImport(), upload)
     assert preview.rows[0].errors == [
         "opis: Remove the invisible control character (code U+001B) at position 12: "
         "text may hold letters, digits, punctuation, tabs and line breaks only."

@@ -137,13 +137,14 @@ def test_query_strings_are_told_apart(client):
 
 
 def test_an_import_makes_the_pages_fresh(client):
-    from offices.importers import OfficeImporter
+    from offices.importers import OfficeImport
     from tests.conftest import free_areas
+    from tests.imports.files import run_rows
 
     area = free_areas()[0]
     url = reverse("offices:list") + "?status=open&page=2"
     before = client.get(url).context["paginator"].count
-    OfficeImporter().apply(["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]])
+    run_rows(OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]])
     assert client.get(url).context["paginator"].count == before + 1
 
 
@@ -293,7 +294,15 @@ def test_every_model_of_the_projects_apps_reaches_the_version_and_no_other():
 
     followed = {model._meta.label for model in apps.get_models() if _is_project_model(model)}
     assert {"areas.Area", "areas.ProgrammeRegion", "offices.Office", "offices.Coordinator"} <= followed
-    assert {label.split(".")[0] for label in followed} <= {"portal", "areas", "offices", "trainings", "councils"}
+    # imports: a batch is written with the records it imports, which change the data anyway.
+    assert {label.split(".")[0] for label in followed} <= {
+        "portal",
+        "areas",
+        "imports",
+        "offices",
+        "trainings",
+        "councils",
+    }
     assert not followed & {
         "portal.DataVersion",
         "sessions.Session",

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
 from areas.models import Area, ProgrammeRegion
+from imports.models import ImportBatch
 from offices.models import Appointment, Membership, Office
 from trainings.models import Certificate, Cohort
 
@@ -51,6 +52,8 @@ ADMIN_STAFF_EXCEPTIONS = {
     "admin:view_on_site": 302,
     "admin:autocomplete": 403,  # without its query parameters
     "admin:areas_area_delete": 403,  # areas are never deleted
+    "admin:imports_importbatch_add": 403,  # batches are written by imports only
+    "admin:imports_importbatch_delete": 403,  # and never deleted: undo reverts one
     "admin:offices_officestatuschange_add": 403,  # an office's history grows through its status changes only
     "admin:trainings_certificate_add": 403,  # issued by closing a cohort, never typed in
     "admin:trainings_certificate_delete": 403,  # revoked or replaced, never deleted
@@ -80,6 +83,14 @@ def sample_objects(coordinator_a):
         "membership": Membership.objects.order_by("pk").first(),
         "appointment": Appointment.objects.order_by("pk").first(),
         "user": coordinator_a.user,
+        "importbatch": ImportBatch.objects.create(
+            token="permissions",
+            importer="offices.importers.OfficeImport",
+            user=coordinator_a.user,
+            file_name="kancelarije.xlsx",
+            file_size=1,
+            file_sha256="0" * 64,
+        ),
         "cohort": Cohort.objects.order_by("pk").first(),
         "certificate": Certificate.objects.order_by("pk").first(),
     }
@@ -104,10 +115,11 @@ def concrete_url(name, route, office, samples):
         return "/" + route.replace("<path:content_type_id>", str(content_type.pk)).replace(
             "<path:object_id>", str(office.pk)
         )
-    if "<path:object_id>" in route or "<id>" in route:
+    if "<path:object_id>" in route or "<id>" in route or "<int:pk>" in route:
         if model_object is None:
             return None
-        route = route.replace("<path:object_id>", str(model_object.pk)).replace("<id>", str(model_object.pk))
+        for parameter in ("<path:object_id>", "<id>", "<int:pk>"):
+            route = route.replace(parameter, str(model_object.pk))
     route = (
         route.replace("<slug:slug>", office.slug)
         .replace("<str:language>", "en")

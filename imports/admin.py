@@ -1,0 +1,330 @@
+"""The admin's import pages (upload → preview → confirm once), exports, and the list of batches with undo."""
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from uuid import uuid4
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import OperationalError
+from django.db.models.deletion import ProtectedError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .importers import ImportFailed
+from .models import ImportBatch
+from .reading import SpreadsheetError, read_table
+from .services import AlreadyImported, UndoRefused, batch_undo, import_confirm
+from .writing import write_csv, write_xlsx
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"), help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file.")
+    )
+    clear_empty = forms.BooleanField(
+        label=gettext_lazy("Empty cells clear values"),
+        required=False,
+        help_text=gettext_lazy(
+            "Leave unticked to keep the stored value wherever a cell of an existing record is empty."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+            raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
+        return upload
+
+
+class StoredUpload:
+    """An uploaded spreadsheet kept on disk between its preview and its confirmation."""
+
+    salt = "imports.upload"
+    max_age = 3600  # seconds between preview and confirmation; older files are deleted
+
+    def __init__(self, name, details):
+        self.name = name
+        self.details = details  # the original file name, size, checksum, and the upload form's choices
+
+    @classmethod
+    def save(cls, upload, **choices):
+        directory = Path(settings.IMPORT_UPLOAD_DIR)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cls.delete_expired(directory)
+        name = f"{uuid4().hex}{Path(upload.name).suffix.lower()}"
+        digest = hashlib.sha256()
+        # Spreadsheets hold personal data: readable by the portal's own user only.
+        descriptor = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in upload.chunks():
+                digest.update(chunk)
+                handle.write(chunk)
+        upload.seek(0)
+        details = {"file": upload.name, "size": upload.size, "sha256": digest.hexdigest(), **choices}
+        return cls(name, details)
+
+    @classmethod
+    def delete_expired(cls, directory):
+        """Uploads whose preview was never confirmed are deleted once their token has expired."""
+        limit = time.time() - cls.max_age
+        for stored in directory.iterdir():
+            if stored.is_file() and stored.stat().st_mtime < limit:
+                stored.unlink(missing_ok=True)
+
+    @classmethod
+    def from_token(cls, token):
+        data = signing.loads(token, salt=cls.salt, max_age=cls.max_age)
+        name = data.get("name", "") if isinstance(data, dict) else ""
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise signing.BadSignature(name)
+        return cls(name, data.get("details", {}))
+
+    @property
+    def token(self):
+        return signing.dumps({"name": self.name, "details": self.details}, salt=self.salt)
+
+    @property
+    def claim(self):
+        """What the batch claims: one upload, one batch."""
+        return Path(self.name).stem
+
+    @property
+    def path(self):
+        return Path(settings.IMPORT_UPLOAD_DIR) / self.name
+
+    def exists(self):
+        return self.path.is_file()
+
+    def open(self):
+        # read_table tells the format by the name's extension; the caller closes the file.
+        return File(open(self.path, "rb"), name=self.name)
+
+    def delete(self):
+        self.path.unlink(missing_ok=True)
+
+
+class SpreadsheetAdminMixin:
+    """Import (preview, then confirm) and export (.xlsx, .csv) for a changelist, from one declaration."""
+
+    import_class = None  # an imports.importers.Import subclass
+    change_list_template = "imports/change_list.html"
+    actions = ["export_xlsx", "export_csv"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_permissions(self):
+        return [
+            f"{self.opts.app_label}.add_{self.opts.model_name}",
+            f"{self.opts.app_label}.change_{self.opts.model_name}",
+        ]
+
+    def import_view(self, request):
+        if not all(request.user.has_perm(permission) for permission in self.import_permissions()):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
+            "columns": self.import_class.columns,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self._confirm(request, context)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            importer = self.import_class(clear_empty=form.cleaned_data["clear_empty"])
+            try:
+                table = read_table(upload, importer.is_header)
+            except SpreadsheetError as error:
+                form.add_error("file", str(error))
+            else:
+                preview = importer.preview(table)
+                context["preview"] = preview
+                if preview.ok:
+                    stored = StoredUpload.save(upload, clear_empty=importer.clear_empty)
+                    context["token"] = stored.token
+        return TemplateResponse(request, "imports/import.html", context)
+
+    def _confirm(self, request, context):
+        try:
+            stored = StoredUpload.from_token(request.POST["token"])
+        except signing.BadSignature:
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect(request.path)
+        done = ImportBatch.objects.filter(token=stored.claim).first()
+        if done is not None:
+            return self._already_imported(request, done)
+        if not stored.exists():
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect(request.path)
+        details = stored.details
+        importer = self.import_class(clear_empty=bool(details.get("clear_empty")))
+        try:
+            with stored.open() as handle:
+                table = read_table(handle, importer.is_header)
+            batch = import_confirm(
+                importer=importer,
+                table=table,
+                token=stored.claim,
+                user=request.user,
+                file_name=details.get("file", stored.name),
+                file_size=details.get("size", 0),
+                file_sha256=details.get("sha256", ""),
+                acknowledged=bool(request.POST.get("acknowledged")),
+            )
+        except AlreadyImported:
+            return self._already_imported(request, ImportBatch.objects.filter(token=stored.claim).first())
+        except OperationalError:
+            # SQLite: another request holds the write lock, confirming this same preview.
+            messages.error(request, _("This file is already being imported by another request: it is written once."))
+            return redirect(request.path)
+        except (SpreadsheetError, ImportFailed) as error:
+            preview = getattr(error, "preview", None)
+            context.update(form=UploadForm(), preview=preview)
+            if preview is not None and preview.ok and preview.acknowledge_rows:
+                context["token"] = request.POST["token"]
+                messages.error(request, _("Tick the box to confirm you checked the rows marked for checking."))
+            else:
+                messages.error(
+                    request, _("Nothing was written: the data changed since the preview or the file is not valid.")
+                )
+            return TemplateResponse(request, "imports/import.html", context)
+        stored.delete()
+        messages.success(
+            request,
+            _("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {
+                "rows": batch.rows,
+                "created": batch.created_count,
+                "updated": batch.updated_count,
+                "unchanged": batch.unchanged_count,
+            },
+        )
+        return redirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    def _already_imported(self, request, batch):
+        messages.warning(request, _("This file was already imported (batch %(id)s): nothing was written twice.")
+                         % {"id": batch.pk if batch else "?"})  # fmt: skip
+        if batch is None:
+            return redirect(request.path)
+        return redirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    def _export(self, queryset, extension):
+        declaration = self.import_class()
+        headers, rows = declaration.export_headers(), list(declaration.export_rows(queryset))
+        stamp = timezone.localdate().isoformat()
+        filename = f"{self.opts.model_name}s-{stamp}.{extension}"
+        if extension == "xlsx":
+            content = write_xlsx(headers, rows, title=str(self.opts.verbose_name_plural))
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = write_csv(headers, rows), "text/csv; charset=utf-8"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description=gettext_lazy("Export the selected to Excel (.xlsx)"))
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")
+
+    @admin.action(description=gettext_lazy("Export the selected to CSV"))
+    def export_csv(self, request, queryset):
+        return self._export(queryset, "csv")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "created_at", "rows", "created_count", "updated_count",
+                    "unchanged_count", "undone_at"]  # fmt: skip
+    list_filter = ["importer", "created_at", "undone_at"]
+    list_select_related = ["user"]
+    show_full_result_count = False
+    change_form_template = "imports/batch_change_form.html"
+    readonly_fields = ["importer", "user", "created_at", "file_name", "file_size", "file_sha256", "sheet", "rows",
+                       "created_count", "updated_count", "unchanged_count", "empty_cells_clear", "undone_at",
+                       "undone_by", "touched"]  # fmt: skip
+    fields = readonly_fields
+    TOUCHED_SHOWN = 100  # a batch may hold thousands: the page lists the first ones
+
+    @admin.display(description=gettext_lazy("records it touched"))
+    def touched(self, batch):
+        records = batch.records.select_related("content_type").order_by("position")[: self.TOUCHED_SHOWN]
+        items = format_html_join(
+            "",
+            "<li>{}: {} {} ({})</li>",
+            (
+                (_("row %(row)s") % {"row": record.row}, record.content_type.name, record.object_id,
+                 record.get_action_display())
+                for record in records
+            ),
+        )  # fmt: skip
+        total = batch.records.count()
+        more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
+        return format_html("<ul>{}</ul>{}", items, more)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and super().has_view_permission(request, obj)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/undo/", self.admin_site.admin_view(self.undo_view), name="imports_importbatch_undo"),
+            *super().get_urls(),
+        ]
+
+    def undo_view(self, request, pk):
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        if not (request.user.is_staff and request.user.has_perm("imports.view_importbatch")):
+            raise PermissionDenied
+        records = {record.content_type.model_class() for record in batch.records.select_related("content_type")}
+        needed = [f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+                  for model in records for action in ("change", "delete")]  # fmt: skip
+        if not all(request.user.has_perm(permission) for permission in needed):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
+                   "title": _("Undo this import")}  # fmt: skip
+        if request.method == "POST":
+            try:
+                batch_undo(batch=batch, user=request.user)
+            except UndoRefused as refusal:
+                messages.error(request, str(refusal))
+                context["changed"] = [
+                    format_html("{} {}", model._meta.verbose_name, model._default_manager.filter(pk=pk).first() or pk)
+                    for model, pk in refusal.changed[:200]
+                ]
+                return TemplateResponse(request, "imports/undo.html", context)
+            except ProtectedError:
+                messages.error(request, _("Nothing was undone: records made since depend on what this import created."))
+                return TemplateResponse(request, "imports/undo.html", context)
+            messages.success(request, _("The import was undone."))
+            return redirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+        return TemplateResponse(request, "imports/undo.html", context)

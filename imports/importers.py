@@ -1,0 +1,403 @@
+"""The import framework: a declaration of columns and a row rule → a preview → one all-or-nothing write.
+
+An app's import subclasses `Import`, lists its `columns` and writes `check_row`, which turns a row's
+read values into `Save`s (records to create or update) and errors. The framework reads the file,
+maps the header, reads every cell, shows each change before → after, leaves unchanged rows alone,
+writes in bulk with history, records the batch (imports.models) and exports the same columns.
+"""
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from portal.text import fold
+
+from .columns import EMPTY
+from .models import ImportRecord
+
+BATCH_SIZE = 500
+# The preview's table shows every row with an error, a warning or a check, and this many others:
+# a 1,000-row file is shown whole; a 10,000-row one renders in seconds, not a minute.
+PREVIEW_ROWS = 1000
+
+
+@dataclass
+class CellView:
+    """One cell of the preview: what was typed, what it was understood as, and what it changes."""
+
+    typed: str = ""
+    shown: str = ""
+    before: str | None = None  # the stored value, when the row changes it
+    error: str = ""
+
+    @property
+    def understood_differently(self):
+        return bool(self.shown) and self.shown != self.typed
+
+
+@dataclass
+class Save:
+    """A record a row creates or updates; `fields` are those that change."""
+
+    instance: object
+    created: bool
+    fields: list = field(default_factory=list)
+
+
+@dataclass
+class RowResult:
+    number: int
+    cells: dict  # column field → CellView
+    values: dict  # column field → value; EMPTY for an empty cell that keeps the stored value
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    acknowledge: list = field(default_factory=list)  # warnings staff must acknowledge before confirming
+    saves: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # e.g. "same office as row 4"
+    cell_list: list = field(default_factory=list)  # the cells in the preview's column order
+    service_changes: list = field(default_factory=list)  # changes a declaration makes through a service
+
+    CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+    @property
+    def action(self):
+        if any(save.created for save in self.saves):
+            return self.CREATE
+        if any(save.fields for save in self.saves) or self.service_changes:
+            return self.UPDATE
+        return self.UNCHANGED
+
+    @property
+    def action_label(self):
+        return {self.CREATE: _("create"), self.UPDATE: _("update"), self.UNCHANGED: _("unchanged")}[self.action]
+
+
+@dataclass
+class Preview:
+    columns: list
+    rows: list = field(default_factory=list)
+    file_errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    sheet: str = ""
+    header_row: int = 1
+    present: list = field(default_factory=list)  # the columns the file has, in the declaration's order
+
+    @property
+    def error_rows(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def error_count(self):
+        return len(self.file_errors) + len(self.error_rows)
+
+    @property
+    def error_columns(self):
+        """Headers of the columns with errors, with how many rows each, most first."""
+        headers = {column.field: column.header for column in self.columns}
+        counts = Counter(
+            headers.get(key, key) for row in self.error_rows for key, cell in row.cells.items() if cell.error
+        )
+        return counts.most_common()
+
+    @property
+    def shown_rows(self):
+        flagged = [row for row in self.rows if row.errors or row.acknowledge or row.warnings]
+        others = [row for row in self.rows if not (row.errors or row.acknowledge or row.warnings)][:PREVIEW_ROWS]
+        return sorted(flagged + others, key=lambda row: row.number)
+
+    @property
+    def hidden_count(self):
+        return len(self.rows) - len(self.shown_rows)
+
+    @property
+    def acknowledge_rows(self):
+        return [row for row in self.rows if row.acknowledge]
+
+    @property
+    def ok(self):
+        return not self.error_count and bool(self.rows)
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self):
+        return {action: self.count(action) for action in (RowResult.CREATE, RowResult.UPDATE, RowResult.UNCHANGED)}
+
+
+class ImportFailed(Exception):
+    def __init__(self, preview):
+        super().__init__(_("The import was not written."))
+        self.preview = preview
+
+
+class Import:
+    """Declare `columns`, `title`, `write_order` (models, parents first) and `check_row`."""
+
+    columns = []
+    title = ""
+    write_order = []
+    required_message = None
+
+    def __init__(self, *, clear_empty=False):
+        self.clear_empty = clear_empty
+
+    @property
+    def key(self):
+        """Names the import in its batches."""
+        return f"{type(self).__module__}.{type(self).__name__}"
+
+    # Reading the header ------------------------------------------------------------------------
+
+    def is_header(self, cells):
+        folded = {fold(str(cell)) for cell in cells if cell is not None}
+        return all(column.names() & folded for column in self.columns if column.required)
+
+    def map_headers(self, headers, preview):
+        folded = [fold(str(header or "")) for header in headers]
+        mapping = {}
+        for column in self.columns:
+            positions = [index for index, header in enumerate(folded) if header in column.names()]
+            if len(positions) > 1:
+                preview.file_errors.append(
+                    _("The column “%(column)s” appears more than once.") % {"column": column.header}
+                )
+            elif positions:
+                mapping[column.field] = positions[0]
+            elif column.required:
+                preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
+        known = {name: column.header for column in self.columns for name in column.names()}
+        for index, header in enumerate(headers):
+            if header and index not in mapping.values() and fold(header) not in known:
+                close = difflib.get_close_matches(fold(header), list(known), n=1, cutoff=0.6)
+                if close:
+                    note = _("The column “%(header)s” is not imported (did you mean “%(known)s”?).") % {
+                        "header": header,
+                        "known": known[close[0]],
+                    }
+                else:
+                    note = _("The column “%(header)s” is not imported.") % {"header": header}
+                preview.notes.append(note)
+        return mapping
+
+    # The preview -------------------------------------------------------------------------------
+
+    def preview(self, table):
+        preview = Preview(columns=self.columns, sheet=table.sheet, header_row=table.header_row)
+        preview.notes.extend(table.notes)
+        mapping = self.map_headers(table.headers, preview)
+        preview.present = [column for column in self.columns if column.field in mapping]
+        if not table.header_found:
+            found = ", ".join(f"“{header}”" for header in table.headers)
+            preview.file_errors.append(_("Columns found in the file: %(found)s.") % {"found": found})
+        if preview.file_errors:
+            return preview
+        if not table.rows:
+            preview.file_errors.append(_("The file has a header row but no data rows."))
+            return preview
+        self.prepare(table.rows, mapping)
+        for source in table.rows:
+            row = self.read_row(source, mapping)
+            if not row.errors:
+                try:
+                    self.check_row(row)
+                except ValidationError as error:
+                    self.add_errors(row, error)
+            preview.rows.append(row)
+        self.check_file(preview)
+        for row in preview.rows:
+            row.cell_list = [row.cells.get(column.field) or CellView() for column in preview.present]
+        return preview
+
+    def read_row(self, source, mapping):
+        row = RowResult(number=source.number, cells={}, values={})
+        for column in self.columns:
+            if column.field not in mapping:
+                continue
+            position = mapping[column.field]
+            raw = source.cells[position] if position < len(source.cells) else None
+            cell = row.cells[column.field] = CellView(typed=column.typed(raw))
+            try:
+                value, cell.shown, warnings = column.read(raw, self)
+            except ValidationError as error:
+                cell.error = " ".join(error.messages)
+                row.errors.append(f"{column.header}: {cell.error}")
+                continue
+            row.warnings.extend(f"{column.header}: {warning}" for warning in warnings)
+            if value is EMPTY and column.required:
+                cell.error = _("This cell is required.")
+                row.errors.append(f"{column.header}: {cell.error}")
+            if value is EMPTY and self.clear_empty:
+                value = None
+            row.values[column.field] = value
+        return row
+
+    def add_errors(self, row, error):
+        """Errors of a model's full_clean() (or a row rule), each under its column's header."""
+        headers = {column.field: column.header for column in self.columns}
+        if hasattr(error, "error_dict"):
+            for name, errors in error.message_dict.items():
+                header = headers.get(name)
+                for message in errors:
+                    row.errors.append(f"{header}: {message}" if header else message)
+                    if name in row.cells and not row.cells[name].error:
+                        row.cells[name].error = message
+        else:
+            row.errors.extend(error.messages)
+
+    def prepare(self, rows, mapping):
+        """Load what every row needs, once: an import costs a fixed number of queries, not some per row."""
+
+    def check_row(self, row):
+        raise NotImplementedError
+
+    def check_file(self, preview):
+        """Rules across rows (duplicates within the file)."""
+
+    # Helpers for check_row ---------------------------------------------------------------------
+
+    def column(self, name):
+        return next(column for column in self.columns if column.field == name)
+
+    def given(self, row, name):
+        """The row's value for a column, or None when the column is absent or its cell empty."""
+        value = row.values.get(name, EMPTY)
+        return None if value is EMPTY else value
+
+    def apply_values(self, row, instance, names, *, created):
+        """Lay the row's cells over a record; an empty cell keeps the stored value (unless clearing).
+
+        Returns a Save with the fields that change, and fills the preview's before → after.
+        """
+        changed = []
+        columns = {column.field: column for column in self.columns}
+        for name in names:
+            value = row.values.get(name, EMPTY)
+            if value is EMPTY:
+                continue
+            field_ = instance._meta.get_field(name)
+            if value is None and not field_.null:
+                value = field_.get_default() if field_.has_default() else ""
+            before = getattr(instance, field_.attname if field_.is_relation else name)
+            after = value.pk if field_.is_relation and value is not None else value
+            if before != after:
+                changed.append(name)
+                if not created:
+                    old = getattr(instance, name) if before is not None else None
+                    row.cells[name].before = columns[name].show(old, self)
+            setattr(instance, name, value)
+        return Save(instance, created, changed)
+
+    def validate(self, instance, exclude=()):
+        """The model's own rules (clean and fields) without a query: uniqueness is checked in batch."""
+        # Related records were found by the import itself: no query to check that they exist.
+        relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        instance.full_clean(exclude=[*exclude, *relations], validate_unique=False, validate_constraints=False)
+
+    # Writing -----------------------------------------------------------------------------------
+
+    def apply(self, table, *, batch, acknowledged=False):
+        """Write every row, or nothing. Returns the preview, whose rows' saves were written."""
+        with transaction.atomic():
+            preview = self.preview(table)
+            if not preview.ok or (preview.acknowledge_rows and not acknowledged):
+                raise ImportFailed(preview)
+            try:
+                with transaction.atomic():
+                    self.write(preview, batch)
+            except (IntegrityError, ValidationError) as error:
+                preview.file_errors.append(_("The database refused the import: %(error)s") % {"error": error})
+                raise ImportFailed(preview) from error
+            counts = preview.counts
+            batch.rows = len(preview.rows)
+            batch.created_count = counts[RowResult.CREATE]
+            batch.updated_count = counts[RowResult.UPDATE]
+            batch.unchanged_count = counts[RowResult.UNCHANGED]
+            batch.save()
+        return preview
+
+    def before_write(self, saves):
+        """Keep derived fields in step (bulk writes skip save(), and bulk updates skip auto_now)."""
+        now = timezone.now()
+        for save in saves:
+            if hasattr(save.instance, "set_derived_fields"):
+                save.instance.set_derived_fields()
+            for model_field in save.instance._meta.concrete_fields:
+                if getattr(model_field, "auto_now", False):
+                    setattr(save.instance, model_field.attname, now)
+
+    def write(self, preview, batch):
+        records = []
+        reason = batch.history_reason
+        for model in self.write_order:
+            saves = [(row, save) for row in preview.rows for save in row.saves if type(save.instance) is model]
+            created = [save.instance for _row, save in saves if save.created]
+            updated = [save.instance for _row, save in saves if not save.created and save.fields]
+            self.before_write([save for _row, save in saves if save.created or save.fields])
+            if created:
+                bulk_create_with_history(
+                    created, model, batch_size=BATCH_SIZE, default_user=batch.user, default_change_reason=reason
+                )
+            if updated:
+                fields = sorted({name for _row, save in saves if not save.created for name in save.fields})
+                fields += [name for name in self.derived_fields(model) if name not in fields]
+                bulk_update_with_history(
+                    updated,
+                    model,
+                    fields,
+                    batch_size=BATCH_SIZE,
+                    default_user=batch.user,
+                    default_change_reason=reason,
+                )
+            content_type = ContentType.objects.get_for_model(model)
+            for row, save in saves:
+                if save.created or save.fields:
+                    action = ImportRecord.Action.CREATED if save.created else ImportRecord.Action.UPDATED
+                    records.append(
+                        ImportRecord(
+                            batch=batch,
+                            content_type=content_type,
+                            object_id=save.instance.pk,
+                            action=action,
+                            row=row.number,
+                            position=len(records),
+                        )
+                    )
+        ImportRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        self.after_write(preview)
+
+    def derived_fields(self, model):
+        return getattr(model, "DERIVED_FIELDS", ())
+
+    def after_write(self, preview):
+        from portal.page_cache import data_changed
+
+        data_changed()  # bulk writes send no post_save: the public pages learn of them here
+
+    # Export ------------------------------------------------------------------------------------
+
+    def export_headers(self):
+        return [column.header for column in self.columns if column.exported]
+
+    def export_records(self, queryset):
+        """The records an export writes, one a row; a column reads its value from a record."""
+        return queryset
+
+    def export_value(self, record, column):
+        return getattr(record, column.field)
+
+    def export_rows(self, queryset):
+        self.prepare_export()
+        columns = [column for column in self.columns if column.exported]
+        for record in self.export_records(queryset):
+            yield [column.export(self.export_value(record, column), self) for column in columns]
+
+    def prepare_export(self):
+        """Load what export values need (the area lookup for unambiguous names)."""

@@ -1,0 +1,74 @@
+"""Writing tables for exports: .xlsx with text cells kept as text, CSV for Serbian Excel."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(value):
+    """Text without the control characters a workbook cannot hold (stored ones never break an export)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def neutralise_formula(value):
+    """A CSV cell that a spreadsheet program would run as a formula gets an apostrophe in front.
+
+    The importers take it back off, so an export can be corrected and imported again.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date | datetime | int | float):
+        return value
+    return clean_text(str(value))
+
+
+def write_xlsx(headers, rows, title):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=clean_text(title)[:31])
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_plain(value))
+            if isinstance(cell.value, str):
+                # A text cell is text: "=…" is shown as typed and never run, so no apostrophe is needed.
+                cell.data_type = "s"
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD.MM.YYYY"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_csv(headers, rows):
+    """`;` as Serbian Excel expects, UTF-8 with a BOM so it opens the letters right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value):
+    value = _plain(value)
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return neutralise_formula(value)

@@ -1,0 +1,33 @@
+"""Finding a municipality by any spelling: scripts, diacritics, ASCII as typed on English keyboards."""
+
+import pytest
+
+from areas.lookup import AreaLookup, name_keys
+from areas.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("Arandelovac", "RS-ARANDJELOVAC"),
+        ("Arandjelovac", "RS-ARANDJELOVAC"),
+        ("Cacak", "RS-CACAK"),
+        ("Nis", "RS-NIS"),
+        ("Sid", "RS-SID"),
+        ("Becej", "RS-BECEJ"),
+        ("АРАНЂЕЛОВАЦ", "RS-ARANDJELOVAC"),
+        ("rs-cacak", "RS-CACAK"),
+    ],
+)
+def test_ascii_and_cyrillic_spellings_are_matched(typed, code):
+    assert AreaLookup().find(typed).code == code
+
+
+def test_dj_typed_as_d_is_matched():
+    assert name_keys("Đorđe") == {"djordje", "dorde"}
+    parent = Area.objects.get(code="RS-BEOGRAD")
+    Area.objects.create(code="RS-TEST-DJ", name="Đorđevo Brdo", kind="city_municipality", parent=parent)
+    assert AreaLookup().find("Dordevo Brdo").code == "RS-TEST-DJ"
+    assert AreaLookup().find("Djordjevo brdo").code == "RS-TEST-DJ"
