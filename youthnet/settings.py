@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "offices",
     "trainings",
     "councils",
+    "accounts",
 ]
 
 MIDDLEWARE = [
