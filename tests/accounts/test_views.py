@@ -214,7 +214,7 @@ def test_office_change_with_nothing_changed_says_so(coordinator_a_client, office
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Ništa nije promenjeno: predlog bi ostavio kancelariju kakva jeste."
+        "Ništa nije promenjeno: predlog ne menja nijedan podatak kancelarije."
     ]
     assert OfficeChangeProposal.objects.count() == 0
 
