@@ -7,7 +7,7 @@ from django.urls import reverse
 from offices.models import OfficeChangeProposal, ProposalStatus
 from tests.conftest import set_language
 from trainings.models import Participant, SurveyResponse, SurveyVersion
-from trainings.services import certificate_revoke, cohort_close
+from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_create
 
 from .conftest import training_of
 
@@ -226,3 +226,44 @@ def test_office_change_of_another_coordinators_office_is_404(coordinator_a_clien
 
 def test_office_change_for_staff_is_404(staff_client, office_a):
     assert staff_client.get(reverse("accounts:office_change", args=[office_a.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_survey_queries_do_not_grow_with_earlier_answers(
+    coordinator_a_client, coordinator_a, django_assert_num_queries, count
+):
+    version = SurveyVersion.objects.order_by("-published_on").first()
+    participant = participant_for_coordinator(coordinator=coordinator_a)
+    for number in range(count):
+        survey_response_create(
+            participant=participant,
+            version=version,
+            answered_on=date(2025, 1 + number, 1),
+            ratings={q.pk: q.scale_min + number % 2 for q in version.questions.all()},
+        )
+
+    # session, user, coordinator, version, questions, participant, responses, answers
+    with django_assert_num_queries(8):
+        response = coordinator_a_client.get(reverse("accounts:survey"))
+
+    assert response.status_code == 200
+    assert len(response.context["responses"]) >= count
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_have_no_inline_script_or_style(coordinator_a_client, coordinator_a, name):
+    training_of(coordinator_a, starts_on=date(2026, 6, 1), sessions=4)
+
+    response = coordinator_a_client.get(reverse(name))
+
+    assert "style=" not in response.text
+    assert response.text.count("<script") == response.text.count("<script src=")
+
+
+def test_navbar_links_to_my_page_when_signed_in(coordinator_a_client, anonymous):
+    signed_in = coordinator_a_client.get("/")
+    coordinator_a_client.logout()
+    signed_out = coordinator_a_client.get("/")
+
+    assert f'href="{reverse("accounts:home")}" title="Moja stranica"' in signed_in.text
+    assert 'title="Moja stranica"' not in signed_out.text
