@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from offices.models import PROPOSABLE_FIELDS
-from offices.services import office_change_propose, offices_of_coordinator
+from offices.selectors import offices_of_coordinator
+from offices.services import office_change_propose
 from trainings.selectors import participant_history, participant_survey_responses
 from trainings.services import participant_for_coordinator, survey_response_create
 

@@ -12,7 +12,8 @@ from areas.models import Area, AreaKind
 from portal.text import fold
 
 from .models import Appointment, Coordinator, Membership, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
-from .services import office_change_propose, offices_of_coordinator
+from .selectors import offices_of_coordinator
+from .services import office_change_propose
 
 FIRST_NAMES = [
     "Marko", "Jelena", "Nikola", "Milica", "Stefan", "Ana", "Lazar", "Jovana", "Luka", "Teodora",

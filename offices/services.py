@@ -356,13 +356,6 @@ def _admin_log_renamed(coordinator, account):
         ).update(object_repr=name[:200])
 
 
-def offices_of_coordinator(coordinator, *, on=None):
-    """The offices a coordinator holds a current appointment at (THE rule for current)."""
-    return Office.objects.filter(
-        pk__in=Appointment.objects.current(on).filter(coordinator=coordinator).values("office")
-    ).distinct()
-
-
 @transaction.atomic
 def office_change_propose(*, office, user, values):
     """Record a proposal of new public details; only the fields that differ from the office's are kept.
