@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,9 +16,22 @@ from portal.folded_search import FoldedSearchMixin
 from portal.text import validate_no_control_characters
 
 from .importers import CoordinatorImport, MembershipImport, OfficeImport
-from .models import Appointment, Coordinator, Membership, Office, OfficeStatus, OfficeStatusChange
+from .models import (
+    Appointment,
+    Coordinator,
+    Membership,
+    Office,
+    OfficeChangeProposal,
+    OfficeStatus,
+    OfficeStatusChange,
+    ProposalStatus,
+)
 from .services import (
+    InvitationRefused,
     coordinator_anonymise,
+    coordinator_invite,
+    office_change_proposal_accept,
+    office_change_proposal_reject,
     office_change_status,
     office_history_start,
     office_status_change_correct,
@@ -275,7 +289,27 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAd
     autocomplete_fields = ["user"]
     show_full_result_count = False
     inlines = [CoordinatorAppointmentInline]
-    actions = [*SpreadsheetAdminMixin.actions, "anonymise"]
+    actions = [*SpreadsheetAdminMixin.actions, "invite", "anonymise"]
+
+    @admin.action(description=gettext_lazy("Invite to sign in"), permissions=["change"])
+    def invite(self, request, queryset):
+        """E-mail each selected coordinator a one-time link to set a password, in this page's language."""
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        invited, refused = [], []
+        for person in queryset.select_related("user").order_by("last_name", "first_name", "pk"):
+            try:
+                coordinator_invite(coordinator=person, site_url=site_url)
+            except InvitationRefused as reason:
+                refused.append(str(reason))
+            else:
+                invited.append(person.full_name)
+        if invited:
+            message = ngettext(
+                "Invited %(count)s coordinator: %(names)s.", "Invited %(count)s coordinators: %(names)s.", len(invited)
+            )
+            messages.success(request, message % {"count": len(invited), "names": ", ".join(invited)})
+        if refused:
+            messages.error(request, _("Not invited: %(reasons)s") % {"reasons": " ".join(refused)})
 
     @admin.action(description=gettext_lazy("Anonymise the selected (data-protection request)"), permissions=["change"])
     def anonymise(self, request, queryset):
@@ -332,3 +366,76 @@ class AppointmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_select_related = ["coordinator", "office"]
     autocomplete_fields = ["coordinator", "office"]
     folded_search_fields = ["coordinator__search_text", "office__search_text"]
+
+
+@admin.register(OfficeChangeProposal)
+class OfficeChangeProposalAdmin(SimpleHistoryAdmin):
+    """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
+
+    list_display = ["office", "proposed_by", "proposed_at", "status", "reviewed_by"]
+    list_filter = ["status"]
+    list_select_related = ["office", "proposed_by", "reviewed_by"]
+    search_fields = ["office__name", "proposed_by__username"]
+    date_hierarchy = "proposed_at"
+    show_full_result_count = False
+    fields = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at", "note"]
+    change_form_template = "admin/offices/officechangeproposal/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at"]
+        return readonly if obj is None or obj.status == ProposalStatus.PENDING else [*readonly, "note"]
+
+    def has_add_permission(self, request):
+        return False  # coordinators propose from their own page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of the directory's changes is kept
+
+    @admin.display(description=gettext_lazy("changes"))
+    def changes(self, obj):
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    label,
+                    before,
+                    format_html("<strong>{}</strong> ({})", now, _("changed since the proposal"))
+                    if now != before
+                    else now,
+                    after,
+                )
+                for _name, label, before, now, after in obj.diff()
+            ),
+        )
+        header = format_html(
+            '<tr><th></th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr>',
+            _("when proposed"),
+            _("now on the public page"),
+            _("proposed"),
+        )
+        return format_html("<table><thead>{}</thead><tbody>{}</tbody></table>", header, rows)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        decision = next((name for name in ("_accept", "_reject") if name in request.POST), None)
+        if request.method != "POST" or object_id is None or decision is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        proposal = self.get_object(request, object_id)
+        if proposal is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # says it does not exist
+        if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        review = office_change_proposal_accept if decision == "_accept" else office_change_proposal_reject
+        try:
+            review(proposal=proposal, user=request.user, note=request.POST.get("note", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        if decision == "_accept":
+            messages.success(
+                request,
+                _("Accepted: the public page of %(office)s shows the new details.") % {"office": proposal.office},
+            )
+        else:
+            messages.success(request, _("Rejected the proposal for %(office)s.") % {"office": proposal.office})
+        return redirect("admin:offices_officechangeproposal_changelist")

@@ -12,6 +12,8 @@ from areas.models import Area, AreaKind
 from portal.text import fold
 
 from .models import Appointment, Coordinator, Membership, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
+from .selectors import offices_of_coordinator
+from .services import office_change_propose
 
 FIRST_NAMES = [
     "Marko", "Jelena", "Nikola", "Milica", "Stefan", "Ana", "Lazar", "Jovana", "Luka", "Teodora",
@@ -289,3 +291,21 @@ def demo_accounts_create(offices=None):
             coordinator.user = user
             coordinator.save()
     return staff, user
+
+
+def demo_proposal_create():
+    """A pending change proposal by the demo coordinator, for staff to review (once: none if one is pending)."""
+    coordinator = Coordinator.objects.filter(user__username=DEMO_COORDINATOR).first()
+    office = offices_of_coordinator(coordinator).first() if coordinator else None
+    if office is None or office.change_proposals.filter(status="pending").exists():
+        return None
+    return office_change_propose(
+        office=office,
+        user=coordinator.user,
+        values={
+            "working_hours": "Ponedeljak–petak 9–17 č, subotom 10–14 č",
+            "instagram": "https://www.instagram.com/kzm.sabac/",
+            "description": (office.description + "\n\n" if office.description else "")
+            + "Svake srede od 17 č: otvoreni klub za srednjoškolce, uz besplatan internet i društvene igre.",
+        },
+    )

@@ -697,3 +697,93 @@ class Appointment(models.Model):
             "start": self.started_on.strftime("%d.%m.%Y."),
             "end": self.ended_on.strftime("%d.%m.%Y.") if self.ended_on else gettext("today"),
         }
+
+
+# The public details of an office its coordinator may propose changes to (the rest is staff's).
+PROPOSABLE_FIELDS = (
+    "address",
+    "postal_code",
+    "working_hours",
+    "email",
+    "phone",
+    "website",
+    "facebook",
+    "instagram",
+    "description",
+)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class OfficeChangeProposalQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class OfficeChangeProposal(models.Model):
+    """A coordinator's proposed change to their office's public details, applied only when staff accept it.
+
+    `original` keeps the values the coordinator saw, so a review shows what changed in the meantime.
+    Proposals are kept after review: they are the history of who changed what in the directory.
+    """
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("youth office"), related_name="change_proposals", on_delete=models.PROTECT
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), related_name="+", on_delete=models.PROTECT
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    values = models.JSONField(_("proposed values"), default=dict)
+    original = models.JSONField(_("values when proposed"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+
+    history = HistoricalRecords()
+    objects = OfficeChangeProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("office change proposal")
+        verbose_name_plural = _("office change proposals")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # A reviewed proposal says who reviewed it and when; a pending one does not.
+            models.CheckConstraint(
+                condition=Q(status="pending", reviewed_at__isnull=True)
+                | (~Q(status="pending") & Q(reviewed_at__isnull=False, reviewed_by__isnull=False)),
+                name="officechangeproposal_reviewed_has_reviewer",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"])]
+
+    def __str__(self):
+        return gettext("Change of %(office)s") % {"office": self.office}
+
+    def diff(self):
+        """[(field, verbose name, value when proposed, value now, proposed value)] for the changed fields.
+
+        "now" differs from "when proposed" if the office changed after the proposal was made."""
+        rows = []
+        for name in PROPOSABLE_FIELDS:
+            if name not in self.values:
+                continue
+            field = Office._meta.get_field(name)
+            rows.append(
+                (name, field.verbose_name, self.original.get(name, ""), getattr(self.office, name), self.values[name])
+            )
+        return rows

@@ -108,3 +108,10 @@ def geojson_features(offices):
             continue
         features.append((row, float(latitude), float(longitude)))
     return features
+
+
+def offices_of_coordinator(coordinator, *, on=None):
+    """The offices a coordinator holds a current appointment at (THE rule for current)."""
+    return Office.objects.filter(
+        pk__in=Appointment.objects.current(on).filter(coordinator=coordinator).values("office")
+    )

@@ -5,21 +5,31 @@ import copy
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import (
+    PROPOSABLE_FIELDS,
     Appointment,
     Coordinator,
     Office,
+    OfficeChangeProposal,
     OfficeEvent,
     OfficeStatus,
     OfficeStatusChange,
+    ProposalStatus,
     period_within,
     working_periods,
 )
@@ -344,3 +354,125 @@ def _admin_log_renamed(coordinator, account):
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id__in=[str(key) for key in keys]
         ).update(object_repr=name[:200])
+
+
+@transaction.atomic
+def office_change_propose(*, office, user, values):
+    """Record a proposal of new public details; only the fields that differ from the office's are kept.
+
+    The values are checked against the office's own rules now, so staff review only valid proposals."""
+    changed = {
+        name: values[name] for name in PROPOSABLE_FIELDS if name in values and values[name] != getattr(office, name)
+    }
+    if not changed:
+        raise ValidationError(_("Nothing was changed: the proposal would leave the office as it is."), code="unchanged")
+    trial = copy.copy(office)
+    for name, value in changed.items():
+        setattr(trial, name, value)
+    trial.full_clean()
+    proposal = OfficeChangeProposal(
+        office=office,
+        proposed_by=user,
+        values=changed,
+        original={name: getattr(office, name) for name in changed},
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _claim_pending(proposal):
+    """Lock the proposal's row: two staff reviewing it at once cannot both apply it."""
+    locked = OfficeChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ProposalStatus.PENDING:
+        raise ValidationError(
+            _("This proposal was already %(status)s.") % {"status": locked.get_status_display()}, code="reviewed"
+        )
+    return locked
+
+
+@transaction.atomic
+def office_change_proposal_accept(*, proposal, user, note=""):
+    """Apply the proposed values to the office (its full rules hold) and mark the proposal accepted."""
+    proposal = _claim_pending(proposal)
+    office = Office.objects.select_for_update().get(pk=proposal.office_id)
+    for name, value in proposal.values.items():
+        if name in PROPOSABLE_FIELDS:
+            setattr(office, name, value)
+    office.full_clean()
+    office._change_reason = _("Accepted change proposal #%(id)s") % {"id": proposal.pk}
+    office.save()
+    return _proposal_review(proposal, user=user, status=ProposalStatus.ACCEPTED, note=note)
+
+
+@transaction.atomic
+def office_change_proposal_reject(*, proposal, user, note=""):
+    proposal = _claim_pending(proposal)
+    return _proposal_review(proposal, user=user, status=ProposalStatus.REJECTED, note=note)
+
+
+def _proposal_review(proposal, *, user, status, note):
+    proposal.status, proposal.reviewed_by, proposal.reviewed_at, proposal.note = status, user, timezone.now(), note
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+class InvitationRefused(Exception):
+    """A coordinator who cannot be invited, with the reason to report."""
+
+
+def _username_from_email(email):
+    User = get_user_model()
+    base = email.lower()[:140]
+    username, number = base, 1
+    while User.objects.filter(username=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    return username
+
+
+@transaction.atomic
+def coordinator_invite(*, coordinator, site_url):
+    """E-mail a coordinator a one-time link to set their password, creating and linking an account if missing.
+
+    The e-mail is in the active language, and so is the link (its URL names the language). The link is
+    Django's password-reset token: it works until the password is set (or the account signs in).
+    `site_url` is the site's scheme and host, "https://kzm.example.org"."""
+    if coordinator.anonymised_at:
+        raise InvitationRefused(_("%(name)s is anonymised.") % {"name": coordinator.full_name})
+    if not coordinator.email:
+        raise InvitationRefused(_("%(name)s has no e-mail address.") % {"name": coordinator.full_name})
+    account = coordinator.user
+    if account is None:
+        account = get_user_model()(
+            username=_username_from_email(coordinator.email),
+            email=coordinator.email,
+            first_name=coordinator.first_name,
+            last_name=coordinator.last_name,
+        )
+        account.set_unusable_password()
+        account.full_clean()
+        account.save()
+        coordinator.user = account
+        coordinator.save(update_fields=["user", "search_text"])
+    elif not account.is_active:
+        raise InvitationRefused(_("The account of %(name)s is deactivated.") % {"name": coordinator.full_name})
+    elif not account.email:
+        account.email = coordinator.email
+        account.save(update_fields=["email"])
+    path = reverse(
+        "accounts:welcome",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+            "token": default_token_generator.make_token(account),
+        },
+    )
+    context = {"coordinator": coordinator, "account": account, "link": site_url.rstrip("/") + path}
+    send_mail(
+        subject=render_to_string("offices/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("offices/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[coordinator.email],
+    )
+    return account

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "imports",
     "trainings",
     "councils",
+    "accounts",
 ]
 
 MIDDLEWARE = [

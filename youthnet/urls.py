@@ -11,6 +11,7 @@ urlpatterns = i18n_patterns(
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from areas.models import Area, ProgrammeRegion
 from imports.models import ImportBatch
 from offices.models import Appointment, Membership, Office
+from offices.services import office_change_propose
 from trainings.models import Certificate, Cohort
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,11 @@ PUBLIC = {
     "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE,  # an invalid link says so
     "password_reset_complete": EVERYONE,
+    "accounts:home": SIGNED_IN,  # staff and a coordinator each see their own (staff: a page saying there is none)
+    "accounts:history": SIGNED_IN,
+    "accounts:survey": SIGNED_IN,
+    "accounts:office_change": {"anonymous": 302, "coordinator": 200, "other_coordinator": 404, "staff": 404},
+    "accounts:welcome": EVERYONE,  # an invalid link says so
 }
 
 # Admin pages a superuser may not open on purpose.
@@ -57,6 +63,8 @@ ADMIN_STAFF_EXCEPTIONS = {
     "admin:offices_officestatuschange_add": 403,  # an office's history grows through its status changes only
     "admin:trainings_certificate_add": 403,  # issued by closing a cohort, never typed in
     "admin:trainings_certificate_delete": 403,  # revoked or replaced, never deleted
+    "admin:offices_officechangeproposal_add": 403,  # coordinators propose from /me/
+    "admin:offices_officechangeproposal_delete": 403,  # reviewed proposals are the directory's history
     "admin:None catch-all": 404,
 }
 
@@ -93,6 +101,9 @@ def sample_objects(coordinator_a):
         ),
         "cohort": Cohort.objects.order_by("pk").first(),
         "certificate": Certificate.objects.order_by("pk").first(),
+        "officechangeproposal": office_change_propose(
+            office=office, user=coordinator_a.user, values={"working_hours": "Pon–pet 9–17"}
+        ),
     }
     return office, samples
 

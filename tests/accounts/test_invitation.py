@@ -1,0 +1,92 @@
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from offices.models import Coordinator
+from tests.factories import AppointmentFactory, CoordinatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite(client, people, prefix=""):
+    return client.post(
+        prefix + reverse("admin:offices_coordinator_changelist"),
+        {"action": "invite", admin.helpers.ACTION_CHECKBOX_NAME: [person.pk for person in people]},
+        follow=True,
+    )
+
+
+def test_invitation_flow_sets_a_password_once_and_signs_in(client, staff_user):
+    person = CoordinatorFactory(first_name="Milica", last_name="Đurić", email="Milica.Djuric@example.org")
+    AppointmentFactory(coordinator=person)
+    client.force_login(staff_user)
+
+    _invite(client, [person])
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["Milica.Djuric@example.org"]
+    assert message.subject == "Vaš nalog na KZM portalu"
+    assert "Poštovani/a Milica Đurić," in message.body
+    person.refresh_from_db()
+    account = person.user
+    assert account.username == "milica.djuric@example.org"
+    assert account.has_usable_password() is False
+    link = re.search(r"http://testserver(/me/welcome/\S+/)", message.body).group(1)
+
+    client.logout()
+    opened = client.get(link, follow=True)
+    form_url = opened.redirect_chain[-1][0]
+    done = client.post(
+        form_url, {"new_password1": "Zeleni-Bagrem-42", "new_password2": "Zeleni-Bagrem-42"}, follow=True
+    )
+
+    assert opened.context["validlink"] is True
+    assert done.redirect_chain[-1][0] == reverse("accounts:home")
+    assert done.context["user"] == account
+    assert done.context["coordinator"] == person
+    client.logout()
+    again = client.get(link, follow=True)
+    assert again.context["validlink"] is False
+    assert "Ova veza ne važi" in again.text
+
+
+def test_invitation_in_english_from_the_english_admin(client, staff_user):
+    person = CoordinatorFactory(email="ana.petrovic@example.org")
+    client.force_login(staff_user)
+
+    _invite(client, [person], prefix="/en")
+
+    assert mail.outbox[0].subject == "Your account on the KZM portal"
+    assert "http://testserver/en/me/welcome/" in mail.outbox[0].body
+
+
+def test_invitation_reports_coordinators_without_e_mail(client, staff_user):
+    with_email = CoordinatorFactory(first_name="Jovana", last_name="Lazić", email="jovana.lazic@example.org")
+    without = CoordinatorFactory(first_name="Stefan", last_name="Savić", email="")
+    client.force_login(staff_user)
+
+    response = _invite(client, [with_email, without])
+
+    assert [m.to for m in mail.outbox] == [["jovana.lazic@example.org"]]
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["Pozvan je 1 koordinator: Jovana Lazić.", "Nisu pozvani: Stefan Savić nema adresu e-pošte."]
+    assert Coordinator.objects.get(pk=without.pk).user is None
+
+
+def test_invitation_reuses_a_linked_account_and_a_taken_username(client, staff_user):
+    get_user_model().objects.create(username="vuk.tomic@example.org")
+    person = CoordinatorFactory(email="vuk.tomic@example.org")
+    client.force_login(staff_user)
+
+    _invite(client, [person])
+    _invite(client, [person])
+
+    person.refresh_from_db()
+    assert person.user.username == "vuk.tomic@example.org-2"
+    assert len(mail.outbox) == 2
+    assert get_user_model().objects.filter(username__startswith="vuk.tomic").count() == 2

@@ -1,0 +1,269 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from offices.models import OfficeChangeProposal, ProposalStatus
+from tests.conftest import set_language
+from trainings.models import Participant, SurveyResponse, SurveyVersion
+from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_create
+
+from .conftest import training_of
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["accounts:home", "accounts:history", "accounts:survey"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_sends_anonymous_to_sign_in(anonymous, name):
+    response = anonymous.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse(name)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_for_staff_without_coordinator_record_says_so(staff_client, name):
+    response = staff_client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert "nije povezan sa zapisom koordinatora" in response.text
+    assert response["Cache-Control"] == "private"
+
+
+def test_home_shows_current_office_past_appointments_and_upcoming_sessions(
+    coordinator_a_client, coordinator_a, office_a
+):
+    training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
+
+    response = coordinator_a_client.get(reverse("accounts:home"))
+
+    assert response.status_code == 200
+    assert [a.office for a in response.context["current_appointments"]] == [office_a]
+    assert response.context["past_appointments"] == [
+        a for a in coordinator_a.appointments.order_by("-started_on", "pk") if not a.is_current()
+    ]
+    assert [s.held_on for s in response.context["upcoming_sessions"]] == [date(2026, 6, 17), date(2026, 6, 24)]
+    assert reverse("accounts:office_change", args=[office_a.slug]) in response.text
+
+
+def test_home_shows_no_sessions_of_other_coordinators(coordinator_a_client, coordinator_b):
+    training_of(coordinator_b, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
+
+    response = coordinator_a_client.get(reverse("accounts:home"))
+
+    assert response.context["upcoming_sessions"] == []
+
+
+def test_home_in_cyrillic_and_english(coordinator_a_client, office_a):
+    set_language(coordinator_a_client, "sr")
+    cyrillic = coordinator_a_client.get(reverse("accounts:home"))
+    set_language(coordinator_a_client, "en")
+    english = coordinator_a_client.get(reverse("accounts:home"))
+
+    assert cyrillic.status_code == english.status_code == 200
+    assert "Моја канцеларија" in cyrillic.text
+    assert "My office" in english.text
+    assert 'href="/en/me/offices/' in english.text
+
+
+def test_history_shows_programmes_sessions_hours_and_certificates(coordinator_a_client, coordinator_a, coordinator_b):
+    mine = training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2025, 3, 1), sessions=2)
+    cohort_close(cohort=mine.cohort, closed_on=date(2026, 1, 10))
+    certificate = mine.certificates.get()
+    theirs = training_of(coordinator_b, name="Tuđi program", starts_on=date(2025, 4, 1))
+
+    response = coordinator_a_client.get(reverse("accounts:history"))
+
+    assert response.status_code == 200
+    enrolments = response.context["enrolments"]
+    assert enrolments[0].pk == mine.pk
+    assert enrolments[0].hours_attended == Decimal("5.0")
+    assert enrolments[0].cohort_hours == Decimal("6.0")
+    assert certificate.code in response.text
+    assert "Mladi u zajednici" in response.text
+    assert "Đorđe Ilić" in response.text
+    assert theirs.cohort.programme.name not in response.text
+    assert {e.participant.coordinator_id for e in enrolments} == {coordinator_a.pk}
+
+
+def test_history_shows_a_revoked_certificate_as_revoked(coordinator_a_client, coordinator_a):
+    enrolment = training_of(coordinator_a, starts_on=date(2025, 3, 1))
+    cohort_close(cohort=enrolment.cohort, closed_on=date(2026, 1, 10))
+    certificate_revoke(certificate=enrolment.certificates.get(), note="Greška u evidenciji")
+
+    response = coordinator_a_client.get(reverse("accounts:history"))
+
+    assert "opozvan" in response.text
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_history_queries_do_not_grow_with_the_history(
+    coordinator_a_client, coordinator_a, django_assert_num_queries, count
+):
+    for number in range(count):
+        enrolment = training_of(
+            coordinator_a, name=f"Program {number}", starts_on=date(2024, 1 + number, 1), sessions=1 + number
+        )
+        cohort_close(cohort=enrolment.cohort, closed_on=date(2026, 1, 10))
+
+    # session, user, coordinator, participant, then the history's three
+    with django_assert_num_queries(7):
+        response = coordinator_a_client.get(reverse("accounts:history"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_home_queries_do_not_grow(coordinator_a_client, coordinator_a, django_assert_num_queries, count):
+    for number in range(count):
+        training_of(coordinator_a, name=f"Program {number}", starts_on=date(2026, 6, 1 + number), sessions=1 + number)
+
+    # session, user, coordinator, then appointments, sessions, proposals
+    with django_assert_num_queries(6):
+        response = coordinator_a_client.get(reverse("accounts:home"))
+
+    assert response.status_code == 200
+
+
+def _survey_post(version, rating):
+    return {f"q{question.pk}": rating(question) for question in version.questions.all()}
+
+
+def test_survey_saves_the_answers_and_shows_the_suggested_level(coordinator_a_client, coordinator_a):
+    version = SurveyVersion.objects.order_by("-published_on").first()
+    before = SurveyResponse.objects.filter(participant__coordinator=coordinator_a).count()
+
+    response = coordinator_a_client.post(reverse("accounts:survey"), _survey_post(version, lambda q: q.scale_max))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:survey")
+    saved = SurveyResponse.objects.filter(participant__coordinator=coordinator_a).order_by("-pk").first()
+    assert SurveyResponse.objects.filter(participant__coordinator=coordinator_a).count() == before + 1
+    assert saved.answers.count() == version.questions.count()
+    page = coordinator_a_client.get(reverse("accounts:survey"))
+    assert page.context["responses"][0].pk == saved.pk
+    assert "napredni" in page.text
+
+
+@pytest.mark.parametrize("bad", ["9", "", "pet"])
+def test_survey_refuses_a_rating_outside_the_scale_and_saves_nothing(coordinator_a_client, coordinator_a, bad):
+    version = SurveyVersion.objects.order_by("-published_on").first()
+    data = _survey_post(version, lambda q: q.scale_min)
+    first = version.questions.order_by("position", "pk").first()
+    data[f"q{first.pk}"] = bad
+    before = SurveyResponse.objects.count()
+
+    response = coordinator_a_client.post(reverse("accounts:survey"), data)
+
+    assert response.status_code == 200
+    assert SurveyResponse.objects.count() == before
+    assert response.context["form"].errors == {
+        f"q{first.pk}": [f"Unesite ocenu od {first.scale_min} do {first.scale_max}."]
+    }
+
+
+def test_survey_of_a_new_participant_creates_their_training_identity(client, coordinator_b):
+    Participant.objects.filter(coordinator=coordinator_b).exists()  # the demo may have trained them already
+    client.force_login(coordinator_b.user)
+    version = SurveyVersion.objects.order_by("-published_on").first()
+
+    response = client.post(reverse("accounts:survey"), _survey_post(version, lambda q: q.scale_min))
+
+    assert response.status_code == 302
+    assert SurveyResponse.objects.filter(participant__coordinator=coordinator_b, version=version).exists()
+
+
+def test_office_change_is_recorded_as_pending_and_the_office_is_unchanged(
+    coordinator_a_client, coordinator_a, office_a
+):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+    form = coordinator_a_client.get(url).context["form"]
+    data = {name: form.initial[name] or "" for name in form.fields}
+    data["working_hours"] = "Radnim danima 9–17 č"
+    data["address"] = "Karađorđeva 5"
+
+    response = coordinator_a_client.post(url, data)
+
+    assert response.status_code == 302
+    proposal = OfficeChangeProposal.objects.get(office=office_a)
+    assert proposal.status == ProposalStatus.PENDING
+    assert proposal.proposed_by == coordinator_a.user
+    assert proposal.values == {"address": "Karađorđeva 5", "working_hours": "Radnim danima 9–17 č"}
+    office_a.refresh_from_db()
+    assert office_a.address != "Karađorđeva 5"
+
+
+def test_office_change_refuses_bad_input_and_saves_nothing(coordinator_a_client, office_a):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+
+    bad = coordinator_a_client.post(url, {"address": "Ulica\x07 1", "website": "nije adresa"})
+
+    assert bad.status_code == 200
+    assert set(bad.context["form"].errors) == {"address", "website"}
+    assert OfficeChangeProposal.objects.count() == 0
+
+
+def test_office_change_with_nothing_changed_says_so(coordinator_a_client, office_a):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+    form = coordinator_a_client.get(url).context["form"]
+
+    response = coordinator_a_client.post(url, {name: form.initial[name] or "" for name in form.fields})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Ništa nije promenjeno: predlog ne menja nijedan podatak kancelarije."
+    ]
+    assert OfficeChangeProposal.objects.count() == 0
+
+
+def test_office_change_of_another_coordinators_office_is_404(coordinator_a_client, office_b):
+    assert coordinator_a_client.get(reverse("accounts:office_change", args=[office_b.slug])).status_code == 404
+    assert coordinator_a_client.post(reverse("accounts:office_change", args=[office_b.slug]), {}).status_code == 404
+
+
+def test_office_change_for_staff_is_404(staff_client, office_a):
+    assert staff_client.get(reverse("accounts:office_change", args=[office_a.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_survey_queries_do_not_grow_with_earlier_answers(
+    coordinator_a_client, coordinator_a, django_assert_num_queries, count
+):
+    version = SurveyVersion.objects.order_by("-published_on").first()
+    participant = participant_for_coordinator(coordinator=coordinator_a)
+    for number in range(count):
+        survey_response_create(
+            participant=participant,
+            version=version,
+            answered_on=date(2025, 1 + number, 1),
+            ratings={q.pk: q.scale_min + number % 2 for q in version.questions.all()},
+        )
+
+    # session, user, coordinator, version, questions, participant, responses, answers
+    with django_assert_num_queries(8):
+        response = coordinator_a_client.get(reverse("accounts:survey"))
+
+    assert response.status_code == 200
+    assert len(response.context["responses"]) >= count
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_have_no_inline_script_or_style(coordinator_a_client, coordinator_a, name):
+    training_of(coordinator_a, starts_on=date(2026, 6, 1), sessions=4)
+
+    response = coordinator_a_client.get(reverse(name))
+
+    assert "style=" not in response.text
+    assert response.text.count("<script") == response.text.count("<script src=")
+
+
+def test_navbar_links_to_my_page_when_signed_in(coordinator_a_client, anonymous):
+    signed_in = coordinator_a_client.get("/")
+    coordinator_a_client.logout()
+    signed_out = coordinator_a_client.get("/")
+
+    assert f'href="{reverse("accounts:home")}" title="Moja stranica"' in signed_in.text
+    assert 'title="Moja stranica"' not in signed_out.text

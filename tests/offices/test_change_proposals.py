@@ -1,0 +1,120 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from offices.models import Office, OfficeChangeProposal, ProposalStatus
+from offices.services import office_change_proposal_accept, office_change_proposal_reject, office_change_propose
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def proposal(office_a, coordinator_a):
+    return office_change_propose(
+        office=office_a,
+        user=coordinator_a.user,
+        values={"working_hours": "Pon–pet 8–16", "website": "https://mladisabac.rs/", "address": office_a.address},
+    )
+
+
+def test_propose_keeps_only_changed_values_and_what_they_were(proposal, office_a):
+    assert proposal.values == {"working_hours": "Pon–pet 8–16", "website": "https://mladisabac.rs/"}
+    assert proposal.original == {"working_hours": office_a.working_hours, "website": office_a.website}
+    assert proposal.status == ProposalStatus.PENDING
+
+
+def test_propose_refuses_a_control_character(office_a, coordinator_a):
+    with pytest.raises(ValidationError) as error:
+        office_change_propose(office=office_a, user=coordinator_a.user, values={"description": "Opis\x00"})
+
+    assert list(error.value.message_dict) == ["description"]
+    assert OfficeChangeProposal.objects.count() == 0
+
+
+def test_accept_applies_the_values_and_the_public_page_shows_them(proposal, staff_user, office_a, client):
+    before = client.get(office_a.get_absolute_url())
+    assert "Pon–pet 8–16" not in before.text
+
+    office_change_proposal_accept(proposal=proposal, user=staff_user, note="Hvala")
+
+    office_a.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (office_a.working_hours, office_a.website) == ("Pon–pet 8–16", "https://mladisabac.rs/")
+    assert (proposal.status, proposal.reviewed_by, proposal.note) == (ProposalStatus.ACCEPTED, staff_user, "Hvala")
+    assert "Pon–pet 8–16" in client.get(office_a.get_absolute_url()).text
+
+
+def test_reject_leaves_the_office_alone(proposal, staff_user, office_a):
+    hours = office_a.working_hours
+
+    office_change_proposal_reject(proposal=proposal, user=staff_user, note="Pogrešno radno vreme")
+
+    office_a.refresh_from_db()
+    proposal.refresh_from_db()
+    assert office_a.working_hours == hours
+    assert proposal.status == ProposalStatus.REJECTED
+
+
+def test_a_reviewed_proposal_cannot_be_reviewed_again(proposal, staff_user):
+    office_change_proposal_reject(proposal=proposal, user=staff_user)
+
+    with pytest.raises(ValidationError) as error:
+        office_change_proposal_accept(proposal=proposal, user=staff_user)
+
+    assert error.value.messages == ["Ovaj predlog je već odbijen."]
+
+
+def test_accept_that_breaks_a_rule_saves_nothing(proposal, staff_user, office_a):
+    OfficeChangeProposal.objects.filter(pk=proposal.pk).update(values={"website": "nije adresa"})
+    proposal.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        office_change_proposal_accept(proposal=proposal, user=staff_user)
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert Office.objects.get(pk=office_a.pk).website == office_a.website
+
+
+def test_diff_shows_a_value_changed_since_the_proposal(proposal, office_a):
+    Office.objects.filter(pk=office_a.pk).update(working_hours="Utorkom 10–14")
+    proposal = OfficeChangeProposal.objects.select_related("office").get(pk=proposal.pk)
+
+    rows = {name: (before, now, after) for name, _label, before, now, after in proposal.diff()}
+
+    assert rows["working_hours"] == (office_a.working_hours, "Utorkom 10–14", "Pon–pet 8–16")
+
+
+def test_admin_change_page_shows_the_diff_and_accepts_with_a_note(staff_client, proposal, office_a):
+    Office.objects.filter(pk=office_a.pk).update(working_hours="Utorkom 10–14")
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    page = staff_client.get(url)
+    response = staff_client.post(url, {"note": "Provereno telefonom", "_accept": "1"})
+
+    assert page.status_code == 200
+    assert "promenjeno posle predloga" in page.text
+    assert "Pon–pet 8–16" in page.text
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:offices_officechangeproposal_changelist")
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.note) == (ProposalStatus.ACCEPTED, "Provereno telefonom")
+    assert Office.objects.get(pk=office_a.pk).working_hours == "Pon–pet 8–16"
+
+
+def test_admin_reject_with_a_bad_note_saves_nothing(staff_client, proposal):
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    response = staff_client.post(url, {"note": "Ne\x07", "_reject": "1"}, follow=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == url
+
+
+def test_admin_lists_pending_proposals(staff_client, proposal):
+    response = staff_client.get(reverse("admin:offices_officechangeproposal_changelist") + "?status__exact=pending")
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [proposal]
