@@ -609,7 +609,13 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(status=CertificateStatus.VALID)
 
     def for_verification(self):
-        return self.select_related("enrolment__participant__coordinator", "enrolment__cohort__programme", "replaced_by")
+        return self.select_related(
+            "enrolment__participant__coordinator",
+            "enrolment__cohort__programme",
+            "enrolment__cohort__area",
+            "enrolment__cohort__region",
+            "replaced_by",
+        )
 
 
 class Certificate(models.Model):
