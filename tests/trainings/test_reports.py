@@ -200,7 +200,7 @@ def test_programme_results_by_region_level_and_experience(finished_programme):
     results = rows_of(programme_results(finished_programme))
 
     assert results == {
-        "Ukupno": [("Svi polaznici", 4, 3, Decimal("75.0"), Decimal("43"))],
+        "Ukupno": [("Svi učesnici", 4, 3, Decimal("75.0"), Decimal("43"))],
         "Po regionu": [
             ("Region Južne i Istočne Srbije", 1, 1, Decimal("100.0"), Decimal("12")),
             ("Region Vojvodine", 3, 2, Decimal("66.7"), Decimal("31")),
@@ -235,12 +235,12 @@ def test_programme_results_page_runs_the_same_queries_at_two_sizes(staff_client,
     staff_client.get(url)
     with django_assert_num_queries(4) as small:  # the session, the user, the programmes, the enrolments
         staff_client.get(url)
-    for coordinator in (coordinator_in("RS-REG-VO", since=2010) for _ in range(4)):
+    for coordinator in CoordinatorFactory.create_batch(4, youth_work_since=2010):
         enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
 
     with django_assert_num_queries(len(small.captured_queries)):
         response = staff_client.get(url)
-    assert "Svi polaznici" in response.content.decode()
+    assert "Svi učesnici" in response.content.decode()
 
 
 def test_programme_results_unknown_programme_is_404(staff_client):
