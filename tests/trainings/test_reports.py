@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from areas.models import Area
-from tests.factories import AppointmentFactory, OfficeFactory
+from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory
 from tests.trainings.conftest import make_cohort
 from trainings.models import (
     CompetenceArea,
