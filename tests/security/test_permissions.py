@@ -12,6 +12,7 @@ from django.urls import URLResolver, get_resolver
 
 from areas.models import Area, ProgrammeRegion
 from offices.models import Appointment, Membership, Office
+from tests.trainings.conftest import certificate_for
 from trainings.models import Certificate, Cohort
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,10 @@ PUBLIC = {
     "offices:geojson": EVERYONE,
     "offices:openings": EVERYONE,
     "offices:detail": EVERYONE,
+    "trainings:list": EVERYONE,
+    "trainings:certificate_verify": EVERYONE,  # public: anyone checks a certificate
+    # Coordinator A holds the sample certificate: B is told it does not exist.
+    "trainings:certificate_pdf": {"anonymous": 302, "coordinator": 200, "other_coordinator": 404, "staff": 200},
     "login": EVERYONE,
     "logout": dict.fromkeys(PERSONAS, 405),  # signing out is a POST
     "password_change": SIGNED_IN,
@@ -82,6 +87,7 @@ def sample_objects(coordinator_a):
         "user": coordinator_a.user,
         "cohort": Cohort.objects.order_by("pk").first(),
         "certificate": Certificate.objects.order_by("pk").first(),
+        "certificate_of_a": certificate_for(coordinator_a),
     }
     return office, samples
 
@@ -113,6 +119,7 @@ def concrete_url(name, route, office, samples):
         .replace("<str:language>", "en")
         .replace("<uidb64>", "MQ")
         .replace("<token>", "set-password")
+        .replace("<str:code>", samples["certificate_of_a"].code)
     )
     return "/" + route
 

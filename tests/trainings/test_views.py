@@ -11,31 +11,16 @@ from pypdf import PdfReader
 
 from tests.conftest import translated
 from tests.portal.conftest import memory_cache  # noqa: F401 (a fixture)
-from tests.trainings.conftest import make_cohort
+from tests.trainings.conftest import certificate_for, make_cohort
 from trainings.certificates import normalise_code
-from trainings.models import Certificate
 from trainings.services import (
     attendance_sheet_save,
     certificate_reissue,
     certificate_revoke,
     cohort_close,
-    enrolment_create,
-    participant_for_coordinator,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def certificate_for(coordinator, *, hours_missed=Decimal("0")):
-    """A closed cohort of three 4-hour sessions in which `coordinator` attended 12 − hours_missed hours."""
-    cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
-    enrolment = enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
-    sessions = list(cohort.sessions.order_by("held_on"))
-    hours = {(session.pk, enrolment.pk): session.hours for session in sessions}
-    hours[sessions[0].pk, enrolment.pk] -= hours_missed
-    attendance_sheet_save(cohort=cohort, hours=hours)
-    [certificate] = cohort_close(cohort=cohort, closed_on=date(2018, 3, 10))
-    return Certificate.objects.get(pk=certificate.pk)
 
 
 def pdf_text(content):
