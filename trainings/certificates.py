@@ -19,6 +19,7 @@ from .models import CODE_ALPHABET, CODE_LENGTH
 # dejavu-fonts-ttf (package.json), installed by `make setup` like the front-end libraries.
 FONT_DIR = settings.NODE_MODULES / "dejavu-fonts-ttf" / "ttf"
 FONT = "DejaVu"
+FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
 
 
 def normalise_code(text):
@@ -42,8 +43,8 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
     pdf.set_title(_("Certificate %(code)s") % {"code": certificate.code})
     pdf.set_author(_("National association of youth offices"))
     pdf.set_auto_page_break(False)
-    pdf.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
-    pdf.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+    for style, path in FONT_FILES.items():
+        pdf.add_font(FONT, style, path)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 

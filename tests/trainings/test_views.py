@@ -245,3 +245,15 @@ def test_training_list_runs_the_same_queries_at_two_sizes(client, django_assert_
 
     with django_assert_num_queries(3):
         client.get("/trainings/")
+
+
+def test_font_check_names_a_missing_font(settings, monkeypatch, tmp_path):
+    from trainings import apps, certificates
+
+    assert apps.certificate_font_check(None) == []
+    monkeypatch.setitem(certificates.FONT_FILES, "B", tmp_path / "DejaVuSans-Bold.ttf")
+
+    [error] = apps.certificate_font_check(None)
+
+    assert error.id == "trainings.E001"
+    assert str(tmp_path / "DejaVuSans-Bold.ttf") in error.msg
