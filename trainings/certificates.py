@@ -30,6 +30,11 @@ def normalise_code(text):
     return code
 
 
+def hours_text(hours):
+    """Hours as a person writes them: 12, 10,5 (whatever the database's decimal places)."""
+    return number_format(hours.to_integral() if hours == hours.to_integral() else hours.normalize())
+
+
 def certificate_qr(verify_url):
     """The QR code of the certificate's public address (error correction M: survives a crease)."""
     return segno.make(verify_url, error="m", micro=False)
@@ -68,7 +73,7 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         _("%(level)s level, %(hours)s hours, %(start)s – %(end)s")
         % {
             "level": cohort.get_level_display(),
-            "hours": number_format(hours_attended),
+            "hours": hours_text(hours_attended),
             "start": date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
             "end": date_format(cohort.ends_on, "SHORT_DATE_FORMAT"),
         },

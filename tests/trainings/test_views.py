@@ -257,3 +257,9 @@ def test_font_check_names_a_missing_font(settings, monkeypatch, tmp_path):
 
     assert error.id == "trainings.E001"
     assert str(tmp_path / "DejaVuSans-Bold.ttf") in error.msg
+
+
+def test_hours_text_drops_needless_decimals():
+    from trainings.certificates import hours_text
+
+    assert [hours_text(Decimal(text)) for text in ("12.0", "100.0", "10.50", "0")] == ["12", "100", "10,5", "0"]
