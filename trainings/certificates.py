@@ -95,7 +95,7 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
     qr = certificate_qr(verify_url)
     columns, _rows = qr.symbol_size(border=0)
     module = size / columns
-    left, top = (pdf.w - size) / 2, 200
+    left, top = (pdf.w - size) / 2, max(200, pdf.get_y() + 8)  # below the text, however long the names
     pdf.set_fill_color(0, 0, 0)
     for row_number, row in enumerate(qr.matrix_iter(border=0)):
         for column_number, dark in enumerate(row):
