@@ -263,3 +263,12 @@ def test_hours_text_drops_needless_decimals():
     from trainings.certificates import hours_text
 
     assert [hours_text(Decimal(text)) for text in ("12.0", "100.0", "10.50", "0")] == ["12", "100", "10,5", "0"]
+
+
+def test_certificate_admin_links_to_its_public_page(staff_client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+    assert certificate.get_absolute_url() == f"/certificates/{certificate.code}/"  # the test's language: Latin
+
+    page = staff_client.get(f"/en/admin/trainings/certificate/{certificate.pk}/change/").content.decode()
+
+    assert "View on site" in page
