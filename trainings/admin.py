@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.folded_search import FoldedSearchMixin
 
+from . import reports
 from .forms import AttendanceSheetForm
 from .models import (
     Attendance,
@@ -21,6 +22,7 @@ from .models import (
     CompetenceArea,
     CurriculumModule,
     Enrolment,
+    Level,
     Participant,
     Programme,
     Session,
@@ -80,6 +82,44 @@ class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     inlines = [SurveyAnswerInline]
     show_full_result_count = False
 
+    def get_urls(self):
+        return [
+            path(
+                "summary/",
+                self.admin_site.admin_view(self.summary_view),
+                name="trainings_surveyresponse_summary",
+            ),
+            *super().get_urls(),
+        ]
+
+    def summary_view(self, request):
+        """The needs-survey summary of one version (?version=<id>, the newest by default), or a .xlsx."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        versions = list(SurveyVersion.objects.order_by("-published_on"))
+        chosen = request.GET.get("version")
+        version = next((v for v in versions if str(v.pk) == chosen), None) if chosen else None
+        if chosen and version is None:
+            raise Http404
+        version = version or (versions[0] if versions else None)
+        areas, regions, counts, next_levels = reports.survey_summary(version) if version else ([], [], {}, {})
+        headers, rows = reports.survey_summary_table(areas, regions, counts, next_levels)
+        if version and request.GET.get("format") == "xlsx":
+            return reports.xlsx_response(
+                headers, rows, title=_("Needs survey summary"), filename=f"needs-survey-{version.published_on}"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Needs survey summary"),
+            "versions": versions,
+            "version": version,
+            "headers": headers,
+            "rows": rows,
+            "next_levels": [(area, Level(level).label) for area, level in next_levels.items()],
+        }
+        return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
+
 
 @admin.register(CurriculumModule)
 class CurriculumModuleAdmin(SimpleHistoryAdmin):
@@ -94,6 +134,42 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "partners", "funder", "completion_percent"]
     search_fields = ["name", "partners", "funder"]
     date_hierarchy = "starts_on"
+
+    def get_urls(self):
+        return [
+            path(
+                "results/",
+                self.admin_site.admin_view(self.results_view),
+                name="trainings_programme_results",
+            ),
+            *super().get_urls(),
+        ]
+
+    def results_view(self, request):
+        """A programme's results (?programme=<id>, the newest by default), as a page or a .xlsx (?format=xlsx)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        programmes = list(Programme.objects.order_by("-starts_on", "name"))
+        chosen = request.GET.get("programme")
+        programme = next((p for p in programmes if str(p.pk) == chosen), None) if chosen else None
+        if chosen and programme is None:
+            raise Http404
+        programme = programme or (programmes[0] if programmes else None)
+        sections = reports.programme_results(programme) if programme else []
+        if programme and request.GET.get("format") == "xlsx":
+            headers, rows = reports.programme_results_table(sections)
+            return reports.xlsx_response(
+                headers, rows, title=_("Programme results"), filename=f"programme-{programme.pk}-results"
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Programme results"),
+            "programmes": programmes,
+            "programme": programme,
+            "sections": sections,
+        }
+        return TemplateResponse(request, "admin/trainings/programme_results.html", context)
 
 
 class SessionInline(admin.TabularInline):

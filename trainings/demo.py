@@ -16,6 +16,7 @@ from offices.demo import DEMO_COORDINATOR, FIRST_NAMES, LAST_NAMES, fold_ascii
 from offices.models import Appointment, Coordinator
 
 from .models import (
+    Certificate,
     Cohort,
     CompetenceArea,
     CurriculumModule,
@@ -30,6 +31,8 @@ from .models import (
 )
 from .services import (
     attendance_sheet_save,
+    certificate_reissue,
+    certificate_revoke,
     cohort_close,
     enrolment_create,
     participant_for_coordinator,
@@ -418,6 +421,25 @@ class TrainingsDemo:
         cohort_close(cohort=cohort, closed_on=date(2014, 2, 10))
         return programme
 
+    def correct_certificates(self):
+        """One certificate re-issued (a coordinator with an account sees both in their history) and one
+        revoked, so the certificate page's three states can be seen."""
+        certificates = Certificate.objects.valid().filter(
+            enrolment__cohort__programme__name="Osnaživanje kancelarija za mlade"
+        )
+        with_account = certificates.filter(enrolment__participant__coordinator__user__isnull=False).order_by("pk")
+        first = with_account.first() or certificates.order_by("pk").first()
+        certificate_reissue(
+            certificate=first, issued_on=date(2018, 4, 20), note="Ispravljeno ime i prezime na uverenju."
+        )
+        certificate_revoke(
+            certificate=certificates.filter(enrolment__participant__coordinator__user__isnull=True)
+            .order_by("pk")
+            .first(),
+            revoked_on=date(2019, 2, 1),
+            note="Izdato greškom: prisustvo je pogrešno uneto.",
+        )
+
 
 @transaction.atomic
 def trainings_demo_seed(*, seed=2018):
@@ -438,4 +460,5 @@ def trainings_demo_seed(*, seed=2018):
         .order_by("pk")
     )
     demo.programme_2023(alumni)
+    demo.correct_certificates()
     return Enrolment.objects.count()

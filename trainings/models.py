@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -609,7 +610,13 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(status=CertificateStatus.VALID)
 
     def for_verification(self):
-        return self.select_related("enrolment__participant__coordinator", "enrolment__cohort__programme", "replaced_by")
+        return self.select_related(
+            "enrolment__participant__coordinator",
+            "enrolment__cohort__programme",
+            "enrolment__cohort__area",
+            "enrolment__cohort__region",
+            "replaced_by",
+        )
 
 
 class Certificate(models.Model):
@@ -663,3 +670,7 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.code
+
+    def get_absolute_url(self):
+        """The public check page (the admin's "View on site")."""
+        return reverse("trainings:certificate_verify", args=[self.code])

@@ -1,8 +1,21 @@
 """Reads for pages, each with a fixed number of queries whatever the data."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 
-from .models import Attendance, Certificate, Cohort, Enrolment, EnrolmentStatus, SurveyAnswer, SurveyResponse
+from areas.models import local_name
+from portal.text import in_active_script
+
+from .models import (
+    Attendance,
+    Certificate,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Level,
+    Programme,
+    SurveyAnswer,
+    SurveyResponse,
+)
 
 
 def participant_history(participant):
@@ -52,3 +65,45 @@ def attendance_sheet(cohort):
 
 def cohort_for_sheet(pk):
     return Cohort.objects.select_related("programme").get(pk=pk)
+
+
+def certificate_by_code(code):
+    """The certificate with this (normalised) code, with holder, cohort, programme and replacement:
+    one query. Raises Certificate.DoesNotExist."""
+    return Certificate.objects.for_verification().get(code=code)
+
+
+def enrolment_hours(enrolment_id):
+    """The hours a participant attended in one enrolment: one query."""
+    return Enrolment.objects.filter(pk=enrolment_id).with_hours().values_list("hours_attended", flat=True).get()
+
+
+def programmes_for_public():
+    """Programmes with aggregate results, and their cohorts counted by place and level: two queries,
+    whatever the number of programmes, cohorts and participants. No names of people."""
+    programmes = list(Programme.objects.with_results().order_by("-starts_on", "name"))
+    counts = (
+        Cohort.objects.order_by()
+        .values("programme_id", "level", "region__name", "area__name", "area__name_cyrillic", "area__name_en")
+        .annotate(
+            cohorts=Count("pk", distinct=True),
+            completed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.COMPLETED)),
+        )
+    )
+    by_programme = {}
+    for row in counts:
+        place = (
+            in_active_script(row["region__name"])
+            if row["region__name"]
+            else local_name(row["area__name"] or "", row["area__name_cyrillic"] or "", row["area__name_en"] or "")
+        )
+        by_programme.setdefault(row["programme_id"], []).append(
+            {"place": place, "level": Level(row["level"]).label, "level_value": row["level"], **row}
+        )
+    level_order = {value: number for number, value in enumerate(Level.values)}
+    for programme in programmes:
+        programme.cohort_groups = sorted(
+            by_programme.get(programme.pk, []),
+            key=lambda group: (str(group["place"]), level_order[group["level_value"]]),
+        )
+    return programmes

@@ -10,6 +10,7 @@ admin.site.site_title = _("KZM portal")
 urlpatterns = i18n_patterns(
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
+    path("", include("trainings.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),

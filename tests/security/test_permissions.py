@@ -14,6 +14,7 @@ from areas.models import Area, ProgrammeRegion
 from imports.models import ImportBatch
 from offices.models import Appointment, Membership, Office
 from offices.services import office_change_propose
+from tests.trainings.conftest import certificate_for
 from trainings.models import Certificate, Cohort
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,10 @@ PUBLIC = {
     "offices:geojson": EVERYONE,
     "offices:openings": EVERYONE,
     "offices:detail": EVERYONE,
+    "trainings:list": EVERYONE,
+    "trainings:certificate_verify": EVERYONE,  # public: anyone checks a certificate
+    # Coordinator A holds the sample certificate: B is told it does not exist.
+    "trainings:certificate_pdf": {"anonymous": 302, "coordinator": 200, "other_coordinator": 404, "staff": 200},
     "login": EVERYONE,
     "logout": dict.fromkeys(PERSONAS, 405),  # signing out is a POST
     "password_change": SIGNED_IN,
@@ -104,6 +109,7 @@ def sample_objects(coordinator_a):
         "officechangeproposal": office_change_propose(
             office=office, user=coordinator_a.user, values={"working_hours": "Pon–pet 9–17"}
         ),
+        "certificate_of_a": certificate_for(coordinator_a),
     }
     return office, samples
 
@@ -136,6 +142,7 @@ def concrete_url(name, route, office, samples):
         .replace("<str:language>", "en")
         .replace("<uidb64>", "MQ")
         .replace("<token>", "set-password")
+        .replace("<str:code>", samples["certificate_of_a"].code)
     )
     return "/" + route
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from offices.models import Coordinator
-from trainings.models import Cohort, CompetenceArea, CurriculumModule, Level, Programme, Session
-from trainings.services import enrolment_create, participant_for_coordinator
+from trainings.models import Certificate, Cohort, CompetenceArea, CurriculumModule, Level, Programme, Session
+from trainings.services import attendance_sheet_save, cohort_close, enrolment_create, participant_for_coordinator
 
 
 def make_cohort(*, sessions=3, people=3, capacity=50, hours=Decimal("4"), name="Vojvodina, osnovni nivo"):
@@ -38,6 +38,18 @@ def make_cohort(*, sessions=3, people=3, capacity=50, hours=Decimal("4"), name="
     for coordinator in coordinators:
         enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
     return cohort
+
+
+def certificate_for(coordinator, *, hours_missed=Decimal("0")):
+    """A closed cohort of three 4-hour sessions in which `coordinator` attended 12 − hours_missed hours."""
+    cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
+    enrolment = enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+    sessions = list(cohort.sessions.order_by("held_on"))
+    hours = {(session.pk, enrolment.pk): session.hours for session in sessions}
+    hours[sessions[0].pk, enrolment.pk] -= hours_missed
+    attendance_sheet_save(cohort=cohort, hours=hours)
+    [certificate] = cohort_close(cohort=cohort, closed_on=date(2018, 3, 10))
+    return Certificate.objects.get(pk=certificate.pk)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from trainings.models import (
     Certificate,
+    CertificateStatus,
     Cohort,
     Enrolment,
     EnrolmentStatus,
@@ -58,11 +59,22 @@ def test_demo_bosnian_programme_trains_council_members_not_coordinators():
     assert Session.objects.filter(cohort__programme__name="Mladi prate omladinsku politiku").count() == 6
 
 
-def test_demo_every_completion_has_one_valid_certificate():
+def test_demo_every_completion_has_one_valid_certificate_but_the_revoked_one():
     completed = Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED)
 
-    assert Certificate.objects.valid().filter(enrolment__in=completed).count() == completed.count()
+    assert Certificate.objects.valid().filter(enrolment__in=completed).count() == completed.count() - 1
     assert Certificate.objects.exclude(enrolment__status=EnrolmentStatus.COMPLETED).count() == 0
+
+
+def test_demo_has_one_revoked_and_one_reissued_certificate():
+    revoked = Certificate.objects.get(status=CertificateStatus.REVOKED)
+    replaced = Certificate.objects.get(status=CertificateStatus.REPLACED)
+
+    assert revoked.revoked_on == date(2019, 2, 1)
+    assert replaced.replaced_by.status == CertificateStatus.VALID
+    assert replaced.replaced_by.issued_on == date(2018, 4, 20)
+    assert replaced.enrolment.participant.coordinator.user is not None
+    assert not Certificate.objects.valid().filter(enrolment=revoked.enrolment).exists()
 
 
 def test_demo_coordinator_history_spans_years(coordinator_a):

@@ -64,6 +64,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def reset(self):
         # The demo trainings protect their coordinators: their history goes first.
+        Certificate.objects.update(replaced_by=None)  # a re-issued certificate protects the one it replaced
         for model in (Certificate, Attendance, SurveyResponse, Enrolment, Participant):
             model.objects.all().delete()
         OfficeStatusChange.objects.all().delete()

@@ -1,0 +1,264 @@
+"""Staff reports: the needs-survey summary and a programme's results, on the page and as .xlsx.
+
+Every expected number is counted by hand from the data each test builds."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from areas.models import Area
+from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory
+from tests.trainings.conftest import make_cohort
+from trainings.models import (
+    CompetenceArea,
+    Enrolment,
+    EnrolmentStatus,
+    Participant,
+    SurveyQuestion,
+    SurveyVersion,
+)
+from trainings.reports import programme_results, survey_summary
+from trainings.services import (
+    attendance_sheet_save,
+    cohort_close,
+    enrolment_create,
+    participant_for_coordinator,
+    survey_response_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+VOJVODINA = "Region Vojvodine"
+SOUTH_EAST = "Region Južne i Istočne Srbije"
+
+
+def free_municipality_in(region_code):
+    return Area.objects.filter(path__startswith=f"RS/{region_code}/", kind="municipality", offices=None).earliest(
+        "code"
+    )
+
+
+def coordinator_in(region_code, *, started_on=date(2021, 3, 1), since=None):
+    office = OfficeFactory(area=free_municipality_in(region_code), opened_on=date(2020, 5, 4))
+    return AppointmentFactory(office=office, started_on=started_on, coordinator__youth_work_since=since).coordinator
+
+
+@pytest.fixture
+def survey():
+    """A survey version newer than the demo's: two questions on one area, one on another, scale 1–5."""
+    version = SurveyVersion.objects.create(title="Istraživanje potreba 2026", published_on=date(2026, 5, 1))
+    policy = CompetenceArea.objects.create(name="Praćenje politika (test)", position=90)
+    projects = CompetenceArea.objects.create(name="Pisanje projekata (test)", position=91)
+    questions = [
+        SurveyQuestion.objects.create(version=version, area=policy, text="Znam da pratim politiku.", position=1),
+        SurveyQuestion.objects.create(version=version, area=policy, text="Znam da pišem izveštaje.", position=2),
+        SurveyQuestion.objects.create(version=version, area=projects, text="Znam da pišem projekte.", position=3),
+    ]
+    return version, policy, projects, questions
+
+
+def answer(coordinator, version, questions, ratings, on=date(2026, 5, 20)):
+    participant = participant_for_coordinator(coordinator=coordinator)
+    return survey_response_create(
+        participant=participant,
+        version=version,
+        answered_on=on,
+        ratings={question.pk: rating for question, rating in zip(questions, ratings, strict=True)},
+    )
+
+
+def test_survey_summary_counts_each_coordinators_latest_answer_in_their_region(survey):
+    version, policy, projects, questions = survey
+    north_1, north_2 = coordinator_in("RS-REG-VO"), coordinator_in("RS-REG-VO")
+    south = coordinator_in("RS-REG-JI")
+    # Share of the scale (rating − 1) / 4: 1, 2 → basic; 3 → intermediate; 4, 5 → advanced.
+    answer(north_1, version, questions, [1, 1, 1], on=date(2026, 5, 2))  # older: replaced by the next
+    answer(north_1, version, questions, [5, 4, 3], on=date(2026, 5, 20))  # policy mean 4.5 → adv.; projects int.
+    answer(north_2, version, questions, [2, 3, 5])  # policy mean 2.5 → share .375 → intermediate; projects adv.
+    answer(south, version, questions, [1, 2, 1])  # policy basic; projects basic
+    outsider = Participant.objects.create(first_name="Emina", last_name="Hodžić", organisation="Vijeće mladih Ključ")
+    survey_response_create(
+        participant=outsider, version=version, answered_on=date(2026, 5, 3), ratings={questions[0].pk: 5}
+    )  # not a coordinator: not counted
+
+    areas, regions, counts, next_levels = survey_summary(version)
+
+    assert areas == [policy, projects]
+    assert regions == [SOUTH_EAST, VOJVODINA]
+    assert dict(counts[policy][VOJVODINA]) == {"advanced": 1, "intermediate": 1}
+    assert dict(counts[policy][SOUTH_EAST]) == {"basic": 1}
+    assert dict(counts[projects][VOJVODINA]) == {"intermediate": 1, "advanced": 1}
+    assert dict(counts[projects][SOUTH_EAST]) == {"basic": 1}
+    # Ties (1 each) go to the lower level: train that first.
+    assert next_levels == {policy: "basic", projects: "basic"}
+
+
+def test_survey_summary_region_is_the_office_held_on_the_day_of_the_answer(survey):
+    version, policy, _projects, questions = survey
+    mover = coordinator_in("RS-REG-JI", started_on=date(2019, 1, 1))
+    first = mover.appointments.get()
+    first.ended_on = date(2022, 12, 31)
+    first.save()
+    office = OfficeFactory(area=free_municipality_in("RS-REG-VO"), opened_on=date(2020, 5, 4))
+    AppointmentFactory(coordinator=mover, office=office, started_on=date(2023, 1, 1))
+    answer(mover, version, questions, [5, 5, 5], on=date(2022, 6, 1))
+
+    _areas, regions, counts, _next = survey_summary(version)
+
+    assert regions == [SOUTH_EAST]
+    assert dict(counts[policy][SOUTH_EAST]) == {"advanced": 1}
+
+
+def test_survey_summary_page_and_xlsx_for_staff(staff_client, survey):
+    version, _policy, _projects, questions = survey
+    answer(coordinator_in("RS-REG-VO"), version, questions, [5, 5, 1])
+
+    page = staff_client.get(f"/en/admin/trainings/surveyresponse/summary/?version={version.pk}")
+    download = staff_client.get(f"/en/admin/trainings/surveyresponse/summary/?version={version.pk}&format=xlsx")
+
+    assert page.status_code == 200
+    assert "Praćenje politika (test): most coordinators are at the <strong>advanced</strong> level" in (
+        page.content.decode()
+    )
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Competence area", "Region", "basic", "intermediate", "advanced", "Coordinators"],
+        ["Praćenje politika (test)", "Vojvodina Region", 0, 0, 1, 1],
+        ["Pisanje projekata (test)", "Vojvodina Region", 1, 0, 0, 1],
+    ]
+
+
+def test_survey_summary_page_runs_the_same_queries_at_two_sizes(staff_client, survey, django_assert_num_queries):
+    version, _policy, _projects, questions = survey
+    url = f"/admin/trainings/surveyresponse/summary/?version={version.pk}"
+    answer(coordinator_in("RS-REG-VO"), version, questions, [5, 5, 1])
+    staff_client.get(url)  # the session's first read
+    # The session, the user, the versions, the latest responses, their answers, the appointments,
+    # the regions, the competence areas.
+    with django_assert_num_queries(8) as small:
+        staff_client.get(url)
+    for region in ("RS-REG-VO", "RS-REG-JI", "RS-REG-JI"):
+        answer(coordinator_in(region), version, questions, [3, 2, 4])
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        staff_client.get(url)
+
+
+@pytest.fixture
+def finished_programme():
+    """One programme, two cohorts of three 4-hour sessions (12 hours), rule 80 %: 9.6 hours complete.
+
+    Vojvodina, basic: A (since 2016: 1 year → under 3) 12 h completes; B (since 2012: 5 → 3 to 7) 9 h drops out;
+    C (no year: not known) 10 h completes. South-east, intermediate: D (since 2005: 12 → over 7) 12 h completes;
+    E (since 2014: 3 → 3 to 7) invited only: not counted.
+    """
+    north = make_cohort(people=0, name="Vojvodina, osnovni nivo")
+    programme = north.programme  # starts 1 May 2017
+    north.region = None
+    north.area = Area.objects.get(code="RS-REG-VO")
+    north.save()
+    south = make_cohort(people=0, name="Jug, srednji nivo")
+    south.programme = programme
+    south.level = "intermediate"
+    south.area = Area.objects.get(code="RS-REG-JI")
+    south.save()
+    people = {
+        "A": coordinator_in("RS-REG-VO", since=2016),
+        "B": coordinator_in("RS-REG-VO", since=2012),
+        "C": coordinator_in("RS-REG-VO"),
+        "D": coordinator_in("RS-REG-JI", since=2005),
+        "E": coordinator_in("RS-REG-JI", since=2014),
+    }
+    hours = {"A": [4, 4, 4], "B": [4, 4, 1], "C": [4, 4, 2], "D": [4, 4, 4]}
+    for cohort, letters in ((north, "ABC"), (south, "DE")):
+        sessions = list(cohort.sessions.order_by("held_on"))
+        sheet = {}
+        for letter in letters:
+            status = EnrolmentStatus.INVITED if letter == "E" else EnrolmentStatus.ENROLLED
+            participant = participant_for_coordinator(coordinator=people[letter])
+            enrolment = enrolment_create(cohort=cohort, participant=participant, status=status)
+            for session, value in zip(sessions, hours.get(letter, []), strict=False):
+                sheet[session.pk, enrolment.pk] = Decimal(value)
+        attendance_sheet_save(cohort=cohort, hours=sheet)
+        cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    return programme
+
+
+def rows_of(sections):
+    return {
+        title: [(row.label, row.enrolled, row.completed, row.completion_rate, row.hours) for row in rows]
+        for title, rows in sections
+    }
+
+
+def test_programme_results_by_region_level_and_experience(finished_programme):
+    assert Enrolment.objects.filter(cohort__programme=finished_programme).count() == 5
+
+    results = rows_of(programme_results(finished_programme))
+
+    assert results == {
+        "Ukupno": [("Svi učesnici", 4, 3, Decimal("75.0"), Decimal("43"))],
+        "Po regionu": [
+            ("Region Južne i Istočne Srbije", 1, 1, Decimal("100.0"), Decimal("12")),
+            ("Region Vojvodine", 3, 2, Decimal("66.7"), Decimal("31")),
+        ],
+        "Po nivou": [
+            ("osnovni", 3, 2, Decimal("66.7"), Decimal("31")),
+            ("srednji", 1, 1, Decimal("100.0"), Decimal("12")),
+        ],
+        "Po iskustvu u radu sa mladima": [
+            ("manje od 3 godine", 1, 1, Decimal("100.0"), Decimal("12")),
+            ("od 3 do 7 godina", 1, 0, Decimal("0.0"), Decimal("9")),
+            ("više od 7 godina", 1, 1, Decimal("100.0"), Decimal("12")),
+            ("nije poznato", 1, 1, Decimal("100.0"), Decimal("10")),
+        ],
+    }
+
+
+def test_programme_results_xlsx(staff_client, finished_programme):
+    response = staff_client.get(f"/en/admin/trainings/programme/results/?programme={finished_programme.pk}&format=xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["Group", "Enrolled", "Completed", "Completion rate (%)", "Hours attended"]
+    assert rows[1] == ["Total: All participants", 4, 3, 75, 43]
+    assert rows[-1] == ["By experience in youth work: not known", 1, 1, 100, 10]
+    assert len(rows) == 1 + 1 + 2 + 2 + 4
+
+
+def test_programme_results_page_runs_the_same_queries_at_two_sizes(staff_client, django_assert_num_queries):
+    cohort = make_cohort(people=2)
+    url = f"/admin/trainings/programme/results/?programme={cohort.programme.pk}"
+    staff_client.get(url)
+    with django_assert_num_queries(4) as small:  # the session, the user, the programmes, the enrolments
+        staff_client.get(url)
+    for coordinator in CoordinatorFactory.create_batch(4, youth_work_since=2010):
+        enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = staff_client.get(url)
+    assert "Svi učesnici" in response.content.decode()
+
+
+def test_programme_results_unknown_programme_is_404(staff_client):
+    assert staff_client.get("/admin/trainings/programme/results/?programme=999999").status_code == 404
+
+
+def test_reports_are_linked_from_the_admin_index(staff_client):
+    page = staff_client.get("/en/admin/").content.decode()
+
+    assert 'href="/en/admin/trainings/surveyresponse/summary/"' in page
+    assert 'href="/en/admin/trainings/programme/results/"' in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/trainings/programme/results/", "/admin/trainings/surveyresponse/summary/?format=xlsx"]
+)
+def test_reports_are_for_staff_only(coordinator_a_client, url):
+    response = coordinator_a_client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

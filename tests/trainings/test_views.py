@@ -1,0 +1,274 @@
+"""The public trainings page, the certificate check and the certificate PDF."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import segno
+from django.urls import reverse
+from pypdf import PdfReader
+
+from tests.conftest import translated
+from tests.portal.conftest import memory_cache  # noqa: F401 (a fixture)
+from tests.trainings.conftest import certificate_for, make_cohort
+from trainings.certificates import normalise_code
+from trainings.services import (
+    attendance_sheet_save,
+    certificate_reissue,
+    certificate_revoke,
+    cohort_close,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+# The certificate's public page
+
+
+def test_verify_page_shows_holder_programme_level_and_date(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+
+    response = client.get(f"/certificates/{certificate.code}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert coordinator_a.full_name in page
+    assert "Osnaživanje kancelarija za mlade" in page
+    assert "osnovni" in page
+    assert "10.03.2018." in page or "10. mart 2018." in page
+    assert translated("This certificate is valid.", "sr-latn") in page
+    assert coordinator_a.email not in page if coordinator_a.email else True
+    assert "Šabac" not in page  # nothing about the holder's office
+
+
+def test_verify_page_finds_a_code_typed_in_lower_case_with_spaces(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+    typed = f"{certificate.code[:4].lower()} {certificate.code[4:8].lower()}-{certificate.code[8:]}"
+
+    response = client.get(reverse("trainings:certificate_verify", args=[typed]))
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/certificates/{certificate.code}/"
+
+
+def test_normalise_code_refuses_what_cannot_be_a_code():
+    assert normalise_code("abcd efgh jkmn") == "ABCDEFGHJKMN"
+    assert normalise_code("ABCDEFGHJKM") is None  # 11 characters
+    assert normalise_code("ABCDEFGHJKM0") is None  # 0 is never in a code
+    assert normalise_code("' OR 1=1 --") is None
+
+
+@pytest.mark.parametrize("code", ["ZZZZZZZZZZZZ", "not-a-code", "%25"])
+def test_verify_page_unknown_code_is_404_with_a_clear_page(client, code):
+    response = client.get(f"/en/certificates/{code}/")
+
+    assert response.status_code == 404
+    assert "There is no certificate with the code" in response.content.decode()
+
+
+def test_verify_page_of_a_revoked_certificate_says_revoked_and_when(client, coordinator_a):
+    certificate = certificate_revoke(
+        certificate=certificate_for(coordinator_a), note="Greška u evidenciji", revoked_on=date(2019, 1, 15)
+    )
+
+    page = client.get(f"/en/certificates/{certificate.code}/").content.decode()
+
+    assert "This certificate was revoked on Jan. 15, 2019. It is no longer valid." in page
+    assert "Greška u evidenciji" not in page  # the staff's note stays inside
+
+
+def test_verify_page_of_a_replaced_certificate_links_to_its_replacement(client, coordinator_a):
+    old = certificate_for(coordinator_a)
+    new = certificate_reissue(certificate=old, issued_on=date(2018, 4, 1), note="Ispravljeno ime")
+
+    page = client.get(f"/en/certificates/{old.code}/").content.decode()
+
+    assert "This certificate was replaced by a new one and is no longer valid." in page
+    assert f'href="/en/certificates/{new.code}/"' in page
+
+
+def test_verify_page_is_cached_yet_shows_a_revocation_at_once(client, coordinator_a, memory_cache):  # noqa: F811
+    memory_cache(600)
+    certificate = certificate_for(coordinator_a)
+    url = f"/en/certificates/{certificate.code}/"
+    assert "This certificate is valid." in client.get(url).content.decode()
+
+    certificate_revoke(certificate=certificate, note="Greška", revoked_on=date(2019, 1, 15))
+
+    assert "This certificate was revoked on Jan. 15, 2019." in client.get(url).content.decode()
+
+
+def test_verify_page_in_three_languages(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+
+    latin = client.get(f"/certificates/{certificate.code}/").content.decode()
+    cyrillic = client.get(f"/sr/certificates/{certificate.code}/").content.decode()
+    english = client.get(f"/en/certificates/{certificate.code}/").content.decode()
+
+    assert translated("Certificate check", "sr-latn") in latin
+    assert translated("Certificate check", "sr") in cyrillic
+    assert "Оснаживање канцеларија за младе" in cyrillic
+    assert "Certificate check" in english
+
+
+def test_verify_page_runs_two_queries(client, coordinator_a, django_assert_num_queries):
+    certificate = certificate_for(coordinator_a)
+
+    with django_assert_num_queries(2):  # the data version, the certificate with all it shows
+        client.get(f"/certificates/{certificate.code}/")
+
+
+# The certificate as PDF
+
+
+def test_pdf_for_its_holder_carries_name_code_hours_and_the_address(client, coordinator_a):
+    certificate = certificate_for(coordinator_a, hours_missed=Decimal("1.5"))
+    client.force_login(coordinator_a.user)
+
+    response = client.get(reverse("trainings:certificate_pdf", args=[certificate.code]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert coordinator_a.full_name in text
+    assert certificate.code in text
+    assert f"http://testserver/certificates/{certificate.code}/" in text
+    assert "Osnaživanje kancelarija za mlade" in text
+    assert "10,5" in text  # hours attended: 12 − 1.5
+    assert "10. mart 2018." in text
+
+
+def test_pdf_links_its_qr_code_to_the_verification_address(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+    client.force_login(coordinator_a.user)
+    url = f"http://testserver/en/certificates/{certificate.code}/"
+
+    content = client.get(f"/en/certificates/{certificate.code}/pdf/").content
+
+    page = PdfReader(io.BytesIO(content)).pages[0]
+    links = [annotation.get_object()["/A"]["/URI"] for annotation in page["/Annots"]]
+    assert links == [url]
+    # The squares drawn are the QR code segno makes of that address: one filled square per dark module.
+    dark_modules = sum(sum(row) for row in segno.make(url, error="m", micro=False).matrix_iter(border=0))
+    assert page.get_contents().get_data().decode("latin-1").count(" re f") == dark_modules
+
+
+def test_pdf_in_cyrillic_and_english(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+    client.force_login(coordinator_a.user)
+
+    cyrillic = pdf_text(client.get(f"/sr/certificates/{certificate.code}/pdf/").content)
+    english = pdf_text(client.get(f"/en/certificates/{certificate.code}/pdf/").content)
+
+    assert "Оснаживање канцеларија за младе" in cyrillic
+    assert translated("CERTIFICATE", "sr") in cyrillic
+    assert "CERTIFICATE" in english
+    assert "basic level, 12 hours" in english
+
+
+def test_pdf_for_another_coordinator_is_404(client, coordinator_a, coordinator_b):
+    certificate = certificate_for(coordinator_a)
+    client.force_login(coordinator_b.user)
+
+    assert client.get(f"/certificates/{certificate.code}/pdf/").status_code == 404
+
+
+def test_pdf_for_staff(staff_client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+
+    assert staff_client.get(f"/certificates/{certificate.code}/pdf/").status_code == 200
+
+
+def test_pdf_for_anonymous_goes_to_sign_in(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+
+    response = client.get(f"/certificates/{certificate.code}/pdf/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next=/certificates/{certificate.code}/pdf/"
+
+
+def test_pdf_of_an_unknown_code_is_404_for_staff(staff_client):
+    assert staff_client.get("/certificates/ZZZZZZZZZZZZ/pdf/").status_code == 404
+
+
+# The public trainings page
+
+
+def test_training_list_shows_aggregate_results_without_names(client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+
+    page = client.get("/en/trainings/").content.decode()
+
+    assert "Osnaživanje kancelarija za mlade" in page
+    assert coordinator_a.last_name not in page
+    assert certificate.code not in page
+    assert 'href="/en/trainings/"' in page  # the navbar
+
+
+def test_training_list_counts_are_exact(client):
+    cohort = make_cohort(people=3, name="Vojvodina, osnovni nivo")
+    enrolments = list(cohort.enrolments.order_by("pk"))
+    sessions = list(cohort.sessions.all())
+    attendance_sheet_save(
+        cohort=cohort,
+        hours={(s.pk, e.pk): s.hours for s in sessions for e in enrolments[:2]},
+    )
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+
+    page = client.get("/en/trainings/").content.decode()
+
+    section = page.split(f'id="programme-{cohort.programme.pk}"')[1].split("</section>")[0]
+    assert "2 participants completed the training in 0 regions" in " ".join(section.split())
+    assert '<dt class="col-sm-4">Participants</dt><dd class="col-sm-8">3</dd>' in section
+    assert '<td>–</td><td>basic</td><td class="text-end">1</td><td class="text-end">2</td>' in section
+
+
+@pytest.mark.parametrize("language", ["", "/sr", "/en"])
+def test_training_list_in_three_languages(client, language):
+    response = client.get(f"{language}/trainings/")
+
+    assert response.status_code == 200
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in response.content.decode()
+
+
+def test_training_list_runs_the_same_queries_at_two_sizes(client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the data version, the programmes with results, the cohort counts
+        client.get("/trainings/")
+    for number in range(3):
+        make_cohort(people=3, name=f"Kohorta {number}")
+
+    with django_assert_num_queries(3):
+        client.get("/trainings/")
+
+
+def test_font_check_names_a_missing_font(settings, monkeypatch, tmp_path):
+    from trainings import apps, certificates
+
+    assert apps.certificate_font_check(None) == []
+    monkeypatch.setitem(certificates.FONT_FILES, "B", tmp_path / "DejaVuSans-Bold.ttf")
+
+    [error] = apps.certificate_font_check(None)
+
+    assert error.id == "trainings.E001"
+    assert str(tmp_path / "DejaVuSans-Bold.ttf") in error.msg
+
+
+def test_hours_text_drops_needless_decimals():
+    from trainings.certificates import hours_text
+
+    assert [hours_text(Decimal(text)) for text in ("12.0", "100.0", "10.50", "0")] == ["12", "100", "10,5", "0"]
+
+
+def test_certificate_admin_links_to_its_public_page(staff_client, coordinator_a):
+    certificate = certificate_for(coordinator_a)
+    assert certificate.get_absolute_url() == f"/certificates/{certificate.code}/"  # the test's language: Latin
+
+    page = staff_client.get(f"/en/admin/trainings/certificate/{certificate.pk}/change/").content.decode()
+
+    assert "View on site" in page

@@ -1,0 +1,109 @@
+"""Certificate codes as people type them, and the certificate as a PDF (fpdf2, DejaVu, a segno QR code).
+
+The PDF is drawn in the active language; its QR code holds the absolute address of the certificate's
+public page, so anyone checks it with a phone (as Youthpass and EU diplomas do).
+"""
+
+import segno
+from django.conf import settings
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from portal.text import in_active_script
+
+from .models import CODE_ALPHABET, CODE_LENGTH
+
+# DejaVu covers Serbian Latin (č, ć, đ, š, ž) and Cyrillic; it comes from the npm package
+# dejavu-fonts-ttf (package.json), installed by `make setup` like the front-end libraries.
+FONT_DIR = settings.NODE_MODULES / "dejavu-fonts-ttf" / "ttf"
+FONT = "DejaVu"
+FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.ttf"}
+
+
+def normalise_code(text):
+    """A code as typed from paper: any case, spaces or dashes; None if it cannot be a code at all."""
+    code = "".join(text.split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(character not in CODE_ALPHABET for character in code):
+        return None
+    return code
+
+
+def hours_text(hours):
+    """Hours as a person writes them: 12, 10,5 (whatever the database's decimal places)."""
+    return number_format(hours.to_integral() if hours == hours.to_integral() else hours.normalize())
+
+
+def certificate_qr(verify_url):
+    """The QR code of the certificate's public address (error correction M: survives a crease)."""
+    return segno.make(verify_url, error="m", micro=False)
+
+
+def certificate_pdf(certificate, *, hours_attended, verify_url):
+    """The certificate as PDF bytes. `certificate` comes from `Certificate.objects.for_verification()`."""
+    enrolment = certificate.enrolment
+    cohort, programme = enrolment.cohort, enrolment.cohort.programme
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_title(_("Certificate %(code)s") % {"code": certificate.code})
+    pdf.set_author(_("National association of youth offices"))
+    pdf.set_auto_page_break(False)
+    for style, path in FONT_FILES.items():
+        pdf.add_font(FONT, style, path)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def line(text, size, style="", height=None, space=0):
+        pdf.set_font(FONT, style, size)
+        pdf.multi_cell(width, height or size * 0.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(space)
+
+    pdf.set_draw_color(26, 82, 118)
+    pdf.set_line_width(1)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_y(30)
+    line(_("National association of youth offices"), 12, space=14)
+    line(_("CERTIFICATE"), 28, "B", space=4)
+    line(_("of completed training"), 14, space=16)
+    line(_("This certifies that"), 12, space=4)
+    line(in_active_script(enrolment.participant.full_name), 22, "B", space=8)
+    line(_("completed the training programme"), 12, space=4)
+    line(in_active_script(programme.name), 16, "B", space=4)
+    line(
+        _("%(level)s level, %(hours)s hours, %(start)s – %(end)s")
+        % {
+            "level": cohort.get_level_display(),
+            "hours": hours_text(hours_attended),
+            "start": date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(cohort.ends_on, "SHORT_DATE_FORMAT"),
+        },
+        12,
+        space=4,
+    )
+    line(in_active_script(cohort.place_name), 12, space=4)
+    if programme.partners or programme.funder:
+        partners = ", ".join(in_active_script(text) for text in (programme.partners, programme.funder) if text)
+        line(_("In partnership with: %(partners)s") % {"partners": partners}, 10, space=4)
+    line(
+        _("Issued on %(date)s") % {"date": date_format(certificate.issued_on, "DATE_FORMAT")},
+        12,
+        space=0,
+    )
+
+    # The QR code, drawn as squares (vector, sharp at any size), and linked to the same address.
+    size = 40
+    qr = certificate_qr(verify_url)
+    columns, _rows = qr.symbol_size(border=0)
+    module = size / columns
+    left, top = (pdf.w - size) / 2, max(200, pdf.get_y() + 8)  # below the text, however long the names
+    pdf.set_fill_color(0, 0, 0)
+    for row_number, row in enumerate(qr.matrix_iter(border=0)):
+        for column_number, dark in enumerate(row):
+            if dark:
+                pdf.rect(left + column_number * module, top + row_number * module, module, module, style="F")
+    pdf.link(left, top, size, size, verify_url)
+    pdf.set_y(top + size + 6)
+    line(_("Certificate code: %(code)s") % {"code": certificate.code}, 12, "B", space=2)
+    line(_("Check this certificate at:"), 10, space=1)
+    line(verify_url, 10)
+    return bytes(pdf.output())

@@ -1,0 +1,198 @@
+"""Staff reports: the needs-survey summary and a programme's results, as tables for a page and a .xlsx.
+
+Each report is (headers, rows) plus what its page needs; every read has a fixed number of queries.
+"""
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from areas.models import PATH_SEPARATOR, Area, AreaKind
+from imports.writing import write_xlsx
+from offices.models import Appointment
+
+from .models import (
+    ZERO_HOURS,
+    CompetenceArea,
+    Enrolment,
+    EnrolmentStatus,
+    Level,
+    SurveyAnswer,
+    SurveyResponse,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(headers, rows, *, title, filename):
+    """The one place reports become a spreadsheet file (the project's writer)."""
+    # Numbers stay numbers in the sheet (the writer keeps ints and floats, and writes other values as text).
+    cells = [[float(value) if isinstance(value, Decimal) else value for value in row] for row in rows]
+    content = write_xlsx([str(header) for header in headers], cells, title=str(title))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+# Needs survey
+
+
+NO_REGION = gettext_lazy("no office then")
+
+
+def survey_summary(version):
+    """Per competence area and region, how many coordinators are at each level, from each coordinator's
+    latest response to `version`. The region is the statistical region (or entity) of the office the
+    coordinator held on the day they answered. Five queries.
+
+    Returns (areas, regions, counts, next_levels): counts[area][region][level] = coordinators;
+    next_levels[area] = the level most coordinators are at (what to train next; a tie goes to the lower).
+    """
+    latest = (
+        SurveyResponse.objects.filter(participant=OuterRef("participant"), version=version)
+        .order_by("-answered_on", "-pk")
+        .values("pk")[:1]
+    )
+    responses = list(
+        SurveyResponse.objects.filter(version=version, participant__coordinator__isnull=False, pk=Subquery(latest))
+        .select_related("participant")
+        .prefetch_related(Prefetch("answers", SurveyAnswer.objects.select_related("question__area")))
+    )
+    coordinator_ids = {response.participant.coordinator_id for response in responses}
+    appointments = defaultdict(list)
+    for appointment in (
+        Appointment.objects.filter(coordinator_id__in=coordinator_ids)
+        .select_related("office__area")
+        .order_by("started_on", "pk")
+    ):
+        appointments[appointment.coordinator_id].append(appointment)
+    regional = {area.code: area for area in Area.objects.filter(kind__in=AreaKind.regional())}
+
+    def region_of(coordinator_id, on):
+        for appointment in appointments[coordinator_id]:
+            if appointment.is_current(on):
+                for code in appointment.office.area.path.split(PATH_SEPARATOR):
+                    if code in regional:
+                        return regional[code].local_name
+        return str(NO_REGION)
+
+    counts = defaultdict(lambda: defaultdict(Counter))
+    for response in responses:
+        region = region_of(response.participant.coordinator_id, response.answered_on)
+        for area, level in response.area_levels().items():
+            counts[area][region][level] += 1
+    areas = [area for area in CompetenceArea.objects.all() if area in counts]
+    regions = sorted({region for by_region in counts.values() for region in by_region}, key=_region_order)
+    next_levels = {}
+    for area in areas:
+        totals = Counter()
+        for by_level in counts[area].values():
+            totals.update(by_level)
+        next_levels[area] = max(Level.values, key=lambda level: (totals[level], -Level.values.index(level)))
+    return areas, regions, counts, next_levels
+
+
+def _region_order(name):
+    return (name == str(NO_REGION), name)
+
+
+def survey_summary_table(areas, regions, counts, next_levels):
+    headers = [_("Competence area"), _("Region"), *Level.labels, _("Coordinators")]
+    rows = []
+    for area in areas:
+        for region in regions:
+            by_level = counts[area].get(region)
+            if by_level:
+                levels = [by_level[level] for level in Level.values]
+                rows.append([area.name, region, *levels, sum(levels)])
+    return headers, rows
+
+
+# Programme results
+
+
+class Experience:
+    """Years in youth work at the programme's start (start year − `Coordinator.youth_work_since`)."""
+
+    UNDER_3 = gettext_lazy("under 3 years")
+    FROM_3_TO_7 = gettext_lazy("3 to 7 years")
+    OVER_7 = gettext_lazy("over 7 years")
+    UNKNOWN = gettext_lazy("not known")
+    ORDER = [UNDER_3, FROM_3_TO_7, OVER_7, UNKNOWN]
+
+    @classmethod
+    def group(cls, programme, coordinator):
+        if coordinator is None or coordinator.youth_work_since is None:
+            return cls.UNKNOWN
+        years = programme.starts_on.year - coordinator.youth_work_since
+        if years < 3:
+            return cls.UNDER_3
+        if years <= 7:
+            return cls.FROM_3_TO_7
+        return cls.OVER_7
+
+
+class ResultRow:
+    def __init__(self, label):
+        self.label, self.enrolled, self.completed, self.hours = label, 0, 0, ZERO_HOURS
+
+    @property
+    def completion_rate(self):
+        """Completed of enrolled, in per cent with one decimal; None with nobody enrolled."""
+        if not self.enrolled:
+            return None
+        return (Decimal(self.completed) * 100 / self.enrolled).quantize(Decimal("0.1"))
+
+    def add(self, enrolment):
+        self.enrolled += 1
+        self.completed += enrolment.status == EnrolmentStatus.COMPLETED
+        self.hours += enrolment.hours_attended
+
+
+def programme_results(programme):
+    """A programme's participants who took up their place (invitations not taken up are left out),
+    completed, the completion rate and hours attended: in total, by region, by cohort level and by
+    experience group. One query. Returns [(dimension title, [ResultRow, …]), …], the total first."""
+    enrolments = (
+        Enrolment.objects.filter(cohort__programme=programme)
+        .exclude(status=EnrolmentStatus.INVITED)
+        .select_related("cohort__area", "cohort__region", "participant__coordinator")
+        .with_hours()
+        .order_by("pk")
+    )
+    total = ResultRow(_("All participants"))
+    groups = {"region": {}, "level": {}, "experience": {}}
+    for enrolment in enrolments:
+        total.add(enrolment)
+        cohort = enrolment.cohort
+        keys = {
+            "region": cohort.region.name if cohort.region else (cohort.area.local_name if cohort.area else "–"),
+            "level": cohort.get_level_display(),
+            "experience": Experience.group(programme, enrolment.participant.coordinator),
+        }
+        for dimension, key in keys.items():
+            groups[dimension].setdefault(str(key), ResultRow(str(key))).add(enrolment)
+    level_order = [str(label) for label in Level.labels]
+    experience_order = [str(label) for label in Experience.ORDER]
+    return [
+        (_("Total"), [total]),
+        (_("By region"), sorted(groups["region"].values(), key=lambda row: row.label)),
+        (_("By level"), sorted(groups["level"].values(), key=lambda row: level_order.index(row.label))),
+        (
+            _("By experience in youth work"),
+            sorted(groups["experience"].values(), key=lambda row: experience_order.index(row.label)),
+        ),
+    ]
+
+
+def programme_results_table(sections):
+    headers = [_("Group"), _("Enrolled"), _("Completed"), _("Completion rate (%)"), _("Hours attended")]
+    rows = []
+    for title, section_rows in sections:
+        for row in section_rows:
+            rows.append([f"{title}: {row.label}", row.enrolled, row.completed, row.completion_rate, row.hours])
+    return headers, rows

@@ -1,0 +1,65 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from portal.page_cache import cache_public_page
+
+from . import selectors
+from .certificates import certificate_pdf, normalise_code
+from .models import Certificate
+
+
+@cache_public_page()
+def programme_list(request):
+    # Lazy: a kept fragment costs no query.
+    return render(
+        request, "trainings/programme_list.html", {"programmes": SimpleLazyObject(selectors.programmes_for_public)}
+    )
+
+
+def find_certificate(code):
+    """(the code as stored, the certificate) for a code as typed; None for what is not found."""
+    normalised = normalise_code(code)
+    if normalised is None:
+        return None, None
+    try:
+        return normalised, selectors.certificate_by_code(normalised)
+    except Certificate.DoesNotExist:
+        return normalised, None
+
+
+@cache_public_page()
+def certificate_verify(request, code):
+    """The public check of a certificate: the holder's name, programme, level and date, and its state.
+
+    A code typed in another case or with spaces leads to its one address; nothing lists codes."""
+    normalised, certificate = find_certificate(code)
+    if certificate is None:
+        return render(request, "trainings/certificate_unknown.html", {"code": code[:40]}, status=404)
+    if normalised != code:
+        return redirect("trainings:certificate_verify", code=normalised, permanent=True)
+    return render(request, "trainings/certificate_verify.html", {"certificate": certificate})
+
+
+@login_required
+def certificate_download(request, code):
+    """The certificate as PDF: for its holder and staff; anyone else is told it does not exist."""
+    _normalised, certificate = find_certificate(code)
+    if certificate is None or not can_download(request.user, certificate):
+        raise Http404
+    verify_url = request.build_absolute_uri(reverse("trainings:certificate_verify", args=[certificate.code]))
+    content = certificate_pdf(
+        certificate, hours_attended=selectors.enrolment_hours(certificate.enrolment_id), verify_url=verify_url
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+def can_download(user, certificate):
+    if user.is_staff:
+        return True
+    coordinator = certificate.enrolment.participant.coordinator
+    return coordinator is not None and coordinator.user_id is not None and coordinator.user_id == user.pk
