@@ -162,3 +162,18 @@ def test_a_row_error_of_no_column_leaves_out_the_columns_line(staff_client):
     summary = response.text.split('id="import-errors"')[1].split("</div>")[0]
     assert "Kolone sa greškama" not in summary
     assert re.findall(r'href="#(row-\d+)"', summary) == ["row-3"]
+
+
+def test_the_batches_name_the_import_as_staff_know_it(staff_client, office_a):
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Novi opis"]])  # fmt: skip
+    staff_client.post(reverse(URL), {"token": staff_client.post(reverse(URL), {"file": upload}).context["token"]})
+    batch = ImportBatch.objects.get()
+    listing = staff_client.get(reverse("admin:imports_importbatch_changelist"))
+    page = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    filtered = staff_client.get(reverse("admin:imports_importbatch_changelist"), {"importer": batch.importer})
+    assert batch.importer == "offices.importers.OfficeImport"
+    assert re.findall(r">[^<]*offices\.importers", listing.text + page.text) == []  # in no text, only in links
+    assert '<td class="field-import_name">Kancelarije za mlade</td>' in listing.text
+    assert '<div class="readonly">Kancelarije za mlade</div>' in page.text
+    assert list(filtered.context["cl"].result_list) == [batch]
