@@ -285,3 +285,14 @@ def test_export_xlsx_has_text_cells_without_apostrophes_and_words_in_the_admins_
     header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
     cells = {h.value: cell.value for h, cell in zip(header, row, strict=True)}
     assert (cells["opština"], cells["status"]) == ("Шабац", "отворена")
+
+
+def test_the_history_page_has_no_inline_style_and_no_none(staff_client, office_a):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+    history = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk]))
+    table = history.text.split('<table id="change-history"')[1].split('<p class="paginator">')[0]
+    assert office_a.history.filter(history_change_reason=None).count() == 2  # the demo's record and this change
+    assert ' style="' not in history.text
+    assert "None" not in table
+    assert '<p class="paginator">' in history.text
