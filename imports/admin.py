@@ -20,6 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -253,19 +255,44 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
+def import_name(key):
+    """What staff call the import a batch's `importer` key names: its records ("Youth offices")."""
+    try:
+        import_class = import_string(key)
+    except ImportError:
+        return key
+    return capfirst(import_class.write_order[0]._meta.verbose_name_plural)
+
+
+class ImporterFilter(admin.SimpleListFilter):
+    title = gettext_lazy("import")
+    parameter_name = "importer"
+
+    def lookups(self, request, model_admin):
+        keys = ImportBatch.objects.order_by("importer").values_list("importer", flat=True).distinct()
+        return [(key, import_name(key)) for key in keys]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(importer=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "user", "created_at", "rows", "created_count", "updated_count",
+    list_display = ["__str__", "import_name", "user", "created_at", "rows", "created_count", "updated_count",
                     "unchanged_count", "undone_at"]  # fmt: skip
-    list_filter = ["importer", "created_at", "undone_at"]
+    list_filter = [ImporterFilter, "created_at", "undone_at"]
     list_select_related = ["user"]
     show_full_result_count = False
     change_form_template = "imports/batch_change_form.html"
-    readonly_fields = ["importer", "user", "created_at", "file_name", "file_size", "file_sha256", "sheet", "rows",
+    readonly_fields = ["import_name", "user", "created_at", "file_name", "file_size", "file_sha256", "sheet", "rows",
                        "created_count", "updated_count", "unchanged_count", "empty_cells_clear", "undone_at",
                        "undone_by", "touched"]  # fmt: skip
     fields = readonly_fields
     TOUCHED_SHOWN = 100  # a batch may hold thousands: the page lists the first ones
+
+    @admin.display(description=gettext_lazy("import"), ordering="importer")
+    def import_name(self, batch):
+        return import_name(batch.importer)
 
     @admin.display(description=gettext_lazy("records it touched"))
     def touched(self, batch):

@@ -125,7 +125,8 @@ class Preview:
         return not self.error_count and bool(self.rows)
 
     def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
+        """Rows without errors that would be written with `action` (a row with errors is counted apart)."""
+        return sum(1 for row in self.rows if not row.errors and row.action == action)
 
     @property
     def counts(self):

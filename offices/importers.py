@@ -111,8 +111,8 @@ class OfficeImport(Import):
         if slug:
             office = self.by_slug.get(slug)
             if office is None or office.area_id != area.pk:
-                raise ValidationError(_("oznaka: no office of %(area)s has the mark “%(slug)s”.")
-                                      % {"area": area.name, "slug": slug})  # fmt: skip
+                raise ValidationError({"slug": _("No office of %(area)s has the mark “%(slug)s”.")
+                                       % {"area": area.name, "slug": slug}})  # fmt: skip
             return office
         namesakes = self.by_name.get((area.pk, fold(name)), [])
         opened_on = self.given(row, "opened_on")
@@ -448,7 +448,7 @@ class CoordinatorImport(Import):
         if not (area or mark or started_on or self.given(row, "ended_on")):
             return
         if started_on is None:
-            raise ValidationError(_("koordinator od: give the date the appointment started."))
+            raise ValidationError({"started_on": _("Give the date the appointment started.")})
         office = self.find_office(area, mark, started_on)
         appointment = self.appointments.get((person.pk, office.pk, started_on)) if person.pk else None
         file_key = (id(person), office.pk, started_on)
@@ -498,11 +498,11 @@ class CoordinatorImport(Import):
         if mark:
             office = self.offices_by_slug.get(mark)
             if office is None or (area is not None and office.area_id != area.pk):
-                raise ValidationError(_("kancelarija (oznaka): no office has the mark “%(mark)s”%(where)s.")
-                                      % {"mark": mark, "where": f" ({area.name})" if area else ""})  # fmt: skip
+                raise ValidationError({"office": _("No office has the mark “%(mark)s”%(where)s.")
+                                       % {"mark": mark, "where": f" ({area.name})" if area else ""}})  # fmt: skip
             return office
         if area is None:
-            raise ValidationError(_("opština: name the municipality of the office."))
+            raise ValidationError({"area": _("Name the municipality of the office.")})
         offices = self.offices_by_area.get(area.pk, [])
         if not offices:
             raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})

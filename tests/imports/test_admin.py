@@ -8,7 +8,7 @@ from django.urls import reverse
 from imports.models import ImportBatch
 from offices.models import Coordinator, Office
 from tests.conftest import free_areas
-from tests.imports.files import xlsx_file
+from tests.imports.files import csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_a_thousand_rows_with_one_error_lead_to_it_in_one_click(staff_client):
     summary = response.text.split('id="import-errors"')[1].split("</div>")[0]
     assert re.findall(r'href="#(row-\d+)"', summary) == ["row-704"]
     assert 'id="row-704" class="row-error' in response.text
-    assert "“godina rođenja” (1)" in summary
+    assert "„godina rođenja“ (1)" in summary
     assert 'id="only-errors"' in response.text
     assert "List „Tabela“, zaglavlje u redu 3." in response.text
     assert "token" not in response.context
@@ -127,3 +127,53 @@ def test_the_batch_pages_cost_the_same_queries_whatever_the_batches(staff_client
         response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
     assert f"<li>red 2: kancelarija za mlade {office_a.pk} (izmenjeno)</li>" in response.text
     assert (len(listing), len(page)) == (5, 6)
+
+
+def test_the_counts_leave_out_rows_with_errors(staff_client, office_a):
+    upload = xlsx_file([
+        ["Spisak kancelarija za mlade"], [],
+        ["opština", "naziv", "status", "otvorena", "adresa"],
+        ["Sabac", office_a.name, "otvorena", 43124, "Karađorđeva 5"],
+        ["Arandelovac", "Kancelarija za mlade Aranđelovac", "otvorena", "31.02.2020", "Knjaza Miloša 12"],
+    ])  # fmt: skip
+    text = " ".join(staff_client.post(reverse(URL), {"file": upload}).text.split())
+    assert "Pročitana su 2 reda: za dodavanje: 0, za izmenu: 1, bez izmena: 0." in text
+    assert "1 red ima greške: ništa neće biti upisano dok se datoteka ne ispravi." in text
+
+
+def test_an_error_of_the_row_rule_is_shown_under_its_column(staff_client, coordinator_a):
+    upload = csv_file([
+        ["Spisak koordinatora;;;;"], [";;;;"],
+        ["Ime", "Prezime", "E-pošta", "Opština", "Koordinator od"],
+        [coordinator_a.first_name, coordinator_a.last_name, coordinator_a.email, "Sabac", ""],
+    ], delimiter=";")  # fmt: skip
+    response = staff_client.post(reverse("admin:offices_coordinator_import"), {"file": upload})
+    summary = response.text.split('id="import-errors"')[1].split("</div>")[0]
+    assert "Kolone sa greškama: „koordinator od“ (1)" in summary
+    assert 'id="row-4" class="row-error' in response.text
+    assert response.context["preview"].error_rows[0].errors == ["koordinator od: Unesite datum početka imenovanja."]
+
+
+def test_a_row_error_of_no_column_leaves_out_the_columns_line(staff_client):
+    area = free_areas()[0]
+    row = [area.name, "KZM", "zatvorena", "24.1.2010.", "1.3.2014."]
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "zatvorena"], row, row])
+    response = staff_client.post(reverse(URL), {"file": upload})
+    summary = response.text.split('id="import-errors"')[1].split("</div>")[0]
+    assert "Kolone sa greškama" not in summary
+    assert re.findall(r'href="#(row-\d+)"', summary) == ["row-3"]
+
+
+def test_the_batches_name_the_import_as_staff_know_it(staff_client, office_a):
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Novi opis"]])  # fmt: skip
+    staff_client.post(reverse(URL), {"token": staff_client.post(reverse(URL), {"file": upload}).context["token"]})
+    batch = ImportBatch.objects.get()
+    listing = staff_client.get(reverse("admin:imports_importbatch_changelist"))
+    page = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    filtered = staff_client.get(reverse("admin:imports_importbatch_changelist"), {"importer": batch.importer})
+    assert batch.importer == "offices.importers.OfficeImport"
+    assert re.findall(r">[^<]*offices\.importers", listing.text + page.text) == []  # in no text, only in links
+    assert '<td class="field-import_name">Kancelarije za mlade</td>' in listing.text
+    assert '<div class="readonly">Kancelarije za mlade</div>' in page.text
+    assert list(filtered.context["cl"].result_list) == [batch]
