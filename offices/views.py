@@ -31,6 +31,32 @@ class OfficeListView(FilterView):
             skip_page_cache(request)
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Read only if the template renders them (not when its {% cache %} fragment is kept).
+        context["cards"] = SimpleLazyObject(lambda: office_cards(context["offices"]))
+        return context
+
+
+def office_cards(offices):
+    """What each directory card shows, worked out in Python: a search renders its cards afresh every
+    time, and a template looking up attributes, methods and translations per card was most of its cost."""
+    office_url = reverse("offices:detail", kwargs={"slug": "slug"}).removesuffix("slug/")
+    labels = {status: str(label) for status, label in OfficeStatus.choices}
+    return [
+        {
+            "url": f"{office_url}{office.slug}/",
+            "name": office.name,
+            "area": office.area.local_name,
+            "parent": office.area.parent.local_name if office.area.parent_id else "",
+            "status": office.status,
+            "status_label": labels[office.status],
+            "opened_on": office.opened_on.isoformat() if office.opened_on else "",
+            "opened_year": office.opened_on.year if office.opened_on else "",
+        }
+        for office in offices
+    ]
+
 
 class OfficeDetailView(DetailView):
     model = Office
