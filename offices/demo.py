@@ -56,7 +56,17 @@ EVENT_NOTES = {
     OfficeEvent.REOPENED: ["Opština je zaposlila novog koordinatora.", "Ponovo otvorena posle renoviranja prostorija."],
     OfficeEvent.CLOSED: ["Opština je ukinula radno mesto koordinatora.", "Poslove kancelarije preuzeo dom kulture."],
 }  # fmt: skip
-ROMAN = ["", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+ROMAN = [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number):
+    """1 → "I", 14 → "XIV": fictional municipalities are numbered as towns are ("Ada II")."""
+    numeral = ""
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        numeral += letters * count
+    return numeral
+
 
 DEMO_PASSWORD = "mladi-2026"
 DEMO_STAFF = "osoblje"
@@ -234,7 +244,9 @@ class DemoBuilder:
             offset = Decimal(copy) / Decimal(50)
             fictional = Area(
                 code=f"{area.code}-X{copy}",
-                name=f"{area.name} {ROMAN[copy % 10] or copy}",
+                # The copy's own number: at scale 20, copies 1 and 11 must not share a name (the
+                # imports could not tell them apart by name).
+                name=f"{area.name} {roman(copy + 1)}",
                 kind=AreaKind.MUNICIPALITY,
                 parent=area.parent,
                 latitude=area.latitude - offset if area.latitude is not None else None,

@@ -1,3 +1,5 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +17,31 @@ from .filters import OfficeFilter
 from .models import Office, OfficeStatus
 
 
+class CountingPaginator(Paginator):
+    """Reads a page and the total in one query (`COUNT(*) OVER ()`), where Paginator runs a count first.
+
+    For a search: it reads every matching office anyway, and its pages are never kept as fragments.
+    A page past the end falls back to Paginator (a count, then its error).
+    """
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)
+        if number < 1:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        offices = list(self.object_list.annotate(found=Window(Count("pk")))[bottom : bottom + self.per_page])
+        if offices:
+            self.count = offices[0].found  # Paginator.count is a cached property: no count query
+        elif number == 1:
+            self.count = 0
+        else:
+            return super().page(number)
+        return self._get_page(offices, number, self)
+
+
 class OfficeListView(FilterView):
     model = Office
     filterset_class = OfficeFilter
@@ -30,6 +57,37 @@ class OfficeListView(FilterView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             skip_page_cache(request)
         return response
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        searching = self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q")
+        paginator_class = CountingPaginator if searching else Paginator
+        return paginator_class(queryset, per_page, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Read only if the template renders them (not when its {% cache %} fragment is kept).
+        context["cards"] = SimpleLazyObject(lambda: office_cards(context["offices"]))
+        return context
+
+
+def office_cards(offices):
+    """What each directory card shows, worked out in Python: a search renders its cards afresh every
+    time, and a template looking up attributes, methods and translations per card was most of its cost."""
+    office_url = reverse("offices:detail", kwargs={"slug": "slug"}).removesuffix("slug/")
+    labels = {status: str(label) for status, label in OfficeStatus.choices}
+    return [
+        {
+            "url": f"{office_url}{office.slug}/",
+            "name": office.name,
+            "area": office.area.local_name,
+            "parent": office.area.parent.local_name if office.area.parent_id else "",
+            "status": office.status,
+            "status_label": labels[office.status],
+            "opened_on": office.opened_on.isoformat() if office.opened_on else "",
+            "opened_year": office.opened_on.year if office.opened_on else "",
+        }
+        for office in offices
+    ]
 
 
 class OfficeDetailView(DetailView):

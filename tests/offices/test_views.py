@@ -323,3 +323,23 @@ def test_demo_coordinators_move_between_offices():
 
     movers = Coordinator.objects.annotate(n=Count("appointments__office", distinct=True)).filter(n__gt=1)
     assert movers.count() >= 5
+
+
+def test_a_search_reads_its_page_and_its_total_in_one_query(client):
+    expected = list(Office.objects.search("a").order_by("name", "pk").values_list("pk", flat=True))
+    assert len(expected) > 24
+    url = reverse("offices:list")
+    with CaptureQueriesContext(connection) as second_page:
+        response = client.get(url, {"q": "a", "page": "2"})
+    assert response.context["paginator"].count == len(expected)
+    assert [office.pk for office in response.context["offices"]] == expected[24:48]
+    assert f">{len(expected)} kancelarij" in response.text
+    with CaptureQueriesContext(connection) as nothing_found:
+        response = client.get(url, {"q": "Ђурђевданскаквекључ"})
+    assert response.context["paginator"].count == 0
+    assert "Nijedna kancelarija" in response.text
+    # The page comes with its total: no count of its own, found or not.
+    assert len(second_page) == len(nothing_found)
+    assert [query["sql"] for query in second_page.captured_queries if "COUNT(*) AS" in query["sql"]] == []
+    assert client.get(url, {"q": "a", "page": "99"}).status_code == 404
+    assert client.get(url, {"q": "a", "page": "last"}).context["page_obj"].number == (len(expected) + 23) // 24

@@ -116,13 +116,15 @@ class Command(BaseCommand):
 
         from imports.writing import write_xlsx
 
-        offices = list(Office.objects.open().select_related("area")[:200])
+        offices = list(Office.objects.open().select_related("area").prefetch_related("status_changes")[:200])
+        # An appointment with no end starts in the office's current working period (it may have paused).
+        started = [office.working_periods()[-1][0] for office in offices]
         # Deputies: an office has one coordinator at a time, and the 10,000 share 200 offices.
         header = ["ime", "prezime", "e-pošta", "telefon", "opština", "kancelarija (oznaka)", "koordinator od", "uloga"]
         rows = [
             ["Bench", f"Osoba {number}", f"bench.{number}@example.org", f"06{number:08d}",
              offices[number % len(offices)].area.name, offices[number % len(offices)].slug,
-             offices[number % len(offices)].opened_on, "zamenik"]
+             started[number % len(offices)], "zamenik"]
             for number in range(count)
         ]  # fmt: skip
         content = write_xlsx(header, rows, title="Koordinatori")
