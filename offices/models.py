@@ -278,6 +278,11 @@ class Office(models.Model):
     def point(self):
         return pin_point(self.latitude, self.longitude, self.area.latitude, self.area.longitude)
 
+    @property
+    def has_stopped(self):
+        """Inactive or closed: it offers no contact, though its history stays public."""
+        return self.status in OfficeStatus.ended()
+
     def working_periods(self):
         """The office's working life: its open periods, read from its history (one query, or a prefetch).
 

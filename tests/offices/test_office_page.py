@@ -124,6 +124,24 @@ def test_a_closed_office_shows_no_current_coordinator_or_contact(client, office)
     assert "Teodora Šarić" in page.text  # still in the office's history of coordinators
 
 
+@pytest.mark.parametrize("status", [OfficeStatus.INACTIVE, OfficeStatus.CLOSED])
+def test_an_office_that_stopped_shows_none_of_its_own_contact(client, office, status):
+    office.email, office.phone, office.working_hours = "kzm.ada@example.org", "024 123 456", "pon–pet 8–16"
+    office.save()
+    office_change_status(office=office, status=status, on=timezone.localdate())
+    page = client.get(office.get_absolute_url())
+    assert "kzm.ada@example.org" not in page.text
+    assert "024 123 456" not in page.text
+    assert "pon–pet 8–16" not in page.text
+    assert "Kancelarija trenutno ne radi, pa nema kontakt." in page.text
+
+
+def test_an_open_office_shows_its_own_contact(client, office):
+    office.email = "kzm.ada@example.org"
+    office.save()
+    assert "kzm.ada@example.org" in client.get(office.get_absolute_url()).text
+
+
 def test_a_deputy_is_named_as_such(client, office):
     appoint(office, "Teodora", date(2020, 1, 1))
     appoint(office, "Lejla", date(2023, 6, 1), role=AppointmentRole.DEPUTY)
