@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .importers import ImportFailed
-from .models import ImportBatch
+from .models import ImportBatch, ImportRecord
 from .reading import SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, import_confirm
 from .writing import write_csv, write_xlsx
@@ -335,10 +335,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
         records = {record.content_type.model_class() for record in batch.records.select_related("content_type")}
         needed = [f"{model._meta.app_label}.{action}_{model._meta.model_name}"
                   for model in records for action in ("change", "delete")]  # fmt: skip
+        has_status_steps = batch.records.filter(action=ImportRecord.Action.STATUS).exists()
+        if has_status_steps:
+            # Undo withdraws the office status steps it recorded and runs the appointments they ended again.
+            needed += ["offices.delete_officestatuschange", "offices.change_appointment"]
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
-                   "title": _("Undo this import")}  # fmt: skip
+                   "title": _("Undo this import"), "has_status_steps": has_status_steps}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)

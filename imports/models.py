@@ -57,7 +57,8 @@ class ImportRecord(models.Model):
     class Action(models.TextChoices):
         CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
-        # A change made through a service that keeps its own history (an office's status): not undone.
+        # A change made through a service that keeps its own history (an office's status step): undone
+        # by that history's service (the step withdrawn), with what the step changed (appointments ended).
         STATUS = "status", _("status changed")
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")

@@ -213,8 +213,8 @@ class OfficeImport(Import):
                     position += 1
             elif getattr(row, "status_change", None):
                 status, on = row.status_change
-                office._change_reason = batch.history_reason
-                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user)
+                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user,
+                                     reason=batch.history_reason)  # fmt: skip
                 records.append(ImportRecord(batch=batch, content_type=office_type, object_id=office.pk,
                                             row=row.number, action=ImportRecord.Action.STATUS, position=position))  # fmt: skip
                 position += 1

@@ -109,26 +109,28 @@ def office_status_change_validate(*, office, status, on):
 
 
 @transaction.atomic
-def office_change_status(*, office, status, on, note="", user=None):
+def office_change_status(*, office, status, on, note="", user=None, reason=None):
     """Record a dated status change and keep the office's current state in step with it.
 
     Making an office inactive or closing it ends, on that date, every appointment still running then.
+    `reason` is the history change reason of every row written (an import's, so its undo finds them).
     Returns the new OfficeStatusChange; raises ValidationError (nothing written) if refused.
     """
     Office.objects.select_for_update().filter(pk=office.pk).first()  # one change at a time per office
     office.refresh_from_db(fields=["status", "initiated_on", "opened_on", "closed_on"])
     event = office_status_change_validate(office=office, status=status, on=on)
     _office_apply_event(office, event, on)
-    office._history_user = user
+    office._history_user, office._change_reason = user, reason
     office.save()
     change = OfficeStatusChange(office=office, event=event, on=on, note=note, recorded_by=user)
+    change._change_reason = reason
     change.full_clean()
     change.save()
     if event in (OfficeEvent.INACTIVE, OfficeEvent.CLOSED):
         running = Appointment.objects.filter(office=office).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
         for appointment in running:
             appointment.ended_on = on
-            appointment._history_user = user
+            appointment._history_user, appointment._change_reason = user, reason
             appointment.save()
     return change
 
@@ -225,13 +227,13 @@ def office_status_change_correct(*, change, on=None, note=None, user=None):
     return change
 
 
-def _office_save_state(derived, user):
+def _office_save_state(derived, user, reason=None):
     fields = ["status", "initiated_on", "opened_on", "closed_on"]
     office = Office.objects.get(pk=derived.pk)
     if any(getattr(office, name) != getattr(derived, name) for name in fields):
         for name in fields:
             setattr(office, name, getattr(derived, name))
-        office._history_user = user
+        office._history_user, office._change_reason = user, reason
         office.save()
 
 
@@ -269,17 +271,18 @@ def office_status_change_withdraw_validate(*, change):
 
 
 @transaction.atomic
-def office_status_change_withdraw(*, change, user=None):
+def office_status_change_withdraw(*, change, user=None, reason=None):
     """Withdraw the latest step of an office's history, recorded by mistake; the office returns to the state before.
 
-    The row goes (simple-history keeps it, with the user); nothing else follows: appointments that
-    a withdrawn closing ended stay ended, for staff to extend if the person stayed.
+    The row goes (simple-history keeps it, with the user and `reason`); nothing else follows:
+    appointments that a withdrawn closing ended stay ended, for staff to extend if the person stayed
+    (an import's undo restores them itself).
     """
     Office.objects.select_for_update().filter(pk=change.office_id).first()
     derived = office_status_change_withdraw_validate(change=change)
-    change._history_user = user
+    change._history_user, change._change_reason = user, reason
     change.delete()
-    _office_save_state(derived, user)
+    _office_save_state(derived, user, reason)
 
 
 @transaction.atomic

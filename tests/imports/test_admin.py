@@ -101,6 +101,18 @@ def test_an_undo_that_is_refused_lists_the_changed_records(staff_client, office_
     assert office_a.description == "Novi opis"
 
 
+def test_staff_undo_an_import_that_closed_an_office(staff_client, office_a):
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "zatvorena"],
+                        ["Šabac", office_a.name, "zatvorena", "24.01.2018", "30.09.2025"]])  # fmt: skip
+    staff_client.post(reverse(URL), {"token": staff_client.post(reverse(URL), {"file": upload}).context["token"]})
+    batch = ImportBatch.objects.get()
+    url = reverse("admin:imports_importbatch_undo", args=[batch.pk])
+    assert "Promene statusa kancelarija koje je uvoz zabeležio povlače se" in staff_client.get(url).text
+    staff_client.post(url)
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("open", None)
+
+
 def test_the_batches_are_for_staff_only(client, coordinator_a):
     client.force_login(coordinator_a.user)
     response = client.get(reverse("admin:imports_importbatch_changelist"))

@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -10,9 +11,10 @@ from django.utils import translation
 from imports.models import ImportBatch
 from imports.services import AlreadyImported, UndoRefused, batch_undo, import_confirm
 from offices.importers import CoordinatorImport, OfficeImport
-from offices.models import Appointment, Coordinator, Office
+from offices.models import Appointment, Coordinator, Office, OfficeStatusChange
+from offices.services import office_change_status
 from tests.conftest import free_areas
-from tests.imports.files import importer_user, read, run_import, xlsx_file
+from tests.imports.files import csv_file, importer_user, read, run_import, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,92 @@ def test_undo_twice_is_refused(office_a):
     with translation.override("en"), pytest.raises(UndoRefused) as refusal:
         batch_undo(batch=batch, user=importer_user())
     assert str(refusal.value) == "This import was undone already."
+
+
+def closing_file(office):
+    return xlsx_file(
+        [
+            ["opština", "naziv", "status", "otvorena", "zatvorena"],
+            ["Šabac", office.name, "zatvorena", "24.01.2018", "30.09.2025"],
+        ]
+    )
+
+
+def running_appointments(office):
+    return list(Appointment.objects.filter(office=office, ended_on__isnull=True).values_list("pk", flat=True))
+
+
+def test_undo_of_a_closing_withdraws_the_step_and_runs_the_ended_appointments_again(client, office_a, coordinator_a):
+    from django.urls import reverse
+
+    steps = list(office_a.status_changes.order_by("on", "pk").values_list("pk", "event", "on"))
+    running = running_appointments(office_a)
+    assert running
+    batch = run_import(OfficeImport(), closing_file(office_a))
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("closed", date(2025, 9, 30))
+    assert running_appointments(office_a) == []
+    closing = office_a.status_changes.get(on=date(2025, 9, 30))
+    batch_undo(batch=batch, user=importer_user())
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("open", None)
+    assert list(office_a.status_changes.order_by("on", "pk").values_list("pk", "event", "on")) == steps
+    withdrawn = OfficeStatusChange.history.filter(id=closing.pk).order_by("history_id")
+    assert list(withdrawn.values_list("history_type", "history_change_reason")) == [
+        ("+", batch.history_reason),
+        ("-", batch.undo_reason),
+    ]
+    assert running_appointments(office_a) == running
+    appointment = Appointment.objects.get(pk=running[0])
+    assert appointment.history.latest().history_change_reason == batch.undo_reason
+    page = client.get(reverse("offices:detail", args=[office_a.slug]))
+    assert coordinator_a.full_name in page.content.decode()
+
+
+def test_undo_of_a_closing_is_refused_after_a_later_status_change(office_a):
+    batch = run_import(OfficeImport(), closing_file(office_a))
+    office_a.refresh_from_db()
+    office_change_status(office=office_a, status="open", on=date(2025, 10, 15), user=importer_user())
+    steps = list(office_a.status_changes.values_list("pk", "event", "on"))
+    with translation.override("en"), pytest.raises(UndoRefused) as refusal:
+        batch_undo(batch=batch, user=importer_user())
+    assert str(refusal.value) == (
+        f"Nothing was undone: the status or appointments of {office_a.name} changed after this import, "
+        "or a later step of their history exists; 1 records changed in all."
+    )
+    assert refusal.value.changed == [(Office, office_a.pk)]
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("open", None)
+    assert list(office_a.status_changes.values_list("pk", "event", "on")) == steps
+    assert running_appointments(office_a) == []
+    batch.refresh_from_db()
+    assert batch.undone_at is None
+
+
+def test_undo_of_a_closing_is_refused_when_an_ended_appointment_changed_since(office_a):
+    batch = run_import(OfficeImport(), closing_file(office_a))
+    appointment = Appointment.objects.filter(office=office_a, ended_on=date(2025, 9, 30)).first()
+    appointment._change_reason = "Provereno posle uvoza."
+    appointment.save()  # a new version, by someone else
+    with translation.override("en"), pytest.raises(UndoRefused) as refusal:
+        batch_undo(batch=batch, user=importer_user())
+    assert refusal.value.changed == [(Office, office_a.pk)]
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("closed", date(2025, 9, 30))
+
+
+def test_undo_of_a_closing_and_an_update_of_the_same_office_restores_both(office_a):
+    hours = office_a.working_hours
+    upload = csv_file(
+        [
+            ["opština", "naziv", "status", "otvorena", "zatvorena", "radno vreme"],
+            ["Šabac", office_a.name, "zatvorena", "24.01.2018", "30.09.2025", "subotom 10–14"],
+        ]
+    )
+    batch = run_import(OfficeImport(), upload)
+    batch_undo(batch=batch, user=importer_user())
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on, office_a.working_hours) == ("open", None, hours)
 
 
 def confirm(upload, token):
