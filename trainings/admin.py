@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from imports.admin import SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
 
 from . import reports
 from .forms import AttendanceSheetForm
+from .importers import AttendanceImport, EnrolmentImport
 from .models import (
     Attendance,
     Certificate,
@@ -299,7 +301,8 @@ class EnrolmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    import_class = EnrolmentImport
     form = EnrolmentAdminForm
     list_display = ["participant", "cohort", "status"]
     list_select_related = ["participant__coordinator", "cohort"]
@@ -318,7 +321,8 @@ class EnrolmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    import_class = AttendanceImport
     list_display = ["enrolment", "session", "hours"]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
     list_filter = ["session__cohort__programme"]

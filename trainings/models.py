@@ -532,14 +532,16 @@ class Enrolment(models.Model):
         return f"{self.participant} – {self.cohort}"
 
 
-def validate_cohort_open_for(cohort, status, exclude=None):
+def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
     """A new enrolment (or one changed to `status`) needs an open cohort with a free place.
 
-    `exclude`: the enrolment being changed, which holds its place already."""
+    `exclude`: the enrolment being changed, which holds its place already. `taken`: the places taken,
+    when the caller counted them already (an import, for its whole file)."""
     if cohort.closed_on is not None:
         raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
     if status in EnrolmentStatus.taking_places():
-        taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
+        if taken is None:
+            taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
         if taken >= cohort.capacity:
             raise ValidationError(
                 _("The cohort %(cohort)s is full: all %(capacity)s places are taken.")

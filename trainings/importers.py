@@ -1,0 +1,260 @@
+"""Spreadsheet imports (and exports) of enrolments and attendance, on the imports framework.
+
+A row names a coordinator: by e-mail, else by name and a municipality where they were appointed.
+The model's rules decide (a full or closed cohort, attendance only of the enrolled, at most the
+session's hours); records are loaded once, so a row costs no query.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from areas.lookup import AreaLookup
+from imports.columns import AreaColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn
+from imports.importers import Import, Save
+from offices.importers import MUNICIPALITY
+from offices.models import Appointment, Coordinator
+from portal.text import fold
+
+from .models import (
+    Attendance,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Participant,
+    Session,
+    validate_cohort_open_for,
+)
+
+
+class CohortColumn(TextColumn):
+    """A cohort by its name (as the export writes it) or its id."""
+
+    def parse(self, raw, context):
+        text = self.text(raw)
+        if text.isdigit() and int(text) in context.cohorts_by_id:
+            return context.cohorts_by_id[int(text)]
+        found = context.cohorts_by_name.get(fold(text), [])
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several cohorts are named “%(name)s”: give the cohort's id.") % {"name": text}, code="ambiguous"
+            )
+        if not found:
+            raise ValidationError(_("No cohort is named “%(name)s”.") % {"name": text}, code="no_cohort")
+        return found[0]
+
+    def show(self, value, context):
+        return value.name if value else ""
+
+    def export(self, value, context):
+        # A name several cohorts share is written as the id, which the import reads back.
+        return str(value.pk) if fold(value.name) in context.shared_names else value.name
+
+
+class SessionColumn(DateColumn):
+    """A session of the row's cohort by its date or its topic (found by the row rule)."""
+
+    def parse(self, raw, context):
+        try:
+            return super().parse(raw, context)
+        except ValidationError:
+            return self.text(raw)
+
+    def show(self, value, context):
+        return super().show(value, context) if hasattr(value, "strftime") else str(value or "")
+
+    def export(self, value, context):
+        return self.show(value.held_on, context)
+
+
+PERSON_COLUMNS = [
+    CohortColumn("cohort", "grupa", aliases=("cohort", "kohorta", "група"), required=True),
+    TextColumn("first_name", "ime", aliases=("first_name", "first name"), required=True),
+    TextColumn("last_name", "prezime", aliases=("last_name", "last name", "surname"), required=True),
+    TextColumn("email", "e-pošta", aliases=("email", "e-mail", "mejl")),
+    AreaColumn("area", "opština", aliases=MUNICIPALITY),
+]
+
+
+class CoordinatorRows(Import):
+    """Finding a row's coordinator and their participant record, and exporting them."""
+
+    def prepare(self, rows, mapping):
+        self.areas = AreaLookup()
+        cohorts = list(Cohort.objects.all())
+        self.cohorts_by_id = {cohort.pk: cohort for cohort in cohorts}
+        self.cohorts_by_name = {}
+        for cohort in cohorts:
+            self.cohorts_by_name.setdefault(fold(cohort.name), []).append(cohort)
+        coordinators = {person.pk: person for person in Coordinator.objects.all()}
+        self.by_email = {person.email.lower(): person for person in coordinators.values() if person.email}
+        self.by_name_area = {}
+        for coordinator_id, area_id in Appointment.objects.values_list("coordinator_id", "office__area_id").distinct():
+            person = coordinators[coordinator_id]
+            self.by_name_area.setdefault((fold(person.full_name), area_id), []).append(person)
+        self.participants = {
+            p.coordinator_id: p
+            for p in Participant.objects.filter(coordinator__isnull=False).select_related("coordinator")
+        }
+        self.enrolments = {
+            (e.cohort_id, e.participant_id): e
+            for e in Enrolment.objects.select_related("cohort", "participant__coordinator")
+        }
+        self.in_file = {}
+
+    def prepare_export(self):
+        self.areas = AreaLookup()
+        names = [fold(name) for name in Cohort.objects.values_list("name", flat=True)]
+        self.shared_names = {name for name in names if names.count(name) > 1}
+
+    def coordinator(self, row):
+        email = (self.given(row, "email") or "").lower()
+        name = f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"
+        area = self.given(row, "area")
+        if email and email in self.by_email:
+            return self.by_email[email]
+        found = self.by_name_area.get((fold(name), area.pk), []) if area else []
+        if len(found) == 1:
+            return found[0]
+        tried = []
+        if email:
+            tried.append(_("no coordinator has the e-mail %(email)s") % {"email": email})
+        if area:
+            tried.append(
+                _("%(count)s coordinators named %(name)s were appointed in %(area)s")
+                % {"count": len(found), "name": name, "area": area.name}
+            )
+        else:
+            tried.append(_("no municipality given to find %(name)s by name") % {"name": name})
+        raise ValidationError(_("Unknown coordinator: %(tried)s.") % {"tried": "; ".join(tried)}, code="unknown")
+
+    def export_value(self, record, column):
+        enrolment = record.enrolment if isinstance(record, Attendance) else record
+        person = enrolment.participant.coordinator or enrolment.participant
+        if column.field == "cohort":
+            return enrolment.cohort
+        if column.field in ("first_name", "last_name", "email"):
+            return getattr(person, column.field)
+        if column.field == "area":
+            return None  # the e-mail finds the coordinator; a municipality only helps without one
+        return getattr(record, column.field)
+
+
+class EnrolmentImport(CoordinatorRows):
+    """A row a coordinator's enrolment in a cohort; a re-imported row may change its status."""
+
+    write_order = [Participant, Enrolment]
+    columns = [
+        *PERSON_COLUMNS,
+        ChoiceColumn(
+            "status",
+            "status",
+            aliases=("stanje",),
+            choices=EnrolmentStatus,
+            words={"upisan": "enrolled", "pozvan": "invited", "zavrsio": "completed", "odustao": "dropped_out"},
+        ),
+    ]
+
+    def prepare(self, rows, mapping):
+        super().prepare(rows, mapping)
+        self.taken = {}
+        for enrolment in self.enrolments.values():
+            if enrolment.status in EnrolmentStatus.taking_places():
+                self.taken[enrolment.cohort_id] = self.taken.get(enrolment.cohort_id, 0) + 1
+
+    def export_records(self, queryset):
+        return queryset.select_related("cohort", "participant__coordinator").order_by("cohort", "pk")
+
+    def check_row(self, row):
+        cohort = self.given(row, "cohort")
+        coordinator = self.coordinator(row)
+        earlier = self.in_file.setdefault((cohort.pk, coordinator.pk), row.number)
+        if earlier != row.number:
+            raise ValidationError(_("Row %(row)s is about this enrolment already.") % {"row": earlier})
+        participant = self.participants.get(coordinator.pk)
+        if participant is None:
+            participant = Participant(coordinator=coordinator, first_name=coordinator.first_name,
+                                      last_name=coordinator.last_name)  # fmt: skip
+            self.participants[coordinator.pk] = participant
+            row.saves.append(Save(participant, True))
+        enrolment = self.enrolments.get((cohort.pk, participant.pk)) if participant.pk else None
+        created = enrolment is None
+        before = None if created else enrolment.status
+        if created:
+            enrolment = Enrolment(cohort=cohort, participant=participant)
+        save = self.apply_values(row, enrolment, ["status"], created=created)
+        self.validate(enrolment)
+        taking = EnrolmentStatus.taking_places()
+        if enrolment.status in taking and (created or before not in taking):
+            validate_cohort_open_for(cohort, enrolment.status, taken=self.taken.get(cohort.pk, 0))
+            self.taken[cohort.pk] = self.taken.get(cohort.pk, 0) + 1
+        row.saves.append(save)
+
+    def before_write(self, saves):
+        super().before_write(saves)
+        for save in saves:
+            if isinstance(save.instance, Participant):
+                person = save.instance
+                person.search_text = fold(
+                    f"{person.first_name} {person.last_name} {person.organisation} {person.email}"
+                )
+
+
+class AttendanceImport(CoordinatorRows):
+    """A row the hours a coordinator enrolled in a cohort was present at one of its sessions."""
+
+    write_order = [Attendance]
+    columns = [
+        *PERSON_COLUMNS,
+        SessionColumn("session", "sesija", aliases=("session", "datum", "tema", "сесија"), required=True),
+        DecimalColumn("hours", "sati", aliases=("hours", "časova", "casova"), places=1, required=True),
+    ]
+
+    def prepare(self, rows, mapping):
+        super().prepare(rows, mapping)
+        self.sessions = {}
+        for session in Session.objects.select_related("module"):
+            self.sessions.setdefault(session.cohort_id, []).append(session)
+        self.attendances = {(a.session_id, a.enrolment_id): a for a in Attendance.objects.all()}
+
+    def export_records(self, queryset):
+        return queryset.select_related("session", "enrolment__cohort", "enrolment__participant__coordinator").order_by(
+            "enrolment__cohort", "session__held_on", "pk"
+        )
+
+    def find_session(self, cohort, given):
+        sessions = self.sessions.get(cohort.pk, [])
+        if hasattr(given, "strftime"):
+            found = [session for session in sessions if session.held_on == given]
+        else:
+            found = [session for session in sessions if fold(session.topic) == fold(given)]
+        if len(found) != 1:
+            shown = given.strftime("%d.%m.%Y") if hasattr(given, "strftime") else given
+            message = (
+                _("%(count)s sessions of %(cohort)s match “%(session)s”: give its date.")
+                if found
+                else _("The cohort %(cohort)s has no session “%(session)s”.")
+            )
+            raise ValidationError(message % {"count": len(found), "cohort": cohort.name, "session": shown})
+        return found[0]
+
+    def check_row(self, row):
+        cohort = self.given(row, "cohort")
+        session = self.find_session(cohort, self.given(row, "session"))
+        coordinator = self.coordinator(row)
+        participant = self.participants.get(coordinator.pk)
+        enrolment = self.enrolments.get((cohort.pk, participant.pk)) if participant else None
+        if enrolment is None:
+            raise ValidationError(
+                _("%(name)s is not enrolled in %(cohort)s: attendance can only be recorded for someone enrolled.")
+                % {"name": coordinator.full_name, "cohort": cohort.name}
+            )
+        earlier = self.in_file.setdefault((session.pk, enrolment.pk), row.number)
+        if earlier != row.number:
+            raise ValidationError(_("Row %(row)s is about this attendance already.") % {"row": earlier})
+        attendance = self.attendances.get((session.pk, enrolment.pk))
+        created = attendance is None
+        if created:
+            attendance = Attendance(session=session, enrolment=enrolment)
+        save = self.apply_values(row, attendance, ["hours"], created=created)
+        self.validate(attendance)  # its clean(): enrolled in the session's cohort, at most the session's hours
+        row.saves.append(save)
