@@ -57,17 +57,22 @@ def _office_apply_event(office, event, on):
         office.closed_on = on
 
 
-def office_status_change_validate(*, office, status, on):
-    """The event that would take `office` to `status` on `on`; ValidationError keyed "status"/"on" if refused.
-
-    Reads only: the admin's form calls it to show errors on its fields before anything is written.
-    """
+def _validate_change_date(on):
+    """A status step's date: given, and not in the future (errors keyed "on")."""
     if on is None:
         raise ValidationError({"on": _("Give the date of the change.")})
     try:
         validate_not_in_future(on, _("The date of the change"))
     except ValidationError as error:
         raise ValidationError({"on": error}) from None
+
+
+def office_status_change_validate(*, office, status, on):
+    """The event that would take `office` to `status` on `on`; ValidationError keyed "status"/"on" if refused.
+
+    Reads only: the admin's form calls it to show errors on its fields before anything is written.
+    """
+    _validate_change_date(on)
     event = TRANSITIONS.get((office.status, status))
     if event is None:
         raise ValidationError(
@@ -173,12 +178,7 @@ def office_status_change_correct_validate(*, change, on):
     The history stays in order (so an initiation stays before the opening), no date is in the future,
     and every appointment of the office stays within its working life: nothing else is changed for it.
     """
-    if on is None:
-        raise ValidationError({"on": _("Give the date of the change.")})
-    try:
-        validate_not_in_future(on, _("The date of the change"))
-    except ValidationError as error:
-        raise ValidationError({"on": error}) from None
+    _validate_change_date(on)
     changes = list(OfficeStatusChange.objects.filter(office_id=change.office_id).order_by("on", "pk"))
     position = next(index for index, row in enumerate(changes) if row.pk == change.pk)
     previous = changes[position - 1] if position else None

@@ -119,13 +119,25 @@ def open_page(browser, portal, *, width=1280, height=900, language=None):
     return page
 
 
-@pytest.fixture
-def page(browser, portal):
-    page = open_page(browser, portal)
+def _checked(page):
     yield page
     problems = page.watcher.problems
     page.context.close()
     assert problems == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def page(browser, portal):
+    yield from _checked(open_page(browser, portal))
+
+
+@pytest.fixture
+def phone(browser, portal):
+    """A page at a phone's size (390 × 844)."""
+    yield from _checked(open_page(browser, portal, **PHONE))
 
 
 def run_axe(page):

@@ -5,20 +5,9 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, open_page, run_axe
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, run_axe
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, portal):
-    page = open_page(browser, portal, **PHONE)
-    yield page
-    problems = page.watcher.problems
-    page.context.close()
-    assert problems == []
 
 
 def test_coordinator_reads_the_history_and_answers_the_survey_on_a_phone(phone, tmp_path):

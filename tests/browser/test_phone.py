@@ -3,20 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_page
+from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, portal):
-    page = open_page(browser, portal, **PHONE)
-    yield page
-    problems = page.watcher.problems
-    page.context.close()
-    assert problems == []
 
 
 def top_and_bottom(page, selector):
