@@ -43,7 +43,7 @@ def test_undo_deletes_what_the_batch_created_and_restores_what_it_updated(office
     assert not Office.objects.filter(area=area).exists()
     batch.refresh_from_db()
     assert (batch.undone_by, batch.undone_at is not None) == (importer_user(), True)
-    assert office_a.history.latest().history_change_reason == batch.undo_reason
+    assert office_a.history.latest("history_id").history_change_reason == batch.undo_reason
 
 
 def test_undo_is_refused_and_undoes_nothing_when_a_record_changed_since(office_a):
@@ -117,7 +117,7 @@ def test_undo_of_a_closing_withdraws_the_step_and_runs_the_ended_appointments_ag
     ]
     assert running_appointments(office_a) == running
     appointment = Appointment.objects.get(pk=running[0])
-    assert appointment.history.latest().history_change_reason == batch.undo_reason
+    assert appointment.history.latest("history_id").history_change_reason == batch.undo_reason
     page = client.get(reverse("offices:detail", args=[office_a.slug]))
     assert coordinator_a.full_name in page.content.decode()
 

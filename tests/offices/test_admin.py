@@ -73,7 +73,7 @@ def test_a_change_in_the_admin_is_recorded_with_its_author(staff_client, staff_u
     )
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    latest = office_a.history.latest()
+    latest = office_a.history.latest("history_id")
     assert (latest.working_hours, latest.history_user) == ("ponedeljak–petak 10–18", staff_user)
 
 

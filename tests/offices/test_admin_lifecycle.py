@@ -202,7 +202,7 @@ def test_staff_correct_a_mistyped_opening_date_and_the_office_follows(staff_clie
     assert (ada_office.opened_on, opened.on, opened.note) == (
         date(2024, 4, 25), date(2024, 4, 25), "Datum iz rešenja opštinskog veća.",
     )  # fmt: skip
-    assert opened.history.latest().history_user == staff_user
+    assert opened.history.latest("history_id").history_user == staff_user
     assert opened.event == "opened"
 
 
