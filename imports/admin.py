@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord
 from .reading import SpreadsheetError, read_table
-from .services import AlreadyImported, UndoRefused, batch_undo, import_confirm
+from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
 from .writing import write_csv, write_xlsx
 
 
@@ -335,14 +335,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         records = {record.content_type.model_class() for record in batch.records.select_related("content_type")}
         needed = [f"{model._meta.app_label}.{action}_{model._meta.model_name}"
                   for model in records for action in ("change", "delete")]  # fmt: skip
-        has_status_steps = batch.records.filter(action=ImportRecord.Action.STATUS).exists()
-        if has_status_steps:
-            # Undo withdraws the office status steps it recorded and runs the appointments they ended again.
-            needed += ["offices.delete_officestatuschange", "offices.change_appointment"]
+        service_undo_note = ""
+        if batch.records.filter(action=ImportRecord.Action.STATUS).exists():
+            # Its declaration undoes what it changed through services (an office's status steps).
+            declaration = declaration_of(batch)
+            needed += declaration.service_undo_permissions
+            service_undo_note = declaration.service_undo_note
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
-                   "title": _("Undo this import"), "has_status_steps": has_status_steps}  # fmt: skip
+                   "title": _("Undo this import"), "service_undo_note": service_undo_note}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)
