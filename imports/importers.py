@@ -147,6 +147,11 @@ class UndoRefused(Exception):
         self.changed = list(changed)
 
 
+def record_label(instance):
+    """A record's name as a batch keeps it (ImportRecord.label)."""
+    return str(instance)[: ImportRecord._meta.get_field("label").max_length]
+
+
 class Import:
     """Declare `columns`, `title`, `write_order` (models, parents first) and `check_row`."""
 
@@ -377,6 +382,7 @@ class Import:
                             action=action,
                             row=row.number,
                             position=len(records),
+                            label=record_label(save.instance),
                         )
                     )
         ImportRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)

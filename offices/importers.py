@@ -24,7 +24,7 @@ from imports.columns import (
     TextColumn,
     YesNoColumn,
 )
-from imports.importers import Import, Save, UndoRefused
+from imports.importers import Import, Save, UndoRefused, record_label
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
 from portal.text import fold, slugify
@@ -218,14 +218,16 @@ class OfficeImport(Import):
                 # A new office's history starts with its dates; undoing the batch deletes both.
                 for change in office_history_start(office=office, user=batch.user):
                     records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
-                                                row=row.number, action=ImportRecord.Action.CREATED, position=position))  # fmt: skip
+                                                row=row.number, action=ImportRecord.Action.CREATED, position=position,
+                                                label=record_label(change)))  # fmt: skip
                     position += 1
             elif getattr(row, "status_change", None):
                 status, on = row.status_change
-                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user,
+                office_change_status(office=office, status=status, on=on, user=batch.user,
                                      reason=batch.history_reason)  # fmt: skip
                 records.append(ImportRecord(batch=batch, content_type=office_type, object_id=office.pk,
-                                            row=row.number, action=ImportRecord.Action.STATUS, position=position))  # fmt: skip
+                                            row=row.number, action=ImportRecord.Action.STATUS, position=position,
+                                            label=record_label(office)))  # fmt: skip
                 position += 1
         ImportRecord.objects.bulk_create(records)
 
