@@ -3,6 +3,7 @@
 import hashlib
 import os
 import time
+from collections import defaultdict
 from pathlib import Path
 from uuid import uuid4
 
@@ -13,23 +14,23 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import OperationalError
+from django.db.models import FETCH_PEERS
 from django.db.models.deletion import ProtectedError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .importers import ImportFailed
-from .models import ImportBatch, ImportRecord
+from .models import ImportBatch, ImportRecord, change_reason_batch
 from .reading import SpreadsheetError, read_table
-from .services import AlreadyImported, UndoRefused, batch_undo, import_confirm
-from .writing import write_csv, write_xlsx
+from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
+from .writing import CSV, XLSX, export_filename, file_response, write_csv, write_xlsx
 
 
 class UploadForm(forms.Form):
@@ -235,16 +236,12 @@ class SpreadsheetAdminMixin:
     def _export(self, queryset, extension):
         declaration = self.import_class()
         headers, rows = declaration.export_headers(), list(declaration.export_rows(queryset))
-        stamp = timezone.localdate().isoformat()
-        filename = f"{self.opts.model_name}s-{stamp}.{extension}"
         if extension == "xlsx":
-            content = write_xlsx(headers, rows, title=str(self.opts.verbose_name_plural))
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            content, content_type = write_xlsx(headers, rows, title=str(self.opts.verbose_name_plural)), XLSX
         else:
-            content, content_type = write_csv(headers, rows), "text/csv; charset=utf-8"
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            content, content_type = write_csv(headers, rows), CSV
+        filename = export_filename(self.opts.verbose_name_plural, extension=extension)
+        return file_response(content, content_type=content_type, filename=filename)
 
     @admin.action(description=gettext_lazy("Export the selected to Excel (.xlsx)"))
     def export_xlsx(self, request, queryset):
@@ -253,6 +250,30 @@ class SpreadsheetAdminMixin:
     @admin.action(description=gettext_lazy("Export the selected to CSV"))
     def export_csv(self, request, queryset):
         return self._export(queryset, "csv")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch.
+
+    The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
+    through the library's `render_history_view` hook, so its template is not copied."""
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The history list has a page of rows; one version's page (also rendered here) has none.
+        for record in context["page_obj"].object_list if "page_obj" in context else ():
+            record.history_change_reason = change_reason_display(record.history_change_reason)
+        return super().render_history_view(request, template, context, **kwargs)
+
+
+def change_reason_display(reason):
+    """A history row's change reason as staff read it: an import's or an undo's links to its batch."""
+    found = change_reason_batch(reason)
+    if found is None:
+        return reason
+    kind, pk = found
+    text = _("Import #%(id)s") if kind == "import" else _("Undo of import #%(id)s")
+    url = reverse("admin:imports_importbatch_change", args=[pk])
+    return format_html('<a href="{}">{}</a>', url, text % {"id": pk})
 
 
 def import_name(key):
@@ -296,12 +317,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("records it touched"))
     def touched(self, batch):
-        records = batch.records.select_related("content_type").order_by("position")[: self.TOUCHED_SHOWN]
+        records = list(batch.records.select_related("content_type").order_by("position")[: self.TOUCHED_SHOWN])
+        found = self.records_found(records)
         items = format_html_join(
             "",
             "<li>{}: {} {} ({})</li>",
             (
-                (_("row %(row)s") % {"row": record.row}, record.content_type.name, record.object_id,
+                (_("row %(row)s") % {"row": record.row}, record.content_type.name,
+                 self.record_link(record, found.get((record.content_type_id, record.object_id))),
                  record.get_action_display())
                 for record in records
             ),
@@ -309,6 +332,31 @@ class ImportBatchAdmin(admin.ModelAdmin):
         total = batch.records.count()
         more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
         return format_html("<ul>{}</ul>{}", items, more)
+
+    def records_found(self, records):
+        """The records that still exist, by (content type, id): a query a model, each with its peers'
+        relations fetched together (FETCH_PEERS), so their names cost the same whatever their number."""
+        ids = defaultdict(set)
+        for record in records:
+            ids[record.content_type].add(record.object_id)
+        found = {}
+        for content_type, pks in ids.items():
+            model = content_type.model_class()
+            if model is None:
+                continue
+            for pk, instance in model._default_manager.fetch_mode(FETCH_PEERS).in_bulk(pks).items():
+                found[content_type.pk, pk] = instance
+        return found
+
+    def record_link(self, record, instance):
+        """The record by its name today, linked to its admin page; a deleted one by its name at import time."""
+        if instance is None:
+            return format_html("{} ({})", record.label or record.object_id, pgettext("imported record", "deleted"))
+        if not self.admin_site.is_registered(type(instance)):
+            return str(instance)
+        opts = instance._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
+        return format_html('<a href="{}">{}</a>', url, instance)
 
     def has_add_permission(self, request):
         return False
@@ -335,14 +383,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         records = {record.content_type.model_class() for record in batch.records.select_related("content_type")}
         needed = [f"{model._meta.app_label}.{action}_{model._meta.model_name}"
                   for model in records for action in ("change", "delete")]  # fmt: skip
-        has_status_steps = batch.records.filter(action=ImportRecord.Action.STATUS).exists()
-        if has_status_steps:
-            # Undo withdraws the office status steps it recorded and runs the appointments they ended again.
-            needed += ["offices.delete_officestatuschange", "offices.change_appointment"]
+        service_undo_note = ""
+        if batch.records.filter(action=ImportRecord.Action.STATUS).exists():
+            # Its declaration undoes what it changed through services (an office's status steps).
+            declaration = declaration_of(batch)
+            needed += declaration.service_undo_permissions
+            service_undo_note = declaration.service_undo_note
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
-                   "title": _("Undo this import"), "has_status_steps": has_status_steps}  # fmt: skip
+                   "title": _("Undo this import"), "service_undo_note": service_undo_note}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)

@@ -139,6 +139,19 @@ class ImportFailed(Exception):
         self.preview = preview
 
 
+class UndoRefused(Exception):
+    """Nothing was undone; `changed` lists the records (model, pk) that changed since the import."""
+
+    def __init__(self, message, changed=()):
+        super().__init__(message)
+        self.changed = list(changed)
+
+
+def record_label(instance):
+    """A record's name as a batch keeps it (ImportRecord.label)."""
+    return str(instance)[: ImportRecord._meta.get_field("label").max_length]
+
+
 class Import:
     """Declare `columns`, `title`, `write_order` (models, parents first) and `check_row`."""
 
@@ -369,6 +382,7 @@ class Import:
                             action=action,
                             row=row.number,
                             position=len(records),
+                            label=record_label(save.instance),
                         )
                     )
         ImportRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
@@ -402,3 +416,21 @@ class Import:
 
     def prepare_export(self):
         """Load what export values need (the area lookup for unambiguous names)."""
+
+    # Undo --------------------------------------------------------------------------------------
+    # imports.services.batch_undo reverts the records a batch created or updated itself. What a
+    # declaration changed through a service (an ImportRecord.Action.STATUS record: a service that keeps
+    # its own history) the declaration undoes, through that service, with these hooks.
+
+    service_undo_permissions = []  # what staff need besides changing and deleting the batch's records
+    service_undo_note = ""  # the undo page's words on what undoing those changes does
+
+    def check_service_undo(self, batch, changed):
+        """Check, before anything is undone, that the batch's service changes can be undone; `changed`
+        lists its other records (model, pk) changed since. Raise UndoRefused to refuse the whole undo,
+        else return what `undo_service_changes` needs."""
+        if batch.records.filter(action=ImportRecord.Action.STATUS).exists():
+            raise UndoRefused(_("Nothing was undone: this import made changes it does not know how to undo."))
+
+    def undo_service_changes(self, batch, plan, *, user):
+        """Undo them, in the undo's transaction, before the batch's own records are reverted."""

@@ -1,7 +1,17 @@
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+CHANGE_REASON = re.compile(r"(import|undo):(\d+)")
+
+
+def change_reason_batch(reason):
+    """("import" or "undo", the batch's id) of a history change reason a batch wrote, else None."""
+    match = CHANGE_REASON.fullmatch(reason or "")
+    return (match[1], int(match[2])) if match else None
 
 
 class ImportBatch(models.Model):
@@ -67,6 +77,8 @@ class ImportRecord(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     row = models.PositiveIntegerField(_("row"))  # the spreadsheet row it came from
     position = models.PositiveIntegerField()  # the order of writing; undo goes backwards
+    # What the record was called when the batch wrote it: the batch's page names a record deleted since.
+    label = models.CharField(_("record"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("imported record")

@@ -4,12 +4,19 @@ import csv
 import io
 from datetime import date, datetime
 
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from portal.text import slugify
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
 
 
 def clean_text(value):
@@ -72,3 +79,21 @@ def _csv_value(value):
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return neutralise_formula(value)
+
+
+def export_filename(*names, extension):
+    """An export's file name in the user's language with today's date, ASCII so that every browser, mail
+    program and file system keeps it: "kancelarije-za-mlade-2026-06-15.xlsx" (Cyrillic and Serbian
+    letters written in plain Latin, as in the site's addresses)."""
+    slug = slugify(" ".join(str(name) for name in names))
+    if len(slug) > 80:
+        slug = slug[:81].rsplit("-", 1)[0]  # whole words
+    slug = slug or "export"
+    return f"{slug}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def file_response(content, *, content_type, filename):
+    """A download of `content` under `filename` (Django writes the header, RFC 6266)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from areas.admin import DistrictFilter, RegionFilter
-from imports.admin import SpreadsheetAdminMixin
+from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
 from portal.text import validate_no_control_characters
 
@@ -133,7 +132,7 @@ class OfficeAdminForm(forms.ModelForm):
 
 
 @admin.register(Office)
-class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = OfficeImport
     list_display = ["name", "area", "status", "opened_on", "closed_on"]
     list_filter = ["status", RegionFilter, DistrictFilter, YearOpenedFilter]
@@ -223,7 +222,7 @@ class OfficeStatusChangeForm(forms.ModelForm):
 
 
 @admin.register(OfficeStatusChange)
-class OfficeStatusChangeAdmin(SimpleHistoryAdmin):
+class OfficeStatusChangeAdmin(HistoryAdmin):
     """Reached from an office's page. "Delete" withdraws the latest step, recorded by mistake, through the service."""
 
     form = OfficeStatusChangeForm
@@ -277,7 +276,7 @@ class OfficeStatusChangeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Coordinator)
-class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = CoordinatorImport
 
     def import_permissions(self):
@@ -351,7 +350,7 @@ class CurrentMembersFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = MembershipImport
     list_display = ["area", "joined_on", "left_on"]
     list_select_related = ["area"]
@@ -361,7 +360,7 @@ class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdm
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(FoldedSearchMixin, HistoryAdmin):
     list_display = ["coordinator", "office", "role", "started_on", "ended_on"]
     list_select_related = ["coordinator", "office"]
     autocomplete_fields = ["coordinator", "office"]
@@ -369,7 +368,7 @@ class AppointmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OfficeChangeProposal)
-class OfficeChangeProposalAdmin(SimpleHistoryAdmin):
+class OfficeChangeProposalAdmin(HistoryAdmin):
     """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
 
     list_display = ["office", "proposed_by", "proposed_at", "status", "reviewed_by"]

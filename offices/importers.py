@@ -5,10 +5,12 @@ once (prepare), so a row costs no query; the framework writes them in bulk with 
 """
 
 import copy
+from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from areas.lookup import AreaLookup
 from imports.columns import (
@@ -22,8 +24,9 @@ from imports.columns import (
     TextColumn,
     YesNoColumn,
 )
-from imports.importers import Import, Save
+from imports.importers import Import, Save, UndoRefused, record_label
 from imports.models import ImportRecord
+from imports.services import changed_since, versions_before
 from portal.text import fold, slugify
 
 from .models import (
@@ -35,7 +38,13 @@ from .models import (
     OfficeStatus,
     OfficeStatusChange,
 )
-from .services import office_change_status, office_history_start, office_status_change_validate
+from .services import (
+    office_change_status,
+    office_history_start,
+    office_status_change_validate,
+    office_status_change_withdraw,
+    office_status_change_withdraw_validate,
+)
 
 MUNICIPALITY = ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina", "opština", "општина")
 OFFICE_MARK = ("kancelarija (oznaka)", "oznaka", "slug", "office", "adresa na sajtu")
@@ -209,14 +218,16 @@ class OfficeImport(Import):
                 # A new office's history starts with its dates; undoing the batch deletes both.
                 for change in office_history_start(office=office, user=batch.user):
                     records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
-                                                row=row.number, action=ImportRecord.Action.CREATED, position=position))  # fmt: skip
+                                                row=row.number, action=ImportRecord.Action.CREATED, position=position,
+                                                label=record_label(change)))  # fmt: skip
                     position += 1
             elif getattr(row, "status_change", None):
                 status, on = row.status_change
-                office_change_status(office=office, status=status, on=on, note=batch.history_reason, user=batch.user,
+                office_change_status(office=office, status=status, on=on, user=batch.user,
                                      reason=batch.history_reason)  # fmt: skip
                 records.append(ImportRecord(batch=batch, content_type=office_type, object_id=office.pk,
-                                            row=row.number, action=ImportRecord.Action.STATUS, position=position))  # fmt: skip
+                                            row=row.number, action=ImportRecord.Action.STATUS, position=position,
+                                            label=record_label(office)))  # fmt: skip
                 position += 1
         ImportRecord.objects.bulk_create(records)
 
@@ -245,6 +256,86 @@ class OfficeImport(Import):
                     message = _("Row %(row)s already opens an office in %(area)s: a local self-government has "
                                 "one open office.")  # fmt: skip
                 row.errors.append(message % {"row": getattr(first, "number", ""), "area": row.office.area.name})
+
+    # Undo: a status step the batch recorded is withdrawn (simple-history keeps it), and the
+    # appointments it ended get their versions before the batch back.
+
+    service_undo_permissions = ["offices.delete_officestatuschange", "offices.change_appointment"]
+    service_undo_note = gettext_lazy(
+        "The office status changes it recorded are withdrawn from the offices' histories (the record of changes "
+        "keeps them), and the appointments they ended run again as before. It is refused if an office, its "
+        "history or those appointments changed since."
+    )
+
+    def check_service_undo(self, batch, changed):
+        steps, refused = self.status_steps(batch)
+        if refused:
+            changed = changed + [(Office, pk) for pk, _name in refused if (Office, pk) not in changed]
+            raise UndoRefused(
+                _("Nothing was undone: the status or appointments of %(offices)s changed after this import, "
+                  "or a later step of their history exists; %(count)s records changed in all.")
+                % {"offices": ", ".join(name for _pk, name in refused), "count": len(changed)},
+                changed,
+            )  # fmt: skip
+        return steps
+
+    def undo_service_changes(self, batch, steps, *, user):
+        for change, appointment_ids in steps:
+            self.status_step_undo(batch, change, appointment_ids, user=user)
+
+    @staticmethod
+    def status_steps(batch):
+        """The status steps the batch recorded, the last first, as (step, ids of the appointments it ended),
+        and the offices (pk, name) whose step can no longer be withdrawn: the office, the step or those
+        appointments changed since (their latest history row is not the batch's), or a later step exists."""
+        reason = batch.history_reason
+        records = batch.records.filter(action=ImportRecord.Action.STATUS).order_by("-position")
+        office_ids = list(records.values_list("object_id", flat=True))
+        offices = Office.objects.in_bulk(office_ids)
+        step_ids = dict(
+            OfficeStatusChange.history.filter(history_change_reason=reason, history_type="+", office_id__in=office_ids)
+            .values_list("office_id", "id")
+        )  # fmt: skip
+        ended = defaultdict(list)
+        for office_id, pk in Appointment.history.filter(history_change_reason=reason, office_id__in=office_ids) \
+                .values_list("office_id", "id").distinct():  # fmt: skip
+            ended[office_id].append(pk)
+        appointment_ids = [pk for pks in ended.values() for pk in pks]
+        changed = set(changed_since(batch, Office, office_ids))
+        changed |= set(changed_since(batch, OfficeStatusChange, list(step_ids.values())))
+        changed |= set(changed_since(batch, Appointment, appointment_ids))
+        steps, refused = [], []
+        for office_id in office_ids:
+            office = offices.get(office_id)
+            change = OfficeStatusChange.objects.filter(pk=step_ids.get(office_id)).first()
+            stale = office is None or change is None or (Office, office_id) in changed
+            stale = stale or (OfficeStatusChange, change.pk) in changed
+            stale = stale or any((Appointment, pk) in changed for pk in ended[office_id])
+            if not stale:
+                try:
+                    office_status_change_withdraw_validate(change=change)
+                except ValidationError:
+                    stale = True
+            if stale:
+                refused.append((office_id, str(office or office_id)))
+                continue
+            steps.append((change, sorted(ended[office_id])))
+        return steps, refused
+
+    @staticmethod
+    def status_step_undo(batch, change, appointment_ids, *, user):
+        office_status_change_withdraw(change=change, user=user, reason=batch.undo_reason)
+        for appointment in versions_before(Appointment, batch, appointment_ids):
+            appointment._history_user, appointment._change_reason = user, batch.undo_reason
+            try:
+                appointment.full_clean(exclude=["id"])  # the row exists: it is its own earlier version
+            except ValidationError:
+                raise UndoRefused(
+                    _("Nothing was undone: the appointment of %(name)s cannot run again as before this import.")
+                    % {"name": appointment.coordinator},
+                    [(Appointment, appointment.pk)],
+                ) from None
+            appointment.save()
 
     def before_write(self, saves):
         super().before_write(saves)

@@ -8,9 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from imports.admin import SpreadsheetAdminMixin
+from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
 
 from . import reports
@@ -39,7 +38,7 @@ from .services import attendance_sheet_save, certificate_reissue, certificate_re
 
 
 @admin.register(CompetenceArea)
-class CompetenceAreaAdmin(SimpleHistoryAdmin):
+class CompetenceAreaAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "position"]
     list_editable = ["position"]
     search_fields = ["name", "name_en"]
@@ -52,7 +51,7 @@ class SurveyQuestionInline(admin.TabularInline):
 
 
 @admin.register(SurveyVersion)
-class SurveyVersionAdmin(SimpleHistoryAdmin):
+class SurveyVersionAdmin(HistoryAdmin):
     list_display = ["title", "published_on"]
     search_fields = ["title"]
     inlines = [SurveyQuestionInline]
@@ -66,7 +65,7 @@ class SurveyAnswerInline(admin.TabularInline):
 
 
 @admin.register(SurveyQuestion)
-class SurveyQuestionAdmin(SimpleHistoryAdmin):
+class SurveyQuestionAdmin(HistoryAdmin):
     list_display = ["text", "area", "version", "scale_min", "scale_max"]
     list_select_related = ["area", "version"]
     list_filter = ["version", "area"]
@@ -74,7 +73,7 @@ class SurveyQuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
     list_display = ["participant", "version", "answered_on"]
     list_select_related = ["participant__coordinator", "version"]
     list_filter = ["version"]
@@ -107,9 +106,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         areas, regions, counts, next_levels = reports.survey_summary(version) if version else ([], [], {}, {})
         headers, rows = reports.survey_summary_table(areas, regions, counts, next_levels)
         if version and request.GET.get("format") == "xlsx":
-            return reports.xlsx_response(
-                headers, rows, title=_("Needs survey summary"), filename=f"needs-survey-{version.published_on}"
-            )
+            return reports.xlsx_response(headers, rows, title=_("Needs survey summary"), subject=version.title)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -124,7 +121,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CurriculumModule)
-class CurriculumModuleAdmin(SimpleHistoryAdmin):
+class CurriculumModuleAdmin(HistoryAdmin):
     list_display = ["title", "area", "level", "hours"]
     list_select_related = ["area"]
     list_filter = ["level", "area"]
@@ -132,7 +129,7 @@ class CurriculumModuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["name", "starts_on", "ends_on", "partners", "funder", "completion_percent"]
     search_fields = ["name", "partners", "funder"]
     date_hierarchy = "starts_on"
@@ -160,9 +157,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         sections = reports.programme_results(programme) if programme else []
         if programme and request.GET.get("format") == "xlsx":
             headers, rows = reports.programme_results_table(sections)
-            return reports.xlsx_response(
-                headers, rows, title=_("Programme results"), filename=f"programme-{programme.pk}-results"
-            )
+            return reports.xlsx_response(headers, rows, title=_("Programme results"), subject=programme.name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -182,7 +177,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(SimpleHistoryAdmin):
+class CohortAdmin(HistoryAdmin):
     list_display = ["name", "programme", "level", "place_name", "starts_on", "ends_on", "capacity", "closed_on",
                     "sheet_link"]  # fmt: skip
     list_select_related = ["programme", "area", "region"]
@@ -264,7 +259,7 @@ class CohortAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(HistoryAdmin):
     list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]
@@ -278,7 +273,7 @@ class SessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
     list_display = ["__str__", "organisation", "coordinator"]
     list_select_related = ["coordinator"]
     autocomplete_fields = ["coordinator"]
@@ -301,7 +296,7 @@ class EnrolmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = EnrolmentImport
     form = EnrolmentAdminForm
     list_display = ["participant", "cohort", "status"]
@@ -321,7 +316,7 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmi
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = AttendanceImport
     list_display = ["enrolment", "session", "hours"]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
@@ -332,7 +327,7 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, SimpleHistoryAdm
 
 
 @admin.register(Certificate)
-class CertificateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class CertificateAdmin(FoldedSearchMixin, HistoryAdmin):
     """Certificates are never edited: issued by closing a cohort, then re-issued or revoked by action."""
 
     list_display = ["code", "enrolment", "issued_on", "status", "replaced_by"]

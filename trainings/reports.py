@@ -7,12 +7,11 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import PATH_SEPARATOR, Area, AreaKind
-from imports.writing import write_xlsx
+from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
 
 from .models import (
@@ -25,17 +24,14 @@ from .models import (
     SurveyResponse,
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def xlsx_response(headers, rows, *, title, filename):
-    """The one place reports become a spreadsheet file (the project's writer)."""
+def xlsx_response(headers, rows, *, title, subject):
+    """The one place reports become a spreadsheet file (the project's writer), named by its title and
+    subject (a survey version, a programme) in the user's language, with the date."""
     # Numbers stay numbers in the sheet (the writer keeps ints and floats, and writes other values as text).
     cells = [[float(value) if isinstance(value, Decimal) else value for value in row] for row in rows]
     content = write_xlsx([str(header) for header in headers], cells, title=str(title))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return file_response(content, content_type=XLSX, filename=export_filename(title, subject, extension="xlsx"))
 
 
 # Needs survey

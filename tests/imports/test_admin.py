@@ -133,12 +133,14 @@ def test_the_batch_pages_cost_the_same_queries_whatever_the_batches(staff_client
             ["Šabac", office_a.name, "otvorena", "24.01.2018", f"Opis {number}"],
         ]
         batch = run_import(OfficeImport(), xlsx_file(rows))
+    staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))  # the content types cached
     with CaptureQueriesContext(connection) as listing:
         assert staff_client.get(reverse("admin:imports_importbatch_changelist")).status_code == 200
     with CaptureQueriesContext(connection) as page:
         response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
-    assert f"<li>red 2: kancelarija za mlade {office_a.pk} (izmenjeno)</li>" in response.text
-    assert (len(listing), len(page)) == (5, 6)
+    link = reverse("admin:offices_office_change", args=[office_a.pk])
+    assert f'<li>red 2: kancelarija za mlade <a href="{link}">{office_a.name}</a> (izmenjeno)</li>' in response.text
+    assert (len(listing), len(page)) == (5, 7)
 
 
 def test_the_counts_leave_out_rows_with_errors(staff_client, office_a):
@@ -189,3 +191,113 @@ def test_the_batches_name_the_import_as_staff_know_it(staff_client, office_a):
     assert '<td class="field-import_name">Kancelarije za mlade</td>' in listing.text
     assert '<div class="readonly">Kancelarije za mlade</div>' in page.text
     assert list(filtered.context["cl"].result_list) == [batch]
+
+
+@pytest.mark.parametrize("people", [2, 6])
+def test_the_batch_page_names_its_records_for_the_same_queries_whatever_their_number(staff_client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.importers import CoordinatorImport
+    from tests.imports.files import run_import
+
+    rows = [["Milica", f"Đurić {n}", f"milica.djuric.{n}@example.org", "Šabac", "01.02.2024", "zamenik"]
+            for n in range(people)]  # fmt: skip
+    batch = run_import(CoordinatorImport(), xlsx_file([["ime", "prezime", "e-pošta", "opština", "koordinator od",
+                                                        "uloga"], *rows]))  # fmt: skip
+    staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))  # the content types cached
+    with CaptureQueriesContext(connection) as page:
+        response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    items = re.findall(r"<li>(red \d+: .*?)</li>", response.text)
+    first = Coordinator.objects.get(email="milica.djuric.0@example.org")
+    appointment = first.appointments.get()
+    assert [items[0], items[people]] == [
+        f'red 2: koordinator <a href="{reverse("admin:offices_coordinator_change", args=[first.pk])}">'
+        "Milica Đurić 0</a> (kreirano)",
+        f'red 2: imenovanje <a href="{reverse("admin:offices_appointment_change", args=[appointment.pk])}">'
+        f"Milica Đurić 0 – {appointment.office.name}</a> (kreirano)",
+    ]
+    assert len(items) == 2 * people
+    assert len(page) == 10
+
+
+def test_the_batch_page_names_a_record_deleted_since_as_the_import_wrote_it(staff_client):
+    from tests.imports.files import run_import
+
+    area = free_areas()[0]
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena"], [area.name, "Kancelarija za mlade Čoka",
+                                                                      "otvorena", "01.03.2024"]])  # fmt: skip
+    from offices.importers import OfficeImport
+
+    batch = run_import(OfficeImport(), upload)
+    office = Office.objects.get(area=area)
+    office.status_changes.all().delete()
+    office.delete()
+    response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    assert "<li>red 2: kancelarija za mlade Kancelarija za mlade Čoka (obrisan) (kreirano)</li>" in response.text
+    assert (
+        "promena statusa kancelarije Kancelarija za mlade Čoka – kancelarija je otvorena (01.03.2024) (obrisan)"
+        in response.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "imported", "undone"),
+    [
+        ("sr-latn", "Uvoz br. {id}", "Poništavanje uvoza br. {id}"),
+        ("sr", "Увоз бр. {id}", "Поништавање увоза бр. {id}"),
+        ("en", "Import #{id}", "Undo of import #{id}"),
+    ],
+)
+def test_the_history_page_names_an_import_and_its_undo_linked_to_the_batch(
+    staff_client, office_a, language, imported, undone
+):
+    from django.utils import translation
+
+    from imports.services import batch_undo
+    from offices.importers import OfficeImport
+    from tests.imports.files import importer_user, run_import
+
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Opis iz tabele"]])  # fmt: skip
+    batch = run_import(OfficeImport(), upload)
+    batch_undo(batch=batch, user=importer_user())
+    with translation.override(language):
+        link = reverse("admin:imports_importbatch_change", args=[batch.pk])
+        page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk]))
+    assert f'<a href="{link}">{imported.format(id=batch.pk)}</a>' in page.text
+    assert f'<a href="{link}">{undone.format(id=batch.pk)}</a>' in page.text
+    assert f"import:{batch.pk}" not in page.text
+
+
+def test_a_version_of_an_imported_record_still_opens(staff_client, office_a):
+    from offices.importers import OfficeImport
+    from tests.imports.files import run_import
+
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Opis iz tabele"]])  # fmt: skip
+    run_import(OfficeImport(), upload)
+    version = office_a.history.latest("history_id")
+    url = reverse("admin:offices_office_simple_history", args=[office_a.pk, version.history_id])
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert "Opis iz tabele" in response.text
+
+
+@pytest.mark.parametrize("imports", [1, 3])
+def test_the_history_page_costs_the_same_queries_whatever_the_imports(staff_client, office_a, imports):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.importers import OfficeImport
+    from tests.imports.files import run_import
+
+    for number in range(imports):
+        upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                            ["Šabac", office_a.name, "otvorena", "24.01.2018", f"Opis {number}"]])  # fmt: skip
+        run_import(OfficeImport(), upload)
+    url = reverse("admin:offices_office_history", args=[office_a.pk])
+    staff_client.get(url)  # the content types cached
+    with CaptureQueriesContext(connection) as page:
+        assert staff_client.get(url).status_code == 200
+    assert len(page) == 5

@@ -241,3 +241,40 @@ def test_two_confirms_at_the_same_moment_write_once():
 
     assert sorted(outcomes) == ["already imported", "written"]
     assert in_own_connection(written_and_clean_up) == 1
+
+
+def test_the_framework_imports_no_app():
+    import ast
+    from pathlib import Path
+
+    import imports
+
+    apps = ("offices", "trainings", "accounts", "councils")
+    found = []
+    for source in Path(imports.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            names += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [(source.name, name) for name in names if name.split(".")[0] in apps]
+    assert found == []
+
+
+def test_undo_of_a_status_step_is_refused_when_its_declaration_is_gone(office_a):
+    batch = run_import(OfficeImport(), closing_file(office_a))
+    ImportBatch.objects.filter(pk=batch.pk).update(importer="offices.importers.Uklonjeno")
+    with translation.override("en"), pytest.raises(UndoRefused) as refusal:
+        batch_undo(batch=batch, user=importer_user())
+    assert str(refusal.value) == "Nothing was undone: this import made changes it does not know how to undo."
+    office_a.refresh_from_db()
+    assert (office_a.status, office_a.closed_on) == ("closed", date(2025, 9, 30))
+    batch.refresh_from_db()
+    assert batch.undone_at is None
+
+
+def test_undo_of_records_alone_needs_no_declaration(office_a):
+    hours = office_a.working_hours
+    batch = run_import(OfficeImport(), office_file(free_areas()[0]))
+    ImportBatch.objects.filter(pk=batch.pk).update(importer="offices.importers.Uklonjeno")
+    batch_undo(batch=batch, user=importer_user())
+    office_a.refresh_from_db()
+    assert office_a.working_hours == hours

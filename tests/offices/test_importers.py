@@ -520,6 +520,19 @@ def test_a_status_change_in_an_import_goes_through_the_lifecycle_service(coordin
     assert not OfficeStatusChange.objects.filter(pk=last.pk).exists()
 
 
+def test_a_status_step_of_an_import_shows_no_code_on_the_office_page(client, office_a):
+    from django.urls import reverse
+
+    upload = csv_file([["opština", "naziv", "status", "otvorena", "zatvorena"],
+                       ["Šabac", office_a.name, "zatvorena", "24.01.2018", "30.09.2025"]])  # fmt: skip
+    batch = run_import(OfficeImport(), upload)
+    step = office_a.status_changes.get(on=date(2025, 9, 30))
+    page = client.get(reverse("offices:detail", args=[office_a.slug]))
+    assert (step.event, step.note) == ("closed", "")
+    assert "30. septembar 2025." in page.text
+    assert batch.history_reason not in page.text
+
+
 def test_reopening_by_import_needs_the_date_of_the_change():
     area = free_areas()[0]
     office = Office.objects.create(area=area, name="KZM", status="inactive", opened_on=date(2019, 1, 1),

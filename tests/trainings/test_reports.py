@@ -123,6 +123,9 @@ def test_survey_summary_page_and_xlsx_for_staff(staff_client, survey):
     assert "Praćenje politika (test): most coordinators are at the <strong>advanced</strong> level" in (
         page.content.decode()
     )
+    assert download["Content-Disposition"] == (
+        'attachment; filename="needs-survey-summary-istrazivanje-potreba-2026-2026-06-15.xlsx"'
+    )
     sheet = load_workbook(io.BytesIO(download.content)).active
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
         ["Competence area", "Region", "basic", "intermediate", "advanced", "Coordinators"],
@@ -220,6 +223,14 @@ def test_programme_results_by_region_level_and_experience(finished_programme):
 
 def test_programme_results_xlsx(staff_client, finished_programme):
     response = staff_client.get(f"/en/admin/trainings/programme/results/?programme={finished_programme.pk}&format=xlsx")
+    serbian = staff_client.get(f"/admin/trainings/programme/results/?programme={finished_programme.pk}&format=xlsx")
+
+    assert response["Content-Disposition"] == (
+        'attachment; filename="programme-results-osnazivanje-kancelarija-za-mlade-2026-06-15.xlsx"'
+    )
+    assert serbian["Content-Disposition"] == (
+        'attachment; filename="rezultati-programa-osnazivanje-kancelarija-za-mlade-2026-06-15.xlsx"'
+    )
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
