@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ImportBatch, ImportRecord
 
@@ -81,14 +82,24 @@ def batch_undo(*, batch, user):
         changed += [(Office, pk) for pk, _name in refused_offices if (Office, pk) not in changed]
         if refused_offices:
             raise UndoRefused(
-                _("Nothing was undone: the status or appointments of %(offices)s changed after this import, "
-                  "or a later step of their history exists; %(count)s records changed in all.")
+                ngettext(
+                    "Nothing was undone: the status or appointments of %(offices)s changed after this import, "
+                    "or a later step of their history exists; %(count)s record changed in all.",
+                    "Nothing was undone: the status or appointments of %(offices)s changed after this import, "
+                    "or a later step of their history exists; %(count)s records changed in all.",
+                    len(changed),
+                )
                 % {"offices": ", ".join(name for _pk, name in refused_offices), "count": len(changed)},
                 changed,
             )  # fmt: skip
         if changed:
             raise UndoRefused(
-                _("Nothing was undone: %(count)s records changed after this import.") % {"count": len(changed)},
+                ngettext(
+                    "Nothing was undone: %(count)s record changed after this import.",
+                    "Nothing was undone: %(count)s records changed after this import.",
+                    len(changed),
+                )
+                % {"count": len(changed)},
                 changed,
             )
         from simple_history.utils import bulk_update_with_history

@@ -9,6 +9,7 @@ import copy
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from areas.lookup import AreaLookup
 from imports.columns import (
@@ -393,7 +394,11 @@ class CoordinatorImport(Import):
         namesakes = self.by_name.get(value, [])
         if len(namesakes) > 1:
             raise ValidationError(
-                _("%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.")
+                ngettext(
+                    "%(count)s coordinator is named %(name)s: add the e-mail address to tell them apart.",
+                    "%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.",
+                    len(namesakes),
+                )
                 % {"count": len(namesakes), "name": f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"}
             )
         return namesakes[0] if namesakes else None
