@@ -269,7 +269,9 @@ class CohortAdmin(SimpleHistoryAdmin):
                     form.add_error(None, message)
             else:
                 added = ngettext("%(count)s record added", "%(count)s records added", created) % {"count": created}
-                changed = ngettext("%(count)s changed", "%(count)s changed", updated) % {"count": updated}
+                changed = ngettext("%(count)s record changed", "%(count)s records changed", updated) % {
+                    "count": updated
+                }
                 messages.success(
                     request, _("Attendance saved: %(added)s, %(changed)s.") % {"added": added, "changed": changed}
                 )

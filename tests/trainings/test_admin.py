@@ -295,7 +295,7 @@ def test_attendance_sheet_save_message_counts_in_serbian_plurals(client, staff_u
     )
 
     assert [str(message) for message in response.context["messages"]] == [
-        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0."
+        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa."
     ]
 
 
