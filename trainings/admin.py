@@ -211,6 +211,13 @@ class CohortAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.check_stored_sessions = not self.sessions_in_rows
 
+    def clean(self):
+        if self.instance.pk and "capacity" in self.changed_data:
+            # enrolment_create counts the places under this row's lock: hold it (the admin's save is one
+            # transaction) while Cohort.clean counts them, so a place taken meanwhile is counted.
+            list(Cohort.objects.select_for_update().filter(pk=self.instance.pk).values_list("pk", flat=True))
+        return super().clean()
+
 
 @admin.register(Cohort)
 class CohortAdmin(SimpleHistoryAdmin):

@@ -2,9 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offices.models import Coordinator
+from tests.factories import UserFactory
 from trainings.forms import cell_name
 from trainings.models import (
     Attendance,
@@ -316,10 +320,6 @@ def test_cohort_change_form_moves_a_cohort_and_its_sessions_together(client, sta
 
 
 def test_cohort_change_form_without_session_rights_checks_the_stored_sessions(client, cohort):
-    from django.contrib.auth.models import Permission
-
-    from tests.factories import UserFactory
-
     user = UserFactory(username="milan.pregled", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(
@@ -337,3 +337,18 @@ def test_cohort_change_form_without_session_rights_checks_the_stored_sessions(cl
         "Prvo je premestite ili izaberite datume koji je obuhvataju."
     ]
     assert Cohort.objects.get(pk=cohort.pk).starts_on == date(2017, 10, 1)
+
+
+def test_cohort_capacity_change_counts_places_under_the_cohort_lock(client, staff_user, cohort):
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite locks the whole database on a write; there is no row lock to see")
+    client.force_login(staff_user)
+    url, data = _cohort_form_data(client, cohort, capacity="2")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url, data)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    lock = next(i for i, text in enumerate(sql) if '"trainings_cohort"' in text and "FOR UPDATE" in text.upper())
+    count = next(i for i, text in enumerate(sql) if "COUNT(" in text.upper() and '"trainings_enrolment"' in text)
+    assert lock < count
