@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .importers import ImportFailed
@@ -149,6 +149,7 @@ class SpreadsheetAdminMixin:
             "opts": self.opts,
             "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
             "columns": self.import_class.columns,
+            "import_help": self.import_class.help_text,
         }
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request, context)
@@ -216,7 +217,11 @@ class SpreadsheetAdminMixin:
         stored.delete()
         messages.success(
             request,
-            _("Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            ngettext(
+                "Imported %(rows)s row: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                "Imported %(rows)s rows: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                batch.rows,
+            )
             % {
                 "rows": batch.rows,
                 "created": batch.created_count,

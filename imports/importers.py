@@ -157,6 +157,7 @@ class Import:
 
     columns = []
     title = ""
+    help_text = ""  # shown on the upload page: how rows find their records, in the user's language
     write_order = []
     required_message = None
 

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -110,7 +111,11 @@ def _stop_note(stopped_at):
     if stopped_at is None:
         return []
     return [
-        _("Reading stopped at row %(row)s after %(count)s empty rows; rows further down, if any, were not read.")
+        ngettext(
+            "Reading stopped at row %(row)s after %(count)s empty row; rows further down, if any, were not read.",
+            "Reading stopped at row %(row)s after %(count)s empty rows; rows further down, if any, were not read.",
+            EMPTY_RUN,
+        )
         % {"row": stopped_at, "count": EMPTY_RUN}
     ]
 
@@ -193,9 +198,12 @@ def _decode(content):
         # Real UTF-8 text with a damaged byte or two: keep it UTF-8 and say where.
         line = content[:first_bad].count(b"\n") + 1
         count = as_utf8.count("\ufffd")
-        note = _(
-            "The file is UTF-8 but %(count)s byte(s) are not (the first on line %(line)s): "
-            "they are shown as � and the cells holding them must be corrected."
+        note = ngettext(
+            "The file is UTF-8 but %(count)s byte is not (on line %(line)s): "
+            "it is shown as � and the cell holding it must be corrected.",
+            "The file is UTF-8 but %(count)s bytes are not (the first on line %(line)s): "
+            "they are shown as � and the cells holding them must be corrected.",
+            count,
         ) % {"count": count, "line": line}
         return as_utf8, [note]
     as_cyrillic = content.decode("cp1251", errors="replace")

@@ -7,6 +7,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .importers import Import, UndoRefused
 from .models import ImportBatch, ImportRecord
@@ -75,7 +76,12 @@ def batch_undo(*, batch, user):
         plan = declaration.check_service_undo(batch, changed)
         if changed:
             raise UndoRefused(
-                _("Nothing was undone: %(count)s records changed after this import.") % {"count": len(changed)},
+                ngettext(
+                    "Nothing was undone: %(count)s record changed after this import.",
+                    "Nothing was undone: %(count)s records changed after this import.",
+                    len(changed),
+                )
+                % {"count": len(changed)},
                 changed,
             )
         from simple_history.utils import bulk_update_with_history

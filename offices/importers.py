@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from areas.lookup import AreaLookup
 from imports.columns import (
@@ -272,8 +272,13 @@ class OfficeImport(Import):
         if refused:
             changed = changed + [(Office, pk) for pk, _name in refused if (Office, pk) not in changed]
             raise UndoRefused(
-                _("Nothing was undone: the status or appointments of %(offices)s changed after this import, "
-                  "or a later step of their history exists; %(count)s records changed in all.")
+                ngettext(
+                    "Nothing was undone: the status or appointments of %(offices)s changed after this import, "
+                    "or a later step of their history exists; %(count)s record changed in all.",
+                    "Nothing was undone: the status or appointments of %(offices)s changed after this import, "
+                    "or a later step of their history exists; %(count)s records changed in all.",
+                    len(changed),
+                )
                 % {"offices": ", ".join(name for _pk, name in refused), "count": len(changed)},
                 changed,
             )  # fmt: skip
@@ -484,7 +489,11 @@ class CoordinatorImport(Import):
         namesakes = self.by_name.get(value, [])
         if len(namesakes) > 1:
             raise ValidationError(
-                _("%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.")
+                ngettext(
+                    "%(count)s coordinator is named %(name)s: add the e-mail address to tell them apart.",
+                    "%(count)s coordinators are named %(name)s: add the e-mail address to tell them apart.",
+                    len(namesakes),
+                )
                 % {"count": len(namesakes), "name": f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"}
             )
         return namesakes[0] if namesakes else None

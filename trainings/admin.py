@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
@@ -176,6 +176,44 @@ class SessionInline(admin.TabularInline):
     autocomplete_fields = ["module"]
 
 
+def cohort_closing_message(*, cohort, closing):
+    """The result of a close in words, for staff: certificates issued, and any invitations left open."""
+    parts = [
+        ngettext(
+            "%(cohort)s closed: %(count)s certificate issued.",
+            "%(cohort)s closed: %(count)s certificates issued.",
+            len(closing.certificates),
+        )
+        % {"cohort": cohort, "count": len(closing.certificates)}
+    ]
+    if closing.still_invited:
+        parts.append(
+            ngettext(
+                "%(count)s invitation was never answered; it stays invited.",
+                "%(count)s invitations were never answered; they stay invited.",
+                closing.still_invited,
+            )
+            % {"count": closing.still_invited}
+        )
+    return " ".join(parts)
+
+
+class CohortAdminForm(forms.ModelForm):
+    # Set by CohortAdmin.get_form: whether the page's session rows are editable (see Cohort.check_stored_sessions).
+    sessions_in_rows = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.check_stored_sessions = not self.sessions_in_rows
+
+    def clean(self):
+        if self.instance.pk and "capacity" in self.changed_data:
+            # enrolment_create counts the places under this row's lock: hold it (the admin's save is one
+            # transaction) while Cohort.clean counts them, so a place taken meanwhile is counted.
+            list(Cohort.objects.select_for_update().filter(pk=self.instance.pk).values_list("pk", flat=True))
+        return super().clean()
+
+
 @admin.register(Cohort)
 class CohortAdmin(HistoryAdmin):
     list_display = ["name", "programme", "level", "place_name", "starts_on", "ends_on", "capacity", "closed_on",
@@ -185,8 +223,14 @@ class CohortAdmin(HistoryAdmin):
     search_fields = ["name", "programme__name"]
     autocomplete_fields = ["programme", "area", "region"]
     readonly_fields = ["closed_on"]
+    form = CohortAdminForm
     inlines = [SessionInline]
     actions = ["close_cohorts"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        rows = obj is not None and SessionInline(self.model, self.admin_site).has_change_permission(request, obj)
+        return type(form.__name__, (form,), {"sessions_in_rows": rows})
 
     def get_urls(self):
         return [
@@ -226,10 +270,12 @@ class CohortAdmin(HistoryAdmin):
                 for message in error.messages:
                     form.add_error(None, message)
             else:
+                added = ngettext("%(count)s record added", "%(count)s records added", created) % {"count": created}
+                changed = ngettext("%(count)s record changed", "%(count)s records changed", updated) % {
+                    "count": updated
+                }
                 messages.success(
-                    request,
-                    _("Attendance saved: %(created)s new, %(updated)s changed.")
-                    % {"created": created, "updated": updated},
+                    request, _("Attendance saved: %(added)s, %(changed)s.") % {"added": added, "changed": changed}
                 )
                 return redirect(request.path)
         context = {
@@ -247,15 +293,12 @@ class CohortAdmin(HistoryAdmin):
     def close_cohorts(self, request, queryset):
         for cohort in queryset.order_by("pk"):
             try:
-                certificates = cohort_close(cohort=cohort)
+                closing = cohort_close(cohort=cohort)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(
-                    request,
-                    _("%(cohort)s closed: %(count)s certificates issued.")
-                    % {"cohort": cohort, "count": len(certificates)},
-                )
+                level = messages.WARNING if closing.still_invited else messages.SUCCESS
+                messages.add_message(request, level, cohort_closing_message(cohort=cohort, closing=closing))
 
 
 @admin.register(Session)

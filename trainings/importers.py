@@ -1,12 +1,14 @@
 """Spreadsheet imports (and exports) of enrolments and attendance, on the imports framework.
 
-A row names a coordinator: by e-mail, else by name and a municipality where they were appointed.
+A row names a person: a coordinator or a participant who is not one, by e-mail; else a coordinator by
+name and a municipality where they were appointed, a participant by name and organisation.
 The model's rules decide (a full or closed cohort, attendance only of the enrolled, at most the
 session's hours); records are loaded once, so a row costs no query.
 """
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from areas.lookup import AreaLookup
 from imports.columns import AreaColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn
@@ -72,11 +74,33 @@ PERSON_COLUMNS = [
     TextColumn("last_name", "prezime", aliases=("last_name", "last name", "surname"), required=True),
     TextColumn("email", "e-pošta", aliases=("email", "e-mail", "mejl")),
     AreaColumn("area", "opština", aliases=MUNICIPALITY),
+    TextColumn("organisation", "organizacija", aliases=("organisation", "organization", "organizacija")),
 ]
+
+PERSON_HELP = gettext_lazy(
+    "A row's person is found by the e-mail address of a coordinator or of a participant (capitals and "
+    "spaces do not matter); without one, a coordinator by name and a municipality where they were "
+    "appointed, and a participant who is not a coordinator (a youth council member, a partner's youth "
+    "worker) by name and organisation. A row that matches more than one person, or nobody, is an "
+    "error: an import never adds people, so add a new participant in the admin first."
+)
+
+
+def normal_email(text):
+    """E-mail as compared: no spaces anywhere, lower case."""
+    return "".join((text or "").split()).lower()
 
 
 class CoordinatorRows(Import):
-    """Finding a row's coordinator and their participant record, and exporting them."""
+    """Finding a row's person (a coordinator, or a participant who is not one) and exporting them.
+
+    A person is a key, ("coordinator", id) or ("participant", id), in `self.people`, which maps it to
+    (coordinator or None, participant or None): a coordinator trained for the first time has no
+    participant record yet (the enrolment import makes it), one who was trained has both, and the
+    council member or youth worker has only the participant record.
+    """
+
+    help_text = PERSON_HELP
 
     def prepare(self, rows, mapping):
         self.areas = AreaLookup()
@@ -85,47 +109,111 @@ class CoordinatorRows(Import):
         self.cohorts_by_name = {}
         for cohort in cohorts:
             self.cohorts_by_name.setdefault(fold(cohort.name), []).append(cohort)
+        self.people, self.by_email, self.by_name_area, self.by_name_organisation = {}, {}, {}, {}
         coordinators = {person.pk: person for person in Coordinator.objects.all()}
-        self.by_email = {person.email.lower(): person for person in coordinators.values() if person.email}
-        self.by_name_area = {}
+        for coordinator in coordinators.values():
+            self.people[("coordinator", coordinator.pk)] = (coordinator, None)
+            self.add_email(coordinator.email, ("coordinator", coordinator.pk))
+        for participant in Participant.objects.all():
+            if participant.coordinator_id:
+                participant.coordinator = coordinators[participant.coordinator_id]
+                key = ("coordinator", participant.coordinator_id)
+            else:
+                key = ("participant", participant.pk)
+                if participant.organisation:
+                    name = fold(f"{participant.first_name} {participant.last_name}")
+                    self.by_name_organisation.setdefault((name, fold(participant.organisation)), []).append(key)
+            self.people[key] = (participant.coordinator, participant)
+            self.add_email(participant.email, key)
         for coordinator_id, area_id in Appointment.objects.values_list("coordinator_id", "office__area_id").distinct():
-            person = coordinators[coordinator_id]
-            self.by_name_area.setdefault((fold(person.full_name), area_id), []).append(person)
-        self.participants = {
-            p.coordinator_id: p
-            for p in Participant.objects.filter(coordinator__isnull=False).select_related("coordinator")
+            name = fold(coordinators[coordinator_id].full_name)
+            self.by_name_area.setdefault((name, area_id), []).append(("coordinator", coordinator_id))
+        participants = {
+            participant.pk: participant for _coordinator, participant in self.people.values() if participant
         }
-        self.enrolments = {
-            (e.cohort_id, e.participant_id): e
-            for e in Enrolment.objects.select_related("cohort", "participant__coordinator")
-        }
+        self.enrolments = {}
+        for enrolment in Enrolment.objects.select_related("cohort"):
+            enrolment.participant = participants[enrolment.participant_id]
+            self.enrolments[(enrolment.cohort_id, enrolment.participant_id)] = enrolment
         self.in_file = {}
+
+    def add_email(self, email, key):
+        if normal_email(email):
+            self.by_email.setdefault(normal_email(email), set()).add(key)
 
     def prepare_export(self):
         self.areas = AreaLookup()
         names = [fold(name) for name in Cohort.objects.values_list("name", flat=True)]
         self.shared_names = {name for name in names if names.count(name) > 1}
 
-    def coordinator(self, row):
-        email = (self.given(row, "email") or "").lower()
+    def person(self, row):
+        """The key of the row's person: by e-mail, else by name and municipality or organisation.
+        More than one match is an error, never a guess; nobody is an error too (no one is created)."""
+        email = normal_email(self.given(row, "email"))
         name = f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"
-        area = self.given(row, "area")
-        if email and email in self.by_email:
-            return self.by_email[email]
-        found = self.by_name_area.get((fold(name), area.pk), []) if area else []
-        if len(found) == 1:
-            return found[0]
+        area, organisation = self.given(row, "area"), self.given(row, "organisation")
         tried = []
         if email:
-            tried.append(_("no coordinator has the e-mail %(email)s") % {"email": email})
+            found = self.by_email.get(email, set())
+            if len(found) == 1:
+                return next(iter(found))
+            if found:
+                tried.append(
+                    ngettext(
+                        "%(count)s person has the e-mail %(email)s",
+                        "%(count)s people have the e-mail %(email)s",
+                        len(found),
+                    )
+                    % {"count": len(found), "email": email}
+                )
+                raise ValidationError(
+                    _("Several people match this row, so none was chosen: %(tried)s.") % {"tried": "; ".join(tried)},
+                    code="ambiguous",
+                )
+            tried.append(_("nobody has the e-mail %(email)s") % {"email": email})
+        candidates = []
         if area:
+            found = self.by_name_area.get((fold(name), area.pk), [])
+            candidates += found
             tried.append(
-                _("%(count)s coordinators named %(name)s were appointed in %(area)s")
+                ngettext(
+                    "%(count)s coordinator named %(name)s was appointed in %(area)s",
+                    "%(count)s coordinators named %(name)s were appointed in %(area)s",
+                    len(found),
+                )
                 % {"count": len(found), "name": name, "area": area.name}
             )
-        else:
-            tried.append(_("no municipality given to find %(name)s by name") % {"name": name})
-        raise ValidationError(_("Unknown coordinator: %(tried)s.") % {"tried": "; ".join(tried)}, code="unknown")
+        if organisation:
+            found = self.by_name_organisation.get((fold(name), fold(organisation)), [])
+            candidates += found
+            tried.append(
+                ngettext(
+                    "%(count)s participant named %(name)s is from %(organisation)s",
+                    "%(count)s participants named %(name)s are from %(organisation)s",
+                    len(found),
+                )
+                % {"count": len(found), "name": name, "organisation": organisation}
+            )
+        if not area and not organisation:
+            tried.append(
+                _("neither a municipality nor an organisation is given to find %(name)s by name") % {"name": name}
+            )
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise ValidationError(
+                _("Several people match this row, so none was chosen: %(tried)s.") % {"tried": "; ".join(tried)},
+                code="ambiguous",
+            )
+        raise ValidationError(
+            _("Unknown person: %(tried)s. An import adds nobody: add a new participant in the admin first.")
+            % {"tried": "; ".join(tried)},
+            code="unknown",
+        )
+
+    def person_name(self, key):
+        coordinator, participant = self.people[key]
+        return coordinator.full_name if coordinator else participant.full_name
 
     def export_value(self, record, column):
         enrolment = record.enrolment if isinstance(record, Attendance) else record
@@ -134,13 +222,15 @@ class CoordinatorRows(Import):
             return enrolment.cohort
         if column.field in ("first_name", "last_name", "email"):
             return getattr(person, column.field)
+        if column.field == "organisation":
+            return enrolment.participant.organisation
         if column.field == "area":
             return None  # the e-mail finds the coordinator; a municipality only helps without one
         return getattr(record, column.field)
 
 
 class EnrolmentImport(CoordinatorRows):
-    """A row a coordinator's enrolment in a cohort; a re-imported row may change its status."""
+    """A row a person's enrolment in a cohort; a re-imported row may change its status."""
 
     write_order = [Participant, Enrolment]
     columns = [
@@ -166,15 +256,15 @@ class EnrolmentImport(CoordinatorRows):
 
     def check_row(self, row):
         cohort = self.given(row, "cohort")
-        coordinator = self.coordinator(row)
-        earlier = self.in_file.setdefault((cohort.pk, coordinator.pk), row.number)
+        key = self.person(row)
+        earlier = self.in_file.setdefault((cohort.pk, key), row.number)
         if earlier != row.number:
             raise ValidationError(_("Row %(row)s is about this enrolment already.") % {"row": earlier})
-        participant = self.participants.get(coordinator.pk)
-        if participant is None:
+        coordinator, participant = self.people[key]
+        if participant is None:  # a coordinator's first training: their participant record, made once
             participant = Participant(coordinator=coordinator, first_name=coordinator.first_name,
                                       last_name=coordinator.last_name)  # fmt: skip
-            self.participants[coordinator.pk] = participant
+            self.people[key] = (coordinator, participant)
             row.saves.append(Save(participant, True))
         enrolment = self.enrolments.get((cohort.pk, participant.pk)) if participant.pk else None
         created = enrolment is None
@@ -200,7 +290,7 @@ class EnrolmentImport(CoordinatorRows):
 
 
 class AttendanceImport(CoordinatorRows):
-    """A row the hours a coordinator enrolled in a cohort was present at one of its sessions."""
+    """A row the hours a person enrolled in a cohort was present at one of its sessions."""
 
     write_order = [Attendance]
     columns = [
@@ -230,7 +320,11 @@ class AttendanceImport(CoordinatorRows):
         if len(found) != 1:
             shown = given.strftime("%d.%m.%Y") if hasattr(given, "strftime") else given
             message = (
-                _("%(count)s sessions of %(cohort)s match “%(session)s”: give its date.")
+                ngettext(
+                    "%(count)s session of %(cohort)s matches “%(session)s”: give its date.",
+                    "%(count)s sessions of %(cohort)s match “%(session)s”: give its date.",
+                    len(found),
+                )
                 if found
                 else _("The cohort %(cohort)s has no session “%(session)s”.")
             )
@@ -240,13 +334,13 @@ class AttendanceImport(CoordinatorRows):
     def check_row(self, row):
         cohort = self.given(row, "cohort")
         session = self.find_session(cohort, self.given(row, "session"))
-        coordinator = self.coordinator(row)
-        participant = self.participants.get(coordinator.pk)
+        key = self.person(row)
+        participant = self.people[key][1]
         enrolment = self.enrolments.get((cohort.pk, participant.pk)) if participant else None
         if enrolment is None:
             raise ValidationError(
                 _("%(name)s is not enrolled in %(cohort)s: attendance can only be recorded for someone enrolled.")
-                % {"name": coordinator.full_name, "cohort": cohort.name}
+                % {"name": self.person_name(key), "cohort": cohort.name}
             )
         earlier = self.in_file.setdefault((session.pk, enrolment.pk), row.number)
         if earlier != row.number:

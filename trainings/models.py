@@ -3,7 +3,7 @@
 import secrets
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, ProgrammeRegion
@@ -316,6 +317,11 @@ class Cohort(models.Model):
 
     history = HistoricalRecords()
 
+    # Not a field. The admin's cohort page sets it to False when its session rows are editable: each
+    # row is then checked against the dates as typed (Session.clean), so one save may move a cohort
+    # and its sessions together. Everywhere else the stored sessions are checked.
+    check_stored_sessions = True
+
     class Meta:
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
@@ -348,8 +354,46 @@ class Cohort(models.Model):
             errors["ends_on"] = ValidationError(_("A cohort cannot end before it starts."))
         if self.area_id and self.region_id:
             errors["region"] = ValidationError(_("Choose an area or a programme region, not both."))
+        if self.pk:
+            errors.update(self.clean_what_hangs_off(dates_valid="ends_on" not in errors))
         if errors:
             raise ValidationError(errors)
+
+    def clean_what_hangs_off(self, *, dates_valid):
+        """An edited cohort must still hold its sessions (within its dates) and its enrolments (the
+        places taken, as `validate_cohort_open_for` counts them: invitations hold a place too)."""
+        errors = {}
+        if dates_valid and self.check_stored_sessions and self.starts_on and self.ends_on:
+            outside = list(
+                self.sessions.exclude(held_on__range=(self.starts_on, self.ends_on))
+                .select_related("module")
+                .order_by("held_on", "pk")
+            )
+            if outside:
+                errors[NON_FIELD_ERRORS] = ValidationError(
+                    ngettext_lazy(
+                        "%(count)s session falls outside these dates: %(sessions)s. Move it first, "
+                        "or choose dates that include it.",
+                        "%(count)s sessions fall outside these dates: %(sessions)s. Move them first, "
+                        "or choose dates that include them.",
+                        "count",
+                    ),
+                    code="sessions_outside",
+                    params={"count": len(outside), "sessions": ", ".join(str(session) for session in outside)},
+                )
+        if self.capacity:
+            taken = self.enrolments.taking_places().count()
+            if taken > self.capacity:
+                errors["capacity"] = ValidationError(
+                    ngettext_lazy(
+                        "%(count)s place is taken (invited, enrolled or completed): the capacity cannot be lower.",
+                        "%(count)s places are taken (invited, enrolled or completed): the capacity cannot be lower.",
+                        "count",
+                    ),
+                    code="below_taken",
+                    params={"count": taken},
+                )
+        return errors
 
 
 class Session(models.Model):
@@ -384,19 +428,52 @@ class Session(models.Model):
         return self.title or (self.module.title if self.module_id else "")
 
     def clean(self):
+        errors = {}
         if self.cohort_id and self.held_on and not self.cohort.starts_on <= self.held_on <= self.cohort.ends_on:
-            raise ValidationError(
-                {
-                    "held_on": ValidationError(
-                        _("The session must fall within its cohort's dates, %(start)s to %(end)s."),
-                        code="outside_cohort",
-                        params={
-                            "start": self.cohort.starts_on.strftime("%d.%m.%Y"),
-                            "end": self.cohort.ends_on.strftime("%d.%m.%Y"),
-                        },
-                    )
-                }
+            errors["held_on"] = ValidationError(
+                _("The session must fall within its cohort's dates, %(start)s to %(end)s."),
+                code="outside_cohort",
+                params={
+                    "start": self.cohort.starts_on.strftime("%d.%m.%Y"),
+                    "end": self.cohort.ends_on.strftime("%d.%m.%Y"),
+                },
             )
+        if self.pk and self.cohort_id and self.hours is not None:
+            errors.update(self.clean_attendance())
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_attendance(self):
+        """The attendance already recorded must still fit: never more hours than the session's, and
+        only people enrolled in its cohort (so a session with attendance keeps its cohort)."""
+        counts = self.attendances.aggregate(
+            above=Count("pk", filter=Q(hours__gt=self.hours)),
+            elsewhere=Count("pk", filter=~Q(enrolment__cohort_id=self.cohort_id)),
+        )
+        errors = {}
+        if counts["above"]:
+            errors["hours"] = ValidationError(
+                ngettext_lazy(
+                    "%(count)s attendance record of this session has more than %(hours)s hours present: "
+                    "lower it on the attendance sheet first.",
+                    "%(count)s attendance records of this session have more than %(hours)s hours present: "
+                    "lower them on the attendance sheet first.",
+                    "count",
+                ),
+                code="below_attendance",
+                params={"count": counts["above"], "hours": number_format(self.hours, decimal_pos=1)},
+            )
+        if counts["elsewhere"]:
+            errors["cohort"] = ValidationError(
+                ngettext_lazy(
+                    "This session has %(count)s attendance record: a session with attendance stays in its cohort.",
+                    "This session has %(count)s attendance records: a session with attendance stays in its cohort.",
+                    "count",
+                ),
+                code="attendance_elsewhere",
+                params={"count": counts["elsewhere"]},
+            )
+        return errors
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -544,7 +621,11 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
             taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
         if taken >= cohort.capacity:
             raise ValidationError(
-                _("The cohort %(cohort)s is full: all %(capacity)s places are taken.")
+                ngettext(
+                    "The cohort %(cohort)s is full: its %(capacity)s place is taken.",
+                    "The cohort %(cohort)s is full: all %(capacity)s places are taken.",
+                    cohort.capacity,
+                )
                 % {"cohort": cohort, "capacity": cohort.capacity},
                 code="full",
             )

@@ -1,5 +1,6 @@
 """Writes that touch several rows: each in one transaction, all or nothing."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -96,11 +97,22 @@ def completes(*, attended, total, percent):
     return total > 0 and attended * 100 >= total * Decimal(percent)
 
 
+@dataclass(frozen=True)
+class CohortClosing:
+    """What closing a cohort did: the certificates issued, how many completed or dropped out, and the
+    invitations never answered (they stay invited: nobody accepted the place, nobody refused it)."""
+
+    certificates: list
+    completed: int
+    dropped_out: int
+    still_invited: int
+
+
 @transaction.atomic
 def cohort_close(*, cohort, closed_on=None):
     """Close a cohort: who attended enough of its hours completes and gets a certificate, the other
-    enrolled participants are marked dropped out; invitations never taken up stay as they are.
-    Returns the certificates issued."""
+    enrolled participants are marked dropped out; invitations never taken up stay as they are, and
+    are counted, so staff are told. Returns a `CohortClosing`."""
     cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
     if cohort.closed_on is not None:
         raise ValidationError(_("The cohort %(cohort)s is already closed.") % {"cohort": cohort}, code="closed")
@@ -111,12 +123,15 @@ def cohort_close(*, cohort, closed_on=None):
         done = completes(attended=enrolment.hours_attended, total=total, percent=cohort.programme.completion_percent)
         enrolment.status = EnrolmentStatus.COMPLETED if done else EnrolmentStatus.DROPPED_OUT
         (completed if done else dropped).append(enrolment)
+    still_invited = cohort.enrolments.filter(status=EnrolmentStatus.INVITED).count()
     bulk_update_with_history(completed + dropped, Enrolment, ["status"])
     certificates = [Certificate(enrolment=enrolment, issued_on=closed_on) for enrolment in completed]
     bulk_create_with_history(certificates, Certificate)
     cohort.closed_on = closed_on
     cohort.save(update_fields=["closed_on"])
-    return certificates
+    return CohortClosing(
+        certificates=certificates, completed=len(completed), dropped_out=len(dropped), still_invited=still_invited
+    )
 
 
 @transaction.atomic

@@ -301,3 +301,18 @@ def test_the_history_page_costs_the_same_queries_whatever_the_imports(staff_clie
     with CaptureQueriesContext(connection) as page:
         assert staff_client.get(url).status_code == 200
     assert len(page) == 5
+
+
+def test_import_and_undo_pages_count_one_record_in_words_that_fit(staff_client, office_a):
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Drugi opis"]])  # fmt: skip
+    token = staff_client.post(reverse(URL), {"file": upload}).context["token"]
+
+    done = staff_client.post(reverse(URL), {"token": token}, follow=True)
+
+    assert [str(message) for message in done.context["messages"]] == [
+        "Uvezen je 1 red (dodato: 0, izmenjeno: 1, bez izmena: 0)."
+    ]
+    batch = ImportBatch.objects.get()
+    undo = staff_client.get("/en" + reverse("admin:imports_importbatch_undo", args=[batch.pk]))
+    assert "deletes the records this import created (0) and restores the records it updated (1)" in undo.text

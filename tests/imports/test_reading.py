@@ -70,8 +70,7 @@ def test_utf8_csv_with_one_bad_byte_is_read_as_utf8_with_the_byte_marked():
         preview = OfficeImport().preview(table)
     assert table.rows[0].cells[1] == "KZM Šab\ufffdac"
     assert table.notes == [
-        "The file is UTF-8 but 1 byte(s) are not (the first on line 2): they are shown as � and the cells "
-        "holding them must be corrected."
+        "The file is UTF-8 but 1 byte is not (on line 2): it is shown as � and the cell holding it must be corrected."
     ]
     assert preview.rows[0].errors == ["naziv: A character of this cell could not be read (shown as �): correct it."]
 

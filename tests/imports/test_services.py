@@ -54,7 +54,7 @@ def test_undo_is_refused_and_undoes_nothing_when_a_record_changed_since(office_a
     office_a.save()
     with translation.override("en"), pytest.raises(UndoRefused) as refusal:
         batch_undo(batch=batch, user=importer_user())
-    assert str(refusal.value) == "Nothing was undone: 1 records changed after this import."
+    assert str(refusal.value) == "Nothing was undone: 1 record changed after this import."
     assert refusal.value.changed == [(Office, office_a.pk)]
     office_a.refresh_from_db()
     assert (office_a.working_hours, office_a.description) == ("subotom 10–14", "Izmenjeno posle uvoza.")
@@ -131,7 +131,7 @@ def test_undo_of_a_closing_is_refused_after_a_later_status_change(office_a):
         batch_undo(batch=batch, user=importer_user())
     assert str(refusal.value) == (
         f"Nothing was undone: the status or appointments of {office_a.name} changed after this import, "
-        "or a later step of their history exists; 1 records changed in all."
+        "or a later step of their history exists; 1 record changed in all."
     )
     assert refusal.value.changed == [(Office, office_a.pk)]
     office_a.refresh_from_db()

@@ -2,9 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offices.models import Coordinator
+from tests.factories import UserFactory
 from trainings.forms import cell_name
 from trainings.models import (
     Attendance,
@@ -119,7 +123,7 @@ def test_certificate_reissue_action_keeps_old_row(client, staff_user, cohort):
     Attendance.objects.bulk_create(
         Attendance(session=session, enrolment=enrolment, hours=session.hours) for session in cohort.sessions.all()
     )
-    (certificate,) = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    (certificate,) = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1)).certificates
     client.force_login(staff_user)
 
     client.post(
@@ -186,3 +190,165 @@ def test_enrolment_add_with_room_saves(client, staff_user):
 
     assert response.status_code == 302
     assert cohort.enrolments.filter(participant=outsider).count() == 1
+
+
+def _cohort_form_data(client, cohort, **changes):
+    """The cohort's change form as the admin shows it, sessions inline included, with `changes`."""
+    url = reverse("admin:trainings_cohort_change", args=[cohort.pk])
+    response = client.get(url)
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.extend(formset.forms)
+        management = formset.management_form
+        data.update({management[name].html_name: management[name].value() for name in management.fields})
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is not None:
+                data[field.html_name] = value.isoformat() if isinstance(value, date) else value
+    data.update(changes)
+    return url, data
+
+
+def test_cohort_change_form_refuses_dates_that_leave_sessions_out_on_their_rows(client, staff_user, cohort):
+    client.force_login(staff_user)
+    url, data = _cohort_form_data(client, cohort, starts_on="2017-10-03")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    [sessions] = response.context["inline_admin_formsets"]
+    assert [form.errors.get("held_on") for form in sessions.formset.forms] == [
+        ["Sesija mora biti u periodu grupe, od 03.10.2017 do 28.02.2018."],
+        None,
+        None,
+    ]
+    assert Cohort.objects.get(pk=cohort.pk).starts_on == date(2017, 10, 1)
+
+
+def test_cohort_change_form_refuses_capacity_below_enrolments_and_saves_a_fitting_one(client, staff_user, cohort):
+    client.force_login(staff_user)
+    url, data = _cohort_form_data(client, cohort, capacity="2")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "capacity": ["Zauzeta su 3 mesta (pozvani, upisani ili završili): kapacitet ne može biti manji."]
+    }
+    assert Cohort.objects.get(pk=cohort.pk).capacity == 50
+    assert client.post(url, {**data, "capacity": "3"}).status_code == 302
+    assert Cohort.objects.get(pk=cohort.pk).capacity == 3
+
+
+def test_session_change_form_refuses_hours_below_attendance(client, staff_user, cohort):
+    session = cohort.sessions.order_by("held_on").first()
+    Attendance.objects.bulk_create(Attendance(session=session, enrolment=e, hours=4) for e in cohort.enrolments.all())
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_session_change", args=[session.pk])
+    data = {
+        "cohort": cohort.pk,
+        "module": session.module_id,
+        "held_on": "2017-10-02",
+        "hours": "2",
+        "place": session.place,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "hours": ["3 evidencije prisustva ove sesije imaju više od 2,0 sati: prvo ih smanjite na listi prisustva."]
+    }
+    assert Session.objects.get(pk=session.pk).hours == Decimal("4")
+
+
+def test_close_cohorts_action_says_how_many_invitations_stay_unanswered(client, staff_user):
+    cohort = make_cohort(people=1)
+    for first_name, last_name in [("Amra", "Hadžić"), ("Đorđe", "Ćirić"), ("Милица", "Јовановић")]:
+        enrolment_create(
+            cohort=cohort,
+            participant=Participant.objects.create(first_name=first_name, last_name=last_name),
+            status="invited",
+        )
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:trainings_cohort_changelist"),
+        {"action": "close_cohorts", "_selected_action": [cohort.pk]},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja. 3 poziva su ostala bez odgovora; ostaju u stanju „pozvan“."
+    ]
+    assert cohort.enrolments.filter(status="invited").count() == 3
+
+
+def test_attendance_sheet_save_message_counts_in_serbian_plurals(client, staff_user, cohort):
+    session = cohort.sessions.order_by("held_on").first()
+    first, second = cohort.enrolments.order_by("pk")[:2]
+    client.force_login(staff_user)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(session.pk, first.pk): "4", cell_name(session.pk, second.pk): "3,5"},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa."
+    ]
+
+
+def test_cohort_change_form_moves_a_cohort_and_its_sessions_together(client, staff_user, cohort):
+    client.force_login(staff_user)
+    url, data = _cohort_form_data(client, cohort, starts_on="2017-10-08", ends_on="2018-03-07")
+    days = iter(["2017-10-09", "2017-10-10", "2017-10-11"])
+    data.update({name: next(days) for name in sorted(data) if name.endswith("-held_on")})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert sorted(cohort.sessions.values_list("held_on", flat=True)) == [
+        date(2017, 10, 9),
+        date(2017, 10, 10),
+        date(2017, 10, 11),
+    ]
+
+
+def test_cohort_change_form_without_session_rights_checks_the_stored_sessions(client, cohort):
+    user = UserFactory(username="milan.pregled", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="trainings", codename__in=["view_cohort", "change_cohort", "view_session"]
+        )
+    )
+    client.force_login(user)
+    url, data = _cohort_form_data(client, cohort, starts_on="2017-10-03")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "1 sesija je van ovih datuma: Uvod u omladinsku politiku (02.10.2017). "
+        "Prvo je premestite ili izaberite datume koji je obuhvataju."
+    ]
+    assert Cohort.objects.get(pk=cohort.pk).starts_on == date(2017, 10, 1)
+
+
+def test_cohort_capacity_change_counts_places_under_the_cohort_lock(client, staff_user, cohort):
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite locks the whole database on a write; there is no row lock to see")
+    client.force_login(staff_user)
+    url, data = _cohort_form_data(client, cohort, capacity="2")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url, data)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    lock = next(i for i, text in enumerate(sql) if '"trainings_cohort"' in text and "FOR UPDATE" in text.upper())
+    count = next(i for i, text in enumerate(sql) if "COUNT(" in text.upper() and '"trainings_enrolment"' in text)
+    assert lock < count

@@ -106,8 +106,8 @@ def test_unknown_coordinator_says_what_was_tried():
     cohort = new_cohort(people=0)
     upload = csv_file([ENROLMENT_HEADER, [cohort.name, "Đorđe", "Nepoznatić", "niko@primer.rs", "", "upisan"]])
     assert refused(EnrolmentImport(), upload) == [
-        "Unknown coordinator: no coordinator has the e-mail niko@primer.rs; "
-        "no municipality given to find Đorđe Nepoznatić by name."
+        "Unknown person: nobody has the e-mail niko@primer.rs; neither a municipality nor an organisation is "
+        "given to find Đorđe Nepoznatić by name. An import adds nobody: add a new participant in the admin first."
     ]
 
 
@@ -118,7 +118,7 @@ def test_full_cohort_refuses_the_row_over_capacity():
         [ENROLMENT_HEADER]
         + [[cohort.name, p.first_name, p.last_name, p.email, "", "enrolled"] for p in (first, second)]
     )
-    assert refused(EnrolmentImport(), upload) == [f"The cohort {cohort.name} is full: all 1 places are taken."]
+    assert refused(EnrolmentImport(), upload) == [f"The cohort {cohort.name} is full: its 1 place is taken."]
 
 
 def test_hours_above_the_sessions_and_attendance_of_someone_not_enrolled_are_refused():
@@ -151,3 +151,113 @@ def test_undo_removes_the_enrolments_and_participants_it_created():
     assert snapshot() == (before[0] + 1, before[1] + 1, before[2])
     batch_undo(batch=batch, user=importer_user())
     assert snapshot() == before
+
+
+# Participants who are not coordinators: a youth council member, a partner's youth worker.
+
+PERSON_HEADER = ["grupa", "ime", "prezime", "e-pošta", "opština", "organizacija"]
+
+
+def council_member(**kwargs):
+    values = {"first_name": "Selma", "last_name": "Mujić", "organisation": "Vijeće mladih Cazin"} | kwargs
+    return Participant.objects.create(**values)
+
+
+def test_participant_who_is_not_a_coordinator_is_found_by_own_email_and_by_name_and_organisation():
+    cohort = new_cohort(people=0)
+    selma = council_member(email="selma.mujic@vijece-cazin.ba")
+    nenad = council_member(first_name="Ненад", last_name="Ђурић", organisation="Udruženje Mladi Pčinja")
+    before = Participant.objects.count()
+    upload = xlsx_file(
+        [
+            [*PERSON_HEADER, "status"],
+            [cohort.name, "Selma", "Mujić", " Selma.Mujic@Vijece-Cazin.BA ", "", "", "upisan"],
+            [cohort.name, "Nenad", "Djurić", "", "", "UDRUZENJE MLADI PCINJA", "pozvan"],
+        ]
+    )
+
+    confirmed(EnrolmentImport(), upload)
+
+    assert Participant.objects.count() == before
+    assert dict(Enrolment.objects.filter(cohort=cohort).values_list("participant", "status")) == {
+        selma.pk: "enrolled",
+        nenad.pk: "invited",
+    }
+    session = cohort.sessions.order_by("held_on").first()
+    day = session.held_on.strftime("%d.%m.%Y")
+    confirmed(
+        AttendanceImport(),
+        csv_file([[*PERSON_HEADER, "sesija", "sati"], [cohort.name, "S", "M", "SELMA.MUJIC@vijece-cazin.ba", "", "", day, "4"]]),
+    )  # fmt: skip
+    assert Attendance.objects.get(enrolment__participant=selma).hours == Decimal("4")
+
+    again = confirmed(
+        EnrolmentImport(), xlsx_file(export_rows(EnrolmentImport(), Enrolment.objects.filter(cohort=cohort)))
+    )
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+
+
+def test_two_people_with_one_email_are_an_error_naming_the_count_never_a_guess():
+    cohort = new_cohort(people=0)
+    council_member(email="savet@cazin.ba")
+    council_member(first_name="Emir", last_name="Hodžić", email="Savet@Cazin.ba")
+    upload = csv_file([[*PERSON_HEADER, "status"], [cohort.name, "Selma", "Mujić", "savet@cazin.ba", "", "", ""]])
+
+    assert refused(EnrolmentImport(), upload) == [
+        "Several people match this row, so none was chosen: 2 people have the e-mail savet@cazin.ba."
+    ]
+
+
+def test_name_matching_a_coordinator_and_a_participant_is_an_error_naming_both_counts():
+    cohort = new_cohort(people=0)
+    [coordinator] = free_coordinators(1)
+    area = Appointment.objects.filter(coordinator=coordinator).select_related("office__area").first().office.area
+    council_member(first_name=coordinator.first_name, last_name=coordinator.last_name)
+    row = [cohort.name, coordinator.first_name, coordinator.last_name, "", area.name, "Vijeće mladih Cazin", ""]
+    name = f"{coordinator.first_name} {coordinator.last_name}"
+
+    assert refused(EnrolmentImport(), csv_file([[*PERSON_HEADER, "status"], row])) == [
+        f"Several people match this row, so none was chosen: 1 coordinator named {name} was appointed in "
+        f"{area.name}; 1 participant named {name} is from Vijeće mladih Cazin."
+    ]
+
+
+def test_unknown_participant_is_refused_and_nobody_is_created():
+    cohort = new_cohort(people=0)
+    council_member()
+    upload = csv_file(
+        [[*PERSON_HEADER, "status"], [cohort.name, "Jovana", "Petrović", "", "", "Vijeće mladih Cazin", ""]]
+    )
+
+    assert refused(EnrolmentImport(), upload) == [
+        "Unknown person: 0 participants named Jovana Petrović are from Vijeće mladih Cazin. "
+        "An import adds nobody: add a new participant in the admin first."
+    ]
+
+
+def test_unknown_participant_message_in_serbian():
+    cohort = new_cohort(people=0)
+    upload = csv_file(
+        [[*PERSON_HEADER, "status"], [cohort.name, "Jovana", "Petrović", "", "", "Savet mladih Užice", ""]]
+    )
+
+    with pytest.raises(ImportFailed) as failure:
+        run_import(EnrolmentImport(), upload)
+
+    assert [error for row in failure.value.preview.rows for error in row.errors] == [
+        "Nepoznata osoba: 0 učesnika sa imenom Jovana Petrović je iz organizacije Savet mladih Užice. "
+        "Uvoz nikoga ne dodaje: novog učesnika prvo dodajte u administraciji."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "po adresi e-pošte"), ("/sr", "по адреси е-поште"), ("/en", "an import never adds people")],
+)
+def test_import_page_explains_how_people_are_found(client, staff_user, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.get(f"{prefix}/admin/trainings/enrolment/import/")
+
+    assert response.status_code == 200
+    assert words in response.content.decode()

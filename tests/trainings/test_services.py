@@ -159,8 +159,10 @@ def test_cohort_close_completes_by_programme_rule_and_issues_certificates(cohort
     hours[(sessions[2].pk, enough.pk)] = Decimal("1.6")
     attendance_sheet_save(cohort=cohort, hours=hours)
 
-    certificates = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    closing = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
 
+    certificates = closing.certificates
+    assert (closing.completed, closing.dropped_out, closing.still_invited) == (2, 1, 0)
     statuses = dict(Enrolment.objects.filter(cohort=cohort).values_list("pk", "status"))
     assert statuses == {
         full.pk: EnrolmentStatus.COMPLETED,
@@ -171,6 +173,24 @@ def test_cohort_close_completes_by_programme_rule_and_issues_certificates(cohort
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 2
     cohort.refresh_from_db()
     assert cohort.closed_on == date(2018, 3, 1)
+
+
+def test_cohort_close_counts_invitations_never_answered_and_leaves_them_invited(db):
+    cohort = make_cohort(people=1)
+    invited = [
+        enrolment_create(cohort=cohort, participant=person, status=EnrolmentStatus.INVITED)
+        for person in (
+            _outsider(),
+            Participant.objects.create(first_name="Đorđe", last_name="Ćirić", organisation="Омладински савет Ниш"),
+        )
+    ]
+
+    closing = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+
+    assert (closing.completed, closing.dropped_out, closing.still_invited) == (0, 1, 2)
+    assert set(Enrolment.objects.filter(pk__in=[e.pk for e in invited]).values_list("status", flat=True)) == {
+        EnrolmentStatus.INVITED
+    }
 
 
 def test_cohort_close_twice_is_refused(cohort):
@@ -194,7 +214,7 @@ def test_enrolment_create_in_closed_cohort_is_refused(cohort):
 def _certificate(cohort):
     enrolment = cohort.enrolments.first()
     attendance_sheet_save(cohort=cohort, hours={(s.pk, enrolment.pk): s.hours for s in cohort.sessions.all()})
-    (certificate,) = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    (certificate,) = cohort_close(cohort=cohort, closed_on=date(2018, 3, 1)).certificates
     return certificate
 
 
