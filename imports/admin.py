@@ -10,6 +10,7 @@ from uuid import uuid4
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
@@ -281,13 +282,29 @@ def change_reason_display(reason):
     return format_html('<a href="{}">{}</a>', url, text % {"id": pk})
 
 
+def batches_that_created(records):
+    """The imports (not undone) that created these records, oldest first: one query per model."""
+    by_model = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record.pk)
+    found = ImportRecord.objects.none()
+    for model, pks in by_model.items():
+        content_type = ContentType.objects.get_for_model(model)
+        found = found | ImportRecord.objects.filter(
+            content_type=content_type, object_id__in=pks, action=ImportRecord.Action.CREATED
+        )
+    return list(
+        ImportBatch.objects.filter(pk__in=found.values("batch"), undone_at__isnull=True).order_by("created_at", "pk")
+    )
+
+
 def import_name(key):
     """What staff call the import a batch's `importer` key names: its records ("Youth offices")."""
     try:
         import_class = import_string(key)
     except ImportError:
         return key
-    return capfirst(import_class.write_order[0]._meta.verbose_name_plural)
+    return capfirst(import_class.title or import_class.write_order[0]._meta.verbose_name_plural)
 
 
 class ImporterFilter(admin.SimpleListFilter):
@@ -408,8 +425,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     for model, pk in refusal.changed[:200]
                 ]
                 return TemplateResponse(request, "imports/undo.html", context)
-            except ProtectedError:
+            except ProtectedError as refusal:
+                blocking = sorted(refusal.protected_objects, key=lambda record: (type(record).__name__, record.pk))
                 messages.error(request, _("Nothing was undone: records made since depend on what this import created."))
+                context["dependent"] = [
+                    format_html("{} {}", record._meta.verbose_name, record) for record in blocking[:50]
+                ]
+                context["dependent_batches"] = batches_that_created(blocking)
                 return TemplateResponse(request, "imports/undo.html", context)
             messages.success(request, _("The import was undone."))
             return redirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))

@@ -156,7 +156,7 @@ class Import:
     """Declare `columns`, `title`, `write_order` (models, parents first) and `check_row`."""
 
     columns = []
-    title = ""
+    title = ""  # what staff call the import (its records, "Enrolments"); else the first model written
     help_text = ""  # shown on the upload page: how rows find their records, in the user's language
     write_order = []
     required_message = None

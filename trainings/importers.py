@@ -233,6 +233,7 @@ class EnrolmentImport(CoordinatorRows):
     """A row a person's enrolment in a cohort; a re-imported row may change its status."""
 
     write_order = [Participant, Enrolment]
+    title = Enrolment._meta.verbose_name_plural
     columns = [
         *PERSON_COLUMNS,
         ChoiceColumn(

@@ -153,6 +153,20 @@ def test_undo_removes_the_enrolments_and_participants_it_created():
     assert snapshot() == before
 
 
+def test_the_batches_name_an_enrolment_import_by_its_enrolments_not_the_participants_it_also_writes(staff_client):
+    from django.urls import reverse
+
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    run_import(
+        EnrolmentImport(),
+        csv_file([ENROLMENT_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", ""]]),
+    )
+    listing = staff_client.get(reverse("admin:imports_importbatch_changelist"))
+    assert '<td class="field-import_name">Upisi</td>' in listing.text
+    assert '<td class="field-import_name">Učesnici</td>' not in listing.text
+
+
 # Participants who are not coordinators: a youth council member, a partner's youth worker.
 
 PERSON_HEADER = ["grupa", "ime", "prezime", "e-pošta", "opština", "organizacija"]
@@ -261,3 +275,27 @@ def test_import_page_explains_how_people_are_found(client, staff_user, prefix, w
 
     assert response.status_code == 200
     assert words in response.content.decode()
+
+
+def test_an_undo_refused_for_records_made_since_names_them_and_the_later_import_to_undo_first(staff_client):
+    from django.urls import reverse
+
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    enrolments = run_import(
+        EnrolmentImport(),
+        csv_file([ENROLMENT_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", "upisan"]]),
+    )
+    session = cohort.sessions.order_by("held_on").first()
+    attendance = run_import(
+        AttendanceImport(),
+        csv_file([ATTENDANCE_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "",
+                                      session.held_on.strftime("%d.%m.%Y"), "2"]]),
+    )  # fmt: skip
+    before = snapshot()
+    response = staff_client.post(reverse("admin:imports_importbatch_undo", args=[enrolments.pk]))
+    assert "Ništa nije poništeno: zapisi napravljeni u međuvremenu zavise" in response.text
+    later = reverse("admin:imports_importbatch_change", args=[attendance.pk])
+    assert f'<li><a href="{later}">{attendance}</a></li>' in response.text
+    assert str(Attendance.objects.get(enrolment__participant__coordinator=person)) in response.text
+    assert snapshot() == before
