@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from imports.admin import SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
+from portal.text import in_active_script
 
 from . import reports
 from .forms import AttendanceSheetForm
@@ -118,7 +119,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             "version": version,
             "headers": headers,
             "rows": rows,
-            "next_levels": [(area, Level(level).label) for area, level in next_levels.items()],
+            "next_levels": [(in_active_script(area.name), Level(level).label) for area, level in next_levels.items()],
         }
         return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
 
