@@ -92,7 +92,7 @@ def enrolment_rows(cohort, people):
         [],
         ENROLMENT_HEADER,
         [cohort.name, "Đorđe", "Živković", "  Djordje.Zivkovic@PRIMER.rs ", "", "upisan"],
-        [cohort.name, to_cyrillic("Jovana"), to_cyrillic("Šćekić"), "", to_cyrillic(jovana_area.name), "Upisan"],
+        [cohort.name, "Јована", "Шћекић", "", to_cyrillic(jovana_area.name), "Upisan"],
         [str(cohort.pk), "Milica", "Čolić", "MILICA.COLIC@primer.rs", "", "enrolled"],
     ]
 
