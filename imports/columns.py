@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
@@ -146,6 +147,10 @@ class DecimalColumn(Column):
             return Decimal(text).quantize(self.quantum)
         except InvalidOperation:
             raise ValidationError(_("Enter a number, such as 44.75601."), code="invalid_number") from None
+
+    def show(self, value, context):
+        # As staff type it in their language (2,5 in Serbian): a comma typed is not "understood differently".
+        return number_format(value) if isinstance(value, Decimal) else super().show(value, context)
 
 
 class IntegerColumn(Column):

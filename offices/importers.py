@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -436,7 +437,9 @@ class CoordinatorImport(Import):
                 self.by_email[person.email.lower()] = person
             self.by_name.setdefault(fold(person.full_name), []).append(person)
         # Each office's history comes along: an appointment's check reads its working life from it.
-        offices = list(Office.objects.prefetch_related("status_changes"))
+        # In time order: a message lists a municipality's offices so (the default order ties on a name).
+        in_time = (F("opened_on").asc(nulls_last=True), "pk")
+        offices = list(Office.objects.prefetch_related("status_changes").order_by(*in_time))
         self.offices_by_slug = {office.slug: office for office in offices}
         self.offices_by_area = {}
         for office in offices:

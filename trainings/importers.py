@@ -350,6 +350,8 @@ class AttendanceImport(CoordinatorRows):
         created = attendance is None
         if created:
             attendance = Attendance(session=session, enrolment=enrolment)
+        else:  # the records loaded already: its rule reads them without a query a row
+            attendance.session, attendance.enrolment = session, enrolment
         save = self.apply_values(row, attendance, ["hours"], created=created)
         self.validate(attendance)  # its clean(): enrolled in the session's cohort, at most the session's hours
         row.saves.append(save)

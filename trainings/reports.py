@@ -1,6 +1,8 @@
 """Staff reports: the needs-survey summary and a programme's results, as tables for a page and a .xlsx.
 
 Each report is (headers, rows) plus what its page needs; every read has a fixed number of queries.
+Names typed in Latin (competence areas, programme regions) are shown in the active script, as on the
+public pages: a Cyrillic report is Cyrillic throughout, on the page and in its .xlsx.
 """
 
 from collections import Counter, defaultdict
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from areas.models import PATH_SEPARATOR, Area, AreaKind
 from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
+from portal.text import in_active_script
 
 from .models import (
     ZERO_HOURS,
@@ -104,7 +107,7 @@ def survey_summary_table(areas, regions, counts, next_levels):
             by_level = counts[area].get(region)
             if by_level:
                 levels = [by_level[level] for level in Level.values]
-                rows.append([area.name, region, *levels, sum(levels)])
+                rows.append([in_active_script(area.name), region, *levels, sum(levels)])
     return headers, rows
 
 
@@ -166,7 +169,9 @@ def programme_results(programme):
         total.add(enrolment)
         cohort = enrolment.cohort
         keys = {
-            "region": cohort.region.name if cohort.region else (cohort.area.local_name if cohort.area else "–"),
+            "region": in_active_script(cohort.region.name)
+            if cohort.region
+            else (cohort.area.local_name if cohort.area else "–"),
             "level": cohort.get_level_display(),
             "experience": Experience.group(programme, enrolment.participant.coordinator),
         }

@@ -81,3 +81,10 @@ def test_an_empty_cell_reads_as_empty_and_text_loses_the_export_apostrophe():
 
 def test_coordinates_with_a_comma_and_many_decimals():
     assert read(DecimalColumn("lat", "širina"), "44,756012345")[0] == Decimal("44.75601")
+
+
+@pytest.mark.parametrize(("language", "shown"), [("sr-latn", "2,5"), ("sr", "2,5"), ("en", "2.5")])
+def test_a_number_is_shown_back_as_the_language_writes_it(language, shown):
+    column = DecimalColumn("hours", "sati", places=1)
+    with translation.override(language):
+        assert column.read("2,5", None)[:2] == (Decimal("2.5"), shown)

@@ -444,7 +444,7 @@ def test_no_office_working_on_the_start_date_is_an_error():
     upload = csv_file([COORDINATOR_HEADER, ["Ivana", "Lazić", "", "", area.name, "01.02.2016", ""]])
     preview = refused(CoordinatorImport(), upload)
     assert preview.rows[0].errors == [
-        f"No office of {area.name} was working on 01.02.2016 (KZM: 01.03.2023–; KZM: 01.03.2016–31.12.2017)."
+        f"No office of {area.name} was working on 01.02.2016 (KZM: 01.03.2016–31.12.2017; KZM: 01.03.2023–)."
     ]
 
 

@@ -2,15 +2,18 @@
 
 Every expected number is counted by hand from the data each test builds."""
 
+import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
 
 from areas.models import Area
-from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory
+from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory
 from tests.trainings.conftest import make_cohort
 from trainings.models import (
     CompetenceArea,
@@ -273,3 +276,170 @@ def test_reports_are_for_staff_only(coordinator_a_client, url):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+# Every language, the .xlsx, who may see them, and their queries ---------------------------------
+
+HEADERS = {
+    "survey": {
+        "sr-latn": ["Oblast kompetencija", "Region", "osnovni", "srednji", "napredni", "Koordinatori"],
+        "sr": ["Област компетенција", "Регион", "основни", "средњи", "напредни", "Координатори"],
+        "en": ["Competence area", "Region", "basic", "intermediate", "advanced", "Coordinators"],
+    },
+    "results": {
+        "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Prisustvovali sati"],
+        "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Присуствовали сати"],
+        "en": ["Group", "Enrolled", "Completed", "Completion rate (%)", "Hours attended"],
+    },
+}
+TITLES = {
+    "survey": {"sr-latn": "Pregled istraživanja potreba", "sr": "Преглед истраживања потреба",
+               "en": "Needs survey summary"},
+    "results": {"sr-latn": "Rezultati programa", "sr": "Резултати програма", "en": "Programme results"},
+}  # fmt: skip
+FIRST_ROWS = {
+    "survey": {
+        "sr-latn": ["Praćenje politika (test)", "Region Vojvodine", 0, 0, 1, 1],
+        "sr": ["Праћење политика (тест)", "Регион Војводине", 0, 0, 1, 1],
+        "en": ["Praćenje politika (test)", "Vojvodina Region", 0, 0, 1, 1],
+    },
+    "results": {
+        "sr-latn": ["Ukupno: Svi učesnici", 4, 3, 75, 43],
+        "sr": ["Укупно: Сви учесници", 4, 3, 75, 43],
+        "en": ["Total: All participants", 4, 3, 75, 43],
+    },
+}
+LATIN_WORD = re.compile(r"[A-Za-zČčĆćŠšŽžĐđ]+")
+
+
+@pytest.fixture
+def report(request):
+    """(name, address) of a report's page with data to show; parametrized indirectly: "survey" or "results"."""
+    if request.param == "survey":
+        version, _policy, _projects, questions = request.getfixturevalue("survey")
+        answer(coordinator_in("RS-REG-VO"), version, questions, [5, 5, 1])
+        return "survey", f"/admin/trainings/surveyresponse/summary/?version={version.pk}"
+    programme = request.getfixturevalue("finished_programme")
+    return "results", f"/admin/trainings/programme/results/?programme={programme.pk}"
+
+
+REPORTS = pytest.mark.parametrize("report", ["survey", "results"], indirect=True)
+
+
+def in_language(url, language):
+    return url if language == "sr-latn" else f"/{language}{url}"
+
+
+def visible_text(page, start, end):
+    """The text of a page from the element opened by `start` to `end`: tags removed, entities read."""
+    part = page.split(start, 1)[1].split(">", 1)[1].split(end, 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).split())
+
+
+def texts_of(html, tag):
+    return [" ".join(re.sub(r"<[^>]+>", " ", found).split()) for found in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.S)]  # fmt: skip
+
+
+@REPORTS
+@pytest.mark.parametrize("language", ["sr-latn", "sr", "en"])
+def test_report_page_title_and_table_headers_in_each_language(staff_client, report, language):
+    name, url = report
+
+    html = staff_client.get(in_language(url, language)).content.decode()
+
+    assert texts_of(html, "h1") == [TITLES[name][language]]
+    assert texts_of(html.split("<thead>")[1].split("</thead>")[0], "th") == HEADERS[name][language]
+
+
+@REPORTS
+def test_report_page_in_cyrillic_has_no_latin_word_outside_the_file_format(staff_client, report):
+    _name, url = report
+
+    page = staff_client.get(in_language(url, "sr")).content.decode()
+
+    shown = " ".join([
+        visible_text(page, "<title", "</title>"),
+        visible_text(page, 'class="breadcrumbs"', "</div>"),
+        visible_text(page, 'id="content"', "<footer"),
+    ])  # fmt: skip
+    assert set(LATIN_WORD.findall(shown)) == {"xlsx"}  # "Преузми .xlsx"
+
+
+@REPORTS
+@pytest.mark.parametrize("language", ["sr-latn", "sr", "en"])
+def test_report_xlsx_has_the_headers_and_names_of_the_language(staff_client, report, language):
+    name, url = report
+
+    response = staff_client.get(in_language(url, language) + "&format=xlsx")
+
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    assert rows[:2] == [HEADERS[name][language], FIRST_ROWS[name][language]]
+    assert workbook.active.title == TITLES[name][language][:31]
+
+
+@REPORTS
+@pytest.mark.parametrize("xlsx", [False, True], ids=["page", "xlsx"])
+def test_reports_are_for_staff_with_permission_to_view(client, persona, report, xlsx):
+    _name, url = report
+    url += "&format=xlsx" if xlsx else ""
+
+    response = persona.get(url)
+
+    if persona.persona == "staff":
+        assert response.status_code == 200
+    else:  # anonymous and coordinators (not staff): the admin's sign-in page, nothing of the report
+        assert response.status_code == 302
+        assert response["Location"] == f"/admin/login/?next={quote(url)}"
+
+
+@REPORTS
+def test_reports_refuse_staff_without_the_view_permission(client, report):
+    client.force_login(UserFactory(username="pripravnik", is_staff=True))
+
+    assert client.get(report[1]).status_code == 403
+    assert client.get(report[1] + "&format=xlsx").status_code == 403
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_survey_summary_costs_the_same_queries_in_each_language_at_two_sizes(
+    staff_client, survey, language, django_assert_num_queries
+):
+    version, _policy, _projects, questions = survey
+    url = in_language(f"/admin/trainings/surveyresponse/summary/?version={version.pk}", language)
+    answer(coordinator_in("RS-REG-VO"), version, questions, [5, 5, 1])
+    staff_client.get(url)
+    with django_assert_num_queries(8):
+        staff_client.get(url)
+    with django_assert_num_queries(8):
+        staff_client.get(url + "&format=xlsx")
+    for region in ("RS-REG-VO", "RS-REG-JI", "RS-REG-JI", "RS-REG-JI"):
+        answer(coordinator_in(region), version, questions, [3, 2, 4])
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(url)
+    with django_assert_num_queries(8):
+        staff_client.get(url + "&format=xlsx")
+    assert len(response.context["rows"]) == 4
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_programme_results_cost_the_same_queries_in_each_language_at_two_sizes(
+    staff_client, language, django_assert_num_queries
+):
+    cohort = make_cohort(people=2)
+    url = in_language(f"/admin/trainings/programme/results/?programme={cohort.programme.pk}", language)
+    staff_client.get(url)
+    with django_assert_num_queries(4):
+        staff_client.get(url)
+    with django_assert_num_queries(4):
+        staff_client.get(url + "&format=xlsx")
+    for coordinator in CoordinatorFactory.create_batch(8, youth_work_since=2010):
+        enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+
+    with django_assert_num_queries(4):
+        response = staff_client.get(url)
+    with django_assert_num_queries(4):
+        staff_client.get(url + "&format=xlsx")
+    assert response.context["sections"][0][1][0].enrolled == 10
