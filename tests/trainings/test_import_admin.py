@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 from openpyxl import Workbook
 
 from imports.models import ImportBatch
@@ -123,7 +124,7 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
 
     batch = ImportBatch.objects.get()
     assert confirmed.redirect_chain == [(url("imports_importbatch_change", args=[batch.pk]), 302)]
-    assert "Uvezeno redova: 3 (dodato: 2, izmenjeno: 1, bez izmena: 0)." in text_of(confirmed)
+    assert "Uvezena su 3 reda (dodato: 2, izmenjeno: 1, bez izmena: 0)." in text_of(confirmed)
     assert (batch.user, batch.file_name, batch.rows, batch.created_count, batch.updated_count) == (
         staff_user, "upis-novembar.xlsx", 3, 2, 1,
     )  # fmt: skip
@@ -137,12 +138,17 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
     assert new.history.latest("history_id").history_change_reason == f"import:{batch.pk}"
     batch_page = text_of(confirmed)
     made = {e.participant.coordinator_id: e for e in enrolments}
+
+    def item(row, kind, record, action):
+        link = url(f"trainings_{type(record).__name__.lower()}_change", args=[record.pk])
+        return f'<li>red {row}: {kind} <a href="{link}">{escape(str(record))}</a> ({action})</li>'
+
     assert (
-        f"<li>red 4: učesnik {made[djordje.pk].participant_id} (kreirano)</li>"
-        f"<li>red 5: učesnik {made[jovana.pk].participant_id} (kreirano)</li>"
-        f"<li>red 4: upis {made[djordje.pk].pk} (kreirano)</li>"
-        f"<li>red 5: upis {made[jovana.pk].pk} (kreirano)</li>"
-        f"<li>red 6: upis {made[milica.pk].pk} (izmenjeno)</li>"
+        item(4, "učesnik", made[djordje.pk].participant, "kreirano")
+        + item(5, "učesnik", made[jovana.pk].participant, "kreirano")
+        + item(4, "upis", made[djordje.pk], "kreirano")
+        + item(5, "upis", made[jovana.pk], "kreirano")
+        + item(6, "upis", made[milica.pk], "izmenjeno")
     ) in batch_page
     undo = url("imports_importbatch_undo", args=[batch.pk])
     assert undo in batch_page
@@ -263,10 +269,11 @@ def bad_files(people, cohort, full_cohort):
 
 EXPECTED = {
     "unknown coordinator": {
-        "sr-latn": "Nepoznat koordinator: nijedan koordinator nema e-poštu djurdja@primer.rs; "
-        "nije navedena opština da bi se Đurđa Nepoznatić pronašao po imenu.",
-        "en": "Unknown coordinator: no coordinator has the e-mail djurdja@primer.rs; "
-        "no municipality given to find Đurđa Nepoznatić by name.",
+        "sr-latn": "Nepoznata osoba: niko nema e-poštu djurdja@primer.rs; nisu navedene ni opština ni organizacija "
+        "da bi se Đurđa Nepoznatić pronašao/la po imenu. Uvoz nikoga ne dodaje: novog učesnika prvo dodajte "
+        "u administraciji.",
+        "en": "Unknown person: nobody has the e-mail djurdja@primer.rs; neither a municipality nor an organisation "
+        "is given to find Đurđa Nepoznatić by name. An import adds nobody: add a new participant in the admin first.",
     },
     "duplicate row": {
         "sr-latn": "Red 2 se već odnosi na ovaj upis.",
@@ -274,7 +281,7 @@ EXPECTED = {
     },
     "full cohort": {
         "sr-latn": "Grupa Kragujevac, napredni nivo — jedno mesto je popunjena: zauzeta su sva mesta (1).",
-        "en": "The cohort Kragujevac, napredni nivo — jedno mesto is full: all 1 places are taken.",
+        "en": "The cohort Kragujevac, napredni nivo — jedno mesto is full: its 1 place is taken.",
     },
     "hours above the session's": {
         "sr-latn": "Đorđe Živković: unesite od 0 do 4,0 sati za sesiju Uvod u omladinsku politiku (02.10.2017).",
