@@ -43,6 +43,7 @@ from .services import (
     certificate_revoke,
     cohort_close,
     cohort_closing_plan,
+    for_closing,
     validate_certificate_reissue,
     validate_certificate_revoke,
 )
@@ -310,7 +311,7 @@ class CohortAdmin(HistoryAdmin):
     def close_cohorts(self, request, queryset):
         """First a page saying, per cohort, what closing will do (or why it cannot be closed yet); then,
         confirmed, `cohort_close` for each (which checks everything again under the cohort's lock)."""
-        cohorts = list(queryset.select_related("programme").order_by("pk"))
+        cohorts = list(for_closing(queryset).order_by("pk"))
         if request.POST.get("post") == "yes":
             for cohort in cohorts:
                 try:

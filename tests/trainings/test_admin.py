@@ -650,3 +650,54 @@ def test_certificate_reissue_action_recovers_from_a_mistaken_revoke_in_english(c
     ]
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.REVOKED
     assert new.note == "Revoked by mistake."
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_close_cohorts_confirmation_runs_the_same_queries_for_more_cohorts(
+    client, staff_user, django_assert_num_queries, count
+):
+    cohorts = [make_cohort(name=f"Pomoravlje {number}, osnovni nivo") for number in range(count)]
+    client.force_login(staff_user)
+
+    # session, user, the changelist's filter choices and counts (6), then the plan: the cohorts with their
+    # programmes, their sessions, their enrolments with hours
+    with django_assert_num_queries(11):
+        response = client.post(
+            reverse("admin:trainings_cohort_changelist"),
+            {"action": "close_cohorts", "_selected_action": [cohort.pk for cohort in cohorts]},
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "Zatvaranje grupe je konačno"), ("/sr", "Затварање групе је коначно"), ("/en", "Closing a cohort is final")],
+)
+def test_close_cohorts_confirmation_in_three_languages(client, staff_user, cohort, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/cohort/", {"action": "close_cohorts", "_selected_action": [cohort.pk]}
+    )
+
+    assert words in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Ova uverenja biće opozvana"),
+        ("/sr", "Ова уверења биће опозвана"),
+        ("/en", "These certificates will be revoked"),
+    ],
+)
+def test_certificate_confirmation_in_three_languages(client, staff_user, cohort, prefix, words):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
+    )
+
+    assert words in response.content.decode()

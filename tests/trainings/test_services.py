@@ -28,6 +28,7 @@ from trainings.services import (
     cohort_close,
     cohort_closing_plan,
     enrolment_create,
+    for_closing,
     participant_for_coordinator,
     survey_response_create,
 )
@@ -480,7 +481,7 @@ def test_cohort_closing_plan_is_what_the_close_does_and_writes_nothing(cohort):
     invited.save()
     attendance_sheet_save(cohort=cohort, hours={(s.pk, full.pk): s.hours for s in cohort.sessions.all()})
 
-    plan = cohort_closing_plan(cohort=cohort)
+    plan = cohort_closing_plan(cohort=for_closing(Cohort.objects).get(pk=cohort.pk))
 
     assert ([e.pk for e in plan.completed], [e.pk for e in plan.dropped_out], plan.still_invited) == (
         [full.pk],
