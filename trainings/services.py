@@ -259,7 +259,11 @@ def certificate_reissue(*, certificate, reason, issued_on=None):
     """A new certificate (new code) for the same enrolment. A valid one is kept, marked replaced, with the
     reason; a revoked one stays revoked and the new one carries the reason (see validate_certificate_reissue)."""
     validate_reason(reason)
-    old = Certificate.objects.select_for_update().select_related("replaced_by", "enrolment").get(pk=certificate.pk)
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("replaced_by", "enrolment")
+        .get(pk=certificate.pk)
+    )
     # Locked as a close locks it: one valid certificate per enrolment, however many staff click at once.
     Enrolment.objects.select_for_update().filter(pk=old.enrolment_id).values_list("pk").first()
     validate_certificate_reissue(old)
@@ -284,7 +288,9 @@ def certificate_reissue(*, certificate, reason, issued_on=None):
 def certificate_revoke(*, certificate, reason, revoked_on=None):
     """Revoke a valid certificate, with the reason: the row stays, and its page and PDF say it is revoked."""
     validate_reason(reason)
-    certificate = Certificate.objects.select_for_update().select_related("replaced_by").get(pk=certificate.pk)
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",)).select_related("replaced_by").get(pk=certificate.pk)
+    )
     validate_certificate_revoke(certificate)
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_on = revoked_on or timezone.localdate()
