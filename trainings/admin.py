@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,11 +21,11 @@ from .importers import AttendanceImport, EnrolmentImport
 from .models import (
     Attendance,
     Certificate,
-    CertificateStatus,
     Cohort,
     CompetenceArea,
     CurriculumModule,
     Enrolment,
+    EnrolmentStatus,
     Level,
     Participant,
     Programme,
@@ -33,9 +35,19 @@ from .models import (
     SurveyResponse,
     SurveyVersion,
     validate_cohort_open_for,
+    validate_status_by_hand,
 )
 from .selectors import attendance_sheet
-from .services import attendance_sheet_save, certificate_reissue, certificate_revoke, cohort_close
+from .services import (
+    attendance_sheet_save,
+    certificate_reissue,
+    certificate_revoke,
+    cohort_close,
+    cohort_closing_plan,
+    for_closing,
+    validate_certificate_reissue,
+    validate_certificate_revoke,
+)
 
 
 @admin.register(CompetenceArea)
@@ -263,7 +275,12 @@ class CohortAdmin(HistoryAdmin):
             raise Http404
         cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=object_id)
         sessions, enrolments, hours = attendance_sheet(cohort)
-        form = AttendanceSheetForm(request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours)
+        # A closed cohort's sheet is read-only; so are the cells of sessions not held yet (validate_attendance).
+        today = timezone.localdate()
+        locked = {session.pk for session in sessions if cohort.closed_on is not None or session.held_on > today}
+        form = AttendanceSheetForm(
+            request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours, locked=locked
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 created, updated = attendance_sheet_save(cohort=cohort, hours=form.hours())
@@ -286,20 +303,43 @@ class CohortAdmin(HistoryAdmin):
             "cohort": cohort,
             "title": _("Attendance sheet: %(cohort)s") % {"cohort": cohort},
             "sessions": sessions,
+            "future_sessions": [session for session in sessions if session.held_on > today],
             "form": form,
         }
         return TemplateResponse(request, "admin/trainings/attendance_sheet.html", context)
 
     @admin.action(description=gettext_lazy("Close the selected cohorts (completions and certificates)"))
     def close_cohorts(self, request, queryset):
-        for cohort in queryset.order_by("pk"):
+        """First a page saying, per cohort, what closing will do (or why it cannot be closed yet); then,
+        confirmed, `cohort_close` for each (which checks everything again under the cohort's lock)."""
+        cohorts = list(for_closing(queryset).order_by("pk"))
+        if request.POST.get("post") == "yes":
+            for cohort in cohorts:
+                try:
+                    closing = cohort_close(cohort=cohort)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    level = messages.WARNING if closing.still_invited else messages.SUCCESS
+                    messages.add_message(request, level, cohort_closing_message(cohort=cohort, closing=closing))
+            return None
+        plans = []
+        for cohort in cohorts:
             try:
-                closing = cohort_close(cohort=cohort)
+                plans.append((cohort, cohort_closing_plan(cohort=cohort), []))
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                level = messages.WARNING if closing.still_invited else messages.SUCCESS
-                messages.add_message(request, level, cohort_closing_message(cohort=cohort, closing=closing))
+                plans.append((cohort, None, error.messages))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Close cohorts: are you sure?"),
+            "plans": plans,
+            "closable": sum(1 for _cohort, plan, _errors in plans if plan is not None),
+            "action": "close_cohorts",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": [cohort.pk for cohort in cohorts],
+        }
+        return TemplateResponse(request, "admin/trainings/cohort_close_confirmation.html", context)
 
 
 @admin.register(Session)
@@ -329,6 +369,24 @@ class EnrolmentAdminForm(forms.ModelForm):
     class Meta:
         model = Enrolment
         fields = ["cohort", "participant", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # The list offers what staff may set; "completed" stays valid for the field (so a posted one
+            # gets the clear message of clean_status), and shows for an enrolment that completed.
+            stored = self.instance.status if self.instance.pk else None
+            allowed = [*EnrolmentStatus.set_by_hand(), *([stored] if stored == EnrolmentStatus.COMPLETED else [])]
+            self.fields["status"].widget.choices = [(v, label) for v, label in EnrolmentStatus.choices if v in allowed]
+            self.fields["status"].help_text = _(
+                "Completion follows the programme's rule when the cohort is closed: “completed” is set only "
+                "by closing it."
+            )
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        validate_status_by_hand(status, before=self.instance.status if self.instance.pk else None)
+        return status
 
     def clean(self):
         cleaned = super().clean()
@@ -369,6 +427,23 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     folded_search_fields = ["enrolment__participant__search_text", "enrolment__participant__coordinator__search_text"]
     show_full_result_count = False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from
+        # (the bulk delete asks this for each record, and refuses the whole selection).
+        if obj is not None and obj.session.cohort.closed_on is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class CertificateReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=Certificate._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy("Kept with the certificate, in its history."),
+        error_messages={"required": gettext_lazy("Give the reason: it is kept with the certificate.")},
+    )
+
 
 @admin.register(Certificate)
 class CertificateAdmin(FoldedSearchMixin, HistoryAdmin):
@@ -395,19 +470,73 @@ class CertificateAdmin(FoldedSearchMixin, HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _apply(self, request, queryset, service, done):
-        for certificate in queryset.filter(status=CertificateStatus.VALID).order_by("pk"):
+    def _confirm(self, request, queryset, *, action, title, check, service, done):
+        """A confirmation page with a required reason; the certificates the action cannot take are named
+        there and, after it, in a message with why (the service checks each again under its lock)."""
+        certificates = list(
+            queryset.select_related("enrolment__participant__coordinator", "replaced_by").order_by("pk")
+        )
+        taken, skipped = [], []
+        for certificate in certificates:
             try:
-                service(certificate=certificate, note=_("By %(user)s in the admin.") % {"user": request.user})
+                check(certificate)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                skipped.append((certificate, " ".join(error.messages)))
             else:
-                messages.success(request, done % {"code": certificate.code})
+                taken.append(certificate)
+        form = CertificateReasonForm(request.POST if request.POST.get("post") == "yes" else None)
+        if form.is_valid():
+            for certificate in taken:
+                try:
+                    result = service(certificate=certificate, reason=form.cleaned_data["reason"])
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, done % {"code": certificate.code, "new": result.code})
+            if skipped:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s certificate was left as it was: %(why)s",
+                        "%(count)s certificates were left as they were: %(why)s",
+                        len(skipped),
+                    )
+                    % {"count": len(skipped), "why": " ".join(why for _certificate, why in skipped)},
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "taken": taken,
+            "skipped": skipped,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": [certificate.pk for certificate in certificates],
+        }
+        return TemplateResponse(request, "admin/trainings/certificate_confirmation.html", context)
 
     @admin.action(description=gettext_lazy("Re-issue the selected certificates (new codes)"))
     def reissue(self, request, queryset):
-        self._apply(request, queryset, certificate_reissue, _("%(code)s re-issued."))
+        return self._confirm(
+            request,
+            queryset,
+            action="reissue",
+            title=_("Re-issue certificates: are you sure?"),
+            check=validate_certificate_reissue,
+            service=certificate_reissue,
+            done=_("%(code)s re-issued: the new certificate is %(new)s."),
+        )
 
     @admin.action(description=gettext_lazy("Revoke the selected certificates"))
     def revoke(self, request, queryset):
-        self._apply(request, queryset, certificate_revoke, _("%(code)s revoked."))
+        return self._confirm(
+            request,
+            queryset,
+            action="revoke",
+            title=_("Revoke certificates: are you sure?"),
+            check=validate_certificate_revoke,
+            service=certificate_revoke,
+            done=_("%(code)s revoked."),
+        )

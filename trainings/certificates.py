@@ -13,7 +13,7 @@ from fpdf.enums import XPos, YPos
 
 from portal.text import in_active_script
 
-from .models import CODE_ALPHABET, CODE_LENGTH
+from .models import CODE_ALPHABET, CODE_LENGTH, CertificateStatus
 
 # DejaVu covers Serbian Latin (č, ć, đ, š, ž) and Cyrillic; it comes from the npm package
 # dejavu-fonts-ttf (package.json), installed by `make setup` like the front-end libraries.
@@ -40,6 +40,21 @@ def certificate_qr(verify_url):
     return segno.make(verify_url, error="m", micro=False)
 
 
+def not_valid_band(certificate):
+    """(headline, detail) for a certificate that is no longer valid, or None for a valid one."""
+    if certificate.status == CertificateStatus.REVOKED:
+        return _("REVOKED – NOT VALID"), _("This certificate was revoked on %(date)s.") % {
+            "date": date_format(certificate.revoked_on, "DATE_FORMAT")
+        }
+    if certificate.status == CertificateStatus.REPLACED:
+        new = certificate.replaced_by
+        return _("REPLACED – NOT VALID"), _("This certificate was replaced on %(date)s by certificate %(code)s.") % {
+            "date": date_format(new.issued_on, "DATE_FORMAT"),
+            "code": new.code,
+        }
+    return None
+
+
 def certificate_pdf(certificate, *, hours_attended, verify_url):
     """The certificate as PDF bytes. `certificate` comes from `Certificate.objects.for_verification()`."""
     enrolment = certificate.enrolment
@@ -61,7 +76,20 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
     pdf.set_draw_color(26, 82, 118)
     pdf.set_line_width(1)
     pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
-    pdf.set_y(30)
+    band = not_valid_band(certificate)
+    if band:
+        # A printed copy of a revoked or replaced certificate must not pass for a valid one.
+        headline, detail = band
+        pdf.set_fill_color(176, 0, 32)
+        pdf.rect(10, 14, pdf.w - 20, 26, style="F")
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_y(16)
+        line(headline, 24, "B", height=12)
+        line(detail, 11, height=6)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_y(46)
+    else:
+        pdf.set_y(30)
     line(_("National association of youth offices"), 12, space=14)
     line(_("CERTIFICATE"), 28, "B", space=4)
     line(_("of completed training"), 14, space=16)

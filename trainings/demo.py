@@ -430,14 +430,14 @@ class TrainingsDemo:
         with_account = certificates.filter(enrolment__participant__coordinator__user__isnull=False).order_by("pk")
         first = with_account.first() or certificates.order_by("pk").first()
         certificate_reissue(
-            certificate=first, issued_on=date(2018, 4, 20), note="Ispravljeno ime i prezime na uverenju."
+            certificate=first, issued_on=date(2018, 4, 20), reason="Ispravljeno ime i prezime na uverenju."
         )
         certificate_revoke(
             certificate=certificates.filter(enrolment__participant__coordinator__user__isnull=True)
             .order_by("pk")
             .first(),
             revoked_on=date(2019, 2, 1),
-            note="Izdato greškom: prisustvo je pogrešno uneto.",
+            reason="Izdato greškom: prisustvo je pogrešno uneto.",
         )
 
 

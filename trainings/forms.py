@@ -10,9 +10,10 @@ def cell_name(session_id, enrolment_id):
 
 
 class AttendanceSheetForm(forms.Form):
-    """One field per (session, enrolment): hours present; empty means not recorded."""
+    """One field per (session, enrolment): hours present; empty means not recorded. The cells of the
+    `locked` sessions (ids) show what is recorded and take nothing posted."""
 
-    def __init__(self, *args, sessions, enrolments, hours, **kwargs):
+    def __init__(self, *args, sessions, enrolments, hours, locked=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sessions, self.enrolments = sessions, enrolments
         for enrolment in enrolments:
@@ -21,6 +22,7 @@ class AttendanceSheetForm(forms.Form):
                 self.fields[cell_name(session.pk, enrolment.pk)] = forms.DecimalField(
                     label=_("%(person)s, %(session)s") % {"person": enrolment.participant, "session": session},
                     required=False,
+                    disabled=session.pk in locked,
                     min_value=ZERO_HOURS,
                     max_value=session.hours,
                     max_digits=4,

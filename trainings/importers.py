@@ -7,6 +7,7 @@ session's hours); records are loaded once, so a row costs no query.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -25,6 +26,7 @@ from .models import (
     Participant,
     Session,
     validate_cohort_open_for,
+    validate_status_by_hand,
 )
 
 
@@ -229,9 +231,17 @@ class CoordinatorRows(Import):
         return getattr(record, column.field)
 
 
-class EnrolmentImport(CoordinatorRows):
-    """A row a person's enrolment in a cohort; a re-imported row may change its status."""
+STATUS_HELP = gettext_lazy(
+    "The status column takes invited, enrolled or dropped out. Completion follows the programme's rule "
+    "when the cohort is closed, so an import never sets “completed” (a row that keeps an enrolment "
+    "completed, as an export writes it, is left alone)."
+)
 
+
+class EnrolmentImport(CoordinatorRows):
+    """A row a person's enrolment in a cohort; a re-imported row may change its status (not to completed)."""
+
+    help_text = format_lazy("{} {}", PERSON_HELP, STATUS_HELP)
     write_order = [Participant, Enrolment]
     title = Enrolment._meta.verbose_name_plural
     columns = [
@@ -273,6 +283,10 @@ class EnrolmentImport(CoordinatorRows):
         if created:
             enrolment = Enrolment(cohort=cohort, participant=participant)
         save = self.apply_values(row, enrolment, ["status"], created=created)
+        try:
+            validate_status_by_hand(enrolment.status, before=before)
+        except ValidationError as error:
+            raise ValidationError({"status": error}) from None
         self.validate(enrolment)
         taking = EnrolmentStatus.taking_places()
         if enrolment.status in taking and (created or before not in taking):
@@ -304,6 +318,7 @@ class AttendanceImport(CoordinatorRows):
         super().prepare(rows, mapping)
         self.sessions = {}
         for session in Session.objects.select_related("module"):
+            session.cohort = self.cohorts_by_id[session.cohort_id]  # its rules read the cohort: no query per row
             self.sessions.setdefault(session.cohort_id, []).append(session)
         self.attendances = {(a.session_id, a.enrolment_id): a for a in Attendance.objects.all()}
 
@@ -353,5 +368,8 @@ class AttendanceImport(CoordinatorRows):
         else:  # the records loaded already: its rule reads them without a query a row
             attendance.session, attendance.enrolment = session, enrolment
         save = self.apply_values(row, attendance, ["hours"], created=created)
-        self.validate(attendance)  # its clean(): enrolled in the session's cohort, at most the session's hours
+        if save.created or save.fields:
+            # Its clean(): a session held, of an open cohort, someone enrolled in it, at most the session's
+            # hours. An unchanged row (a closed cohort's exported file, imported again) is left alone.
+            self.validate(attendance)
         row.saves.append(save)

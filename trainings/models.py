@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
@@ -429,14 +430,15 @@ class Session(models.Model):
 
     def clean(self):
         errors = {}
-        if self.cohort_id and self.held_on and not self.cohort.starts_on <= self.held_on <= self.cohort.ends_on:
+        # The cohort as given: on the admin's cohort pages a session row holds the cohort being typed,
+        # not yet saved on the add page (no cohort_id), with the dates as typed.
+        cohort = self.cohort if self.cohort_id or Session.cohort.is_cached(self) else None
+        dated = cohort is not None and cohort.starts_on and cohort.ends_on
+        if dated and self.held_on and not cohort.starts_on <= self.held_on <= cohort.ends_on:
             errors["held_on"] = ValidationError(
                 _("The session must fall within its cohort's dates, %(start)s to %(end)s."),
                 code="outside_cohort",
-                params={
-                    "start": self.cohort.starts_on.strftime("%d.%m.%Y"),
-                    "end": self.cohort.ends_on.strftime("%d.%m.%Y"),
-                },
+                params={"start": cohort.starts_on.strftime("%d.%m.%Y"), "end": cohort.ends_on.strftime("%d.%m.%Y")},
             )
         if self.pk and self.cohort_id and self.hours is not None:
             errors.update(self.clean_attendance())
@@ -549,6 +551,11 @@ class EnrolmentStatus(models.TextChoices):
         """Statuses that hold one of a cohort's places."""
         return [cls.INVITED, cls.ENROLLED, cls.COMPLETED]
 
+    @classmethod
+    def set_by_hand(cls):
+        """Statuses staff may give an enrolment (admin form, import); "completed" only `cohort_close` gives."""
+        return [cls.INVITED, cls.ENROLLED, cls.DROPPED_OUT]
+
 
 class EnrolmentQuerySet(models.QuerySet):
     def taking_places(self):
@@ -609,6 +616,21 @@ class Enrolment(models.Model):
         return f"{self.participant} – {self.cohort}"
 
 
+def validate_status_by_hand(status, *, before=None):
+    """An enrolment's status as staff set it (admin form, import, `enrolment_create`): never "completed",
+    which follows the programme's rule when the cohort is closed. `before`: the stored status, which may
+    be kept as it is."""
+    if status == EnrolmentStatus.COMPLETED and before != EnrolmentStatus.COMPLETED:
+        raise ValidationError(
+            _(
+                "“%(completed)s” cannot be set by hand: Completion follows the programme's rule when the "
+                "cohort is closed. Choose invited, enrolled or dropped out."
+            )
+            % {"completed": EnrolmentStatus.COMPLETED.label},
+            code="completed_by_hand",
+        )
+
+
 def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
     """A new enrolment (or one changed to `status`) needs an open cohort with a free place.
 
@@ -663,7 +685,21 @@ class Attendance(models.Model):
 
 
 def validate_attendance(session, enrolment, hours):
-    """The one rule for an attendance: enrolled in the session's cohort, at most the session's hours."""
+    """The one rule for an attendance: a session already held, of a cohort still open, someone enrolled in
+    it, at most the session's hours. (A closed cohort's completions and certificates were decided from its
+    attendance as it stood: changing it later would leave them out of step.)"""
+    if session.cohort.closed_on is not None:
+        raise ValidationError(
+            _("The cohort %(cohort)s was closed on %(date)s: its attendance can no longer be changed."),
+            code="cohort_closed",
+            params={"cohort": session.cohort, "date": session.cohort.closed_on.strftime("%d.%m.%Y")},
+        )
+    if session.held_on > timezone.localdate():
+        raise ValidationError(
+            _("The session %(session)s has not taken place yet: its attendance can be recorded from that day on."),
+            code="not_held_yet",
+            params={"session": session},
+        )
     if enrolment.cohort_id != session.cohort_id:
         raise ValidationError(
             _("%(person)s is not enrolled in the cohort of the session %(session)s."),

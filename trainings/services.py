@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,6 +26,7 @@ from .models import (
     validate_attendance,
     validate_cohort_open_for,
     validate_rating,
+    validate_status_by_hand,
 )
 
 
@@ -40,6 +42,7 @@ def participant_for_coordinator(*, coordinator):
 def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
     """Enrol someone; a full or closed cohort refuses. The cohort row is locked, so two staff
     enrolling the last place at once cannot both succeed."""
+    validate_status_by_hand(status)
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     validate_cohort_open_for(cohort, status)
     enrolment = Enrolment(cohort=cohort, participant=participant, status=status)
@@ -52,10 +55,18 @@ def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
 def attendance_sheet_save(*, cohort, hours):
     """Save a whole attendance sheet: `hours` maps (session id, enrolment id) to hours or None.
 
-    None leaves a cell unrecorded (or sets an existing record to 0). Every cell is checked first;
-    one bad cell saves nothing. Writes are bulk: a fixed number of queries whatever the sheet's size.
-    Returns (created, updated).
+    None leaves a cell unrecorded (or sets an existing record to 0). Every cell that changes something is
+    checked first (`validate_attendance`); one bad cell saves nothing, and a closed cohort saves nothing at
+    all. The cohort's row is locked, as `cohort_close` locks it, so a sheet and a close do not cross.
+    Writes are bulk: a fixed number of queries whatever the sheet's size. Returns (created, updated).
     """
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if cohort.closed_on is not None:
+        raise ValidationError(
+            _("The cohort %(cohort)s was closed on %(date)s: its attendance can no longer be changed.")
+            % {"cohort": cohort, "date": cohort.closed_on.strftime("%d.%m.%Y")},
+            code="cohort_closed",
+        )
     sessions = {session.pk: session for session in cohort.sessions.select_related("module")}
     enrolments = {e.pk: e for e in Enrolment.objects.filter(cohort=cohort).select_related("participant__coordinator")}
     existing = {
@@ -67,20 +78,23 @@ def attendance_sheet_save(*, cohort, hours):
         if session is None or enrolment is None:
             errors.append(ValidationError(_("Attendance can only be recorded for someone enrolled in this cohort.")))
             continue
+        record = existing.get((session_id, enrolment_id))
+        if record is None and value is None:
+            continue  # left unrecorded: nothing to check
+        if record is not None:
+            value = ZERO_HOURS if value is None else value
+            if record.hours == value:
+                continue  # unchanged (a session not held yet may show what an older rule let in)
         try:
             validate_attendance(session, enrolment, value)
         except ValidationError as error:
             errors.append(error)
             continue
-        record = existing.get((session_id, enrolment_id))
         if record is None:
-            if value is not None:
-                create.append(Attendance(session=session, enrolment=enrolment, hours=value))
+            create.append(Attendance(session=session, enrolment=enrolment, hours=value))
         else:
-            value = ZERO_HOURS if value is None else value
-            if record.hours != value:
-                record.hours = value
-                update.append(record)
+            record.hours = value
+            update.append(record)
     if errors:
         raise ValidationError(errors)
     if create:
@@ -108,43 +122,161 @@ class CohortClosing:
     still_invited: int
 
 
-@transaction.atomic
-def cohort_close(*, cohort, closed_on=None):
-    """Close a cohort: who attended enough of its hours completes and gets a certificate, the other
-    enrolled participants are marked dropped out; invitations never taken up stay as they are, and
-    are counted, so staff are told. Returns a `CohortClosing`."""
-    cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
+@dataclass(frozen=True)
+class ClosingPlan:
+    """What closing a cohort would do, nothing written: the enrolments that would complete (one
+    certificate each) and drop out, and the invitations that would stay as they are."""
+
+    completed: list
+    dropped_out: list
+    still_invited: int
+
+
+def for_closing(cohorts):
+    """Cohorts with what `cohort_closing_plan` reads: three queries however many cohorts."""
+    return cohorts.select_related("programme").prefetch_related(
+        "sessions", Prefetch("enrolments", queryset=Enrolment.objects.with_hours().order_by("pk"))
+    )
+
+
+def cohort_closing_plan(*, cohort, closed_on=None):
+    """What `cohort_close` would do, computed by the same rule and written nowhere (the admin's
+    confirmation page shows it). Raises ValidationError when the cohort may not be closed (yet).
+    `cohort` comes from `for_closing`."""
+    today = timezone.localdate()
+    closed_on = closed_on or today
     if cohort.closed_on is not None:
         raise ValidationError(_("The cohort %(cohort)s is already closed.") % {"cohort": cohort}, code="closed")
-    closed_on = closed_on or timezone.localdate()
-    total = sum((session.hours for session in cohort.sessions.all()), ZERO_HOURS)
+    if closed_on > today:
+        raise ValidationError(
+            _("The cohort %(cohort)s cannot be closed on a day still to come (%(date)s).")
+            % {"cohort": cohort, "date": closed_on.strftime("%d.%m.%Y")},
+            code="closed_in_future",
+        )
+    sessions = list(cohort.sessions.all())
+    if not sessions:
+        raise ValidationError(
+            _("The cohort %(cohort)s has no sessions: there is nothing to complete yet.") % {"cohort": cohort},
+            code="no_sessions",
+        )
+    last = max(session.held_on for session in sessions)
+    if last > closed_on:
+        # A session held on the closing day counts as held: its attendance can be recorded that day.
+        raise ValidationError(
+            _("The cohort %(cohort)s cannot be closed before its last session has taken place, on %(date)s.")
+            % {"cohort": cohort, "date": last.strftime("%d.%m.%Y")},
+            code="sessions_ahead",
+        )
+    total = sum((session.hours for session in sessions), ZERO_HOURS)
     completed, dropped = [], []
-    for enrolment in cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).with_hours():
-        done = completes(attended=enrolment.hours_attended, total=total, percent=cohort.programme.completion_percent)
-        enrolment.status = EnrolmentStatus.COMPLETED if done else EnrolmentStatus.DROPPED_OUT
-        (completed if done else dropped).append(enrolment)
-    still_invited = cohort.enrolments.filter(status=EnrolmentStatus.INVITED).count()
-    bulk_update_with_history(completed + dropped, Enrolment, ["status"])
-    certificates = [Certificate(enrolment=enrolment, issued_on=closed_on) for enrolment in completed]
+    percent = cohort.programme.completion_percent
+    enrolments = cohort.enrolments.all()
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.ENROLLED:
+            done = completes(attended=enrolment.hours_attended, total=total, percent=percent)
+            (completed if done else dropped).append(enrolment)
+    still_invited = sum(1 for enrolment in enrolments if enrolment.status == EnrolmentStatus.INVITED)
+    return ClosingPlan(completed=completed, dropped_out=dropped, still_invited=still_invited)
+
+
+@transaction.atomic
+def cohort_close(*, cohort, closed_on=None):
+    """Close a cohort, once its last session has taken place: who attended enough of its hours completes
+    and gets a certificate, the other enrolled participants are marked dropped out; invitations never
+    taken up stay as they are, and are counted, so staff are told. Returns a `CohortClosing`."""
+    # The cohort's row lock is the one enrolment_create and attendance_sheet_save take: nothing
+    # joins or changes the cohort while its plan is computed and written.
+    cohort = for_closing(Cohort.objects.select_for_update(of=("self",))).get(pk=cohort.pk)
+    closed_on = closed_on or timezone.localdate()
+    plan = cohort_closing_plan(cohort=cohort, closed_on=closed_on)
+    for enrolment in plan.completed:
+        enrolment.status = EnrolmentStatus.COMPLETED
+    for enrolment in plan.dropped_out:
+        enrolment.status = EnrolmentStatus.DROPPED_OUT
+    bulk_update_with_history(plan.completed + plan.dropped_out, Enrolment, ["status"])
+    certificates = [Certificate(enrolment=enrolment, issued_on=closed_on) for enrolment in plan.completed]
     bulk_create_with_history(certificates, Certificate)
     cohort.closed_on = closed_on
     cohort.save(update_fields=["closed_on"])
     return CohortClosing(
-        certificates=certificates, completed=len(completed), dropped_out=len(dropped), still_invited=still_invited
+        certificates=certificates,
+        completed=len(plan.completed),
+        dropped_out=len(plan.dropped_out),
+        still_invited=plan.still_invited,
     )
 
 
+def validate_reason(reason):
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason: it is kept with the certificate."), code="no_reason")
+
+
+def validate_certificate_revoke(certificate):
+    """Only a valid certificate is revoked. A replaced one is history already: its replacement is the one
+    to revoke. `certificate` needs its `replaced_by` (a query if not selected)."""
+    if certificate.status == CertificateStatus.REVOKED:
+        raise ValidationError(
+            _("%(code)s is already revoked (on %(date)s).")
+            % {"code": certificate.code, "date": certificate.revoked_on.strftime("%d.%m.%Y")},
+            code="revoked",
+        )
+    if certificate.status == CertificateStatus.REPLACED:
+        raise ValidationError(
+            _("%(code)s was replaced by %(new)s: revoke %(new)s instead.")
+            % {"code": certificate.code, "new": certificate.replaced_by},
+            code="replaced",
+        )
+
+
+def validate_certificate_reissue(certificate):
+    """A valid certificate is re-issued (it becomes replaced). So is a revoked one of a completed enrolment
+    that has no valid certificate: a mistaken revoke is undone by a new certificate, the revoked one stays
+    revoked (its code never becomes valid again). A replaced one is not: its replacement is the one to re-issue."""
+    if certificate.status == CertificateStatus.REPLACED:
+        raise ValidationError(
+            _("%(code)s was replaced by %(new)s: re-issue %(new)s instead.")
+            % {"code": certificate.code, "new": certificate.replaced_by},
+            code="replaced",
+        )
+    if certificate.status == CertificateStatus.REVOKED:
+        valid = Certificate.objects.valid().filter(enrolment_id=certificate.enrolment_id).first()
+        if valid is not None:
+            raise ValidationError(
+                _("%(code)s is revoked and its enrolment has a valid certificate, %(valid)s: re-issue that one.")
+                % {"code": certificate.code, "valid": valid.code},
+                code="has_valid",
+            )
+        if certificate.enrolment.status != EnrolmentStatus.COMPLETED:
+            raise ValidationError(
+                _("%(code)s is revoked and its enrolment is not completed: there is nothing to certify.")
+                % {"code": certificate.code},
+                code="not_completed",
+            )
+
+
 @transaction.atomic
-def certificate_reissue(*, certificate, issued_on=None, note=""):
-    """A new certificate (new code) for the same enrolment; the old one is kept, marked replaced."""
-    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if old.status != CertificateStatus.VALID:
-        raise ValidationError(_("Only a valid certificate can be re-issued."), code="not_valid")
-    old.status = CertificateStatus.REPLACED
-    old.note = note
-    # The old one leaves the "one valid per enrolment" rule before the new one enters it.
-    Certificate.objects.filter(pk=old.pk).update(status=CertificateStatus.REPLACED, note=note)
+def certificate_reissue(*, certificate, reason, issued_on=None):
+    """A new certificate (new code) for the same enrolment. A valid one is kept, marked replaced, with the
+    reason; a revoked one stays revoked and the new one carries the reason (see validate_certificate_reissue)."""
+    validate_reason(reason)
+    old = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("replaced_by", "enrolment")
+        .get(pk=certificate.pk)
+    )
+    # Locked as a close locks it: one valid certificate per enrolment, however many staff click at once.
+    Enrolment.objects.select_for_update().filter(pk=old.enrolment_id).values_list("pk").first()
+    validate_certificate_reissue(old)
     new = Certificate(enrolment_id=old.enrolment_id, issued_on=issued_on or timezone.localdate())
+    if old.status == CertificateStatus.REVOKED:
+        new.note = reason
+        new.full_clean()
+        new.save()
+        return new
+    old.status = CertificateStatus.REPLACED
+    old.note = reason
+    # The old one leaves the "one valid per enrolment" rule before the new one enters it.
+    Certificate.objects.filter(pk=old.pk).update(status=CertificateStatus.REPLACED, note=reason)
     new.full_clean()
     new.save()
     old.replaced_by = new
@@ -153,14 +285,16 @@ def certificate_reissue(*, certificate, issued_on=None, note=""):
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate, note, revoked_on=None):
-    """Revoke a certificate: the row stays, and its page says it is revoked."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.status != CertificateStatus.VALID:
-        raise ValidationError(_("Only a valid certificate can be revoked."), code="not_valid")
+def certificate_revoke(*, certificate, reason, revoked_on=None):
+    """Revoke a valid certificate, with the reason: the row stays, and its page and PDF say it is revoked."""
+    validate_reason(reason)
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",)).select_related("replaced_by").get(pk=certificate.pk)
+    )
+    validate_certificate_revoke(certificate)
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_on = revoked_on or timezone.localdate()
-    certificate.note = note
+    certificate.note = reason
     certificate.full_clean()
     certificate.save()
     return certificate

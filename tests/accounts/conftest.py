@@ -3,12 +3,15 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from trainings.models import Cohort, CompetenceArea, CurriculumModule, Level, Programme, Session
 from trainings.services import attendance_sheet_save, enrolment_create, participant_for_coordinator
 
 
 def training_of(coordinator, *, name="Lokalne politike za mlade", starts_on=date(2026, 3, 1), sessions=2):
-    """A cohort of its own (a programme, `sessions` sessions a week apart) with `coordinator` enrolled and present."""
+    """A cohort of its own (a programme, `sessions` sessions a week apart) with `coordinator` enrolled and
+    present at those held by today."""
     area, _ = CompetenceArea.objects.get_or_create(name="Omladinska politika", defaults={"position": 1})
     module, _ = CurriculumModule.objects.get_or_create(
         area=area, level=Level.INTERMEDIATE, title="Lokalni akcioni plan", defaults={"hours": Decimal("3")}
@@ -35,6 +38,10 @@ def training_of(coordinator, *, name="Lokalne politike za mlade", starts_on=date
         )
     enrolment = enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
     attendance_sheet_save(
-        cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("2.5") for session in cohort.sessions.all()}
+        cohort=cohort,
+        hours={
+            (session.pk, enrolment.pk): Decimal("2.5")
+            for session in cohort.sessions.filter(held_on__lte=timezone.localdate())
+        },
     )
     return enrolment

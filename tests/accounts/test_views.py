@@ -92,7 +92,7 @@ def test_history_shows_programmes_sessions_hours_and_certificates(coordinator_a_
 def test_history_shows_a_revoked_certificate_as_revoked(coordinator_a_client, coordinator_a):
     enrolment = training_of(coordinator_a, starts_on=date(2025, 3, 1))
     cohort_close(cohort=enrolment.cohort, closed_on=date(2026, 1, 10))
-    certificate_revoke(certificate=enrolment.certificates.get(), note="Greška u evidenciji")
+    certificate_revoke(certificate=enrolment.certificates.get(), reason="Greška u evidenciji")
 
     response = coordinator_a_client.get(reverse("accounts:history"))
 

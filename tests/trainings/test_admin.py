@@ -20,9 +20,16 @@ from trainings.models import (
     Programme,
     Session,
 )
-from trainings.services import cohort_close, enrolment_create, participant_for_coordinator
+from trainings.services import (
+    attendance_sheet_save,
+    certificate_revoke,
+    cohort_close,
+    enrolment_create,
+    participant_for_coordinator,
+)
 
-from .conftest import make_cohort
+from ..conftest import TODAY
+from .conftest import make_cohort, running_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -128,11 +135,11 @@ def test_certificate_reissue_action_keeps_old_row(client, staff_user, cohort):
 
     client.post(
         reverse("admin:trainings_certificate_changelist"),
-        {"action": "reissue", "_selected_action": [certificate.pk]},
+        {"action": "reissue", "_selected_action": [certificate.pk], "post": "yes", "reason": "Ispravljeno ime"},
     )
 
     certificate.refresh_from_db()
-    assert certificate.status == CertificateStatus.REPLACED
+    assert (certificate.status, certificate.note) == (CertificateStatus.REPLACED, "Ispravljeno ime")
     assert Certificate.objects.filter(enrolment=enrolment).count() == 2
 
 
@@ -144,7 +151,8 @@ def test_close_cohorts_action_issues_certificates(client, staff_user, cohort):
     client.force_login(staff_user)
 
     client.post(
-        reverse("admin:trainings_cohort_changelist"), {"action": "close_cohorts", "_selected_action": [cohort.pk]}
+        reverse("admin:trainings_cohort_changelist"),
+        {"action": "close_cohorts", "_selected_action": [cohort.pk], "post": "yes"},
     )
 
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 1
@@ -277,7 +285,7 @@ def test_close_cohorts_action_says_how_many_invitations_stay_unanswered(client, 
 
     response = client.post(
         reverse("admin:trainings_cohort_changelist"),
-        {"action": "close_cohorts", "_selected_action": [cohort.pk]},
+        {"action": "close_cohorts", "_selected_action": [cohort.pk], "post": "yes"},
         follow=True,
     )
 
@@ -352,3 +360,344 @@ def test_cohort_capacity_change_counts_places_under_the_cohort_lock(client, staf
     lock = next(i for i, text in enumerate(sql) if '"trainings_cohort"' in text and "FOR UPDATE" in text.upper())
     count = next(i for i, text in enumerate(sql) if "COUNT(" in text.upper() and '"trainings_enrolment"' in text)
     assert lock < count
+
+
+# Closing cohorts: a confirmation page first
+
+
+def _close(client, cohorts, **extra):
+    return client.post(
+        reverse("admin:trainings_cohort_changelist"),
+        {"action": "close_cohorts", "_selected_action": [cohort.pk for cohort in cohorts], **extra},
+        follow=True,
+    )
+
+
+def test_close_cohorts_action_asks_first_saying_what_will_happen_and_writes_nothing(client, staff_user, cohort):
+    full, _short, invited = cohort.enrolments.order_by("pk")
+    invited.status = "invited"
+    invited.save()
+    attendance_sheet_save(cohort=cohort, hours={(s.pk, full.pk): s.hours for s in cohort.sessions.all()})
+    ahead = running_cohort()
+    client.force_login(staff_user)
+
+    response = _close(client, [cohort, ahead])
+
+    assert response.templates[0].name == "admin/trainings/cohort_close_confirmation.html"
+    page = " ".join(response.content.decode().split())
+    assert "1 učesnik završava i dobija uverenje" in page
+    assert "1 učesnik nije prisustvovao dovoljno i označava se kao odustao" in page
+    assert "1 poziv je ostao bez odgovora i ostaje u stanju „pozvan“" in page
+    last = ahead.sessions.order_by("held_on").last().held_on
+    assert f"Grupa {ahead} ne može da se zatvori pre nego što se održi njena poslednja sesija, {last:%d.%m.%Y}." in page
+    assert 'value="Da, zatvori 1 grupu"' in page
+    assert Cohort.objects.filter(closed_on__isnull=False, pk__in=[cohort.pk, ahead.pk]).count() == 0
+    assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 0
+
+
+def test_close_cohorts_confirmed_closes_what_may_close_and_refuses_a_cohort_with_sessions_ahead(
+    client, staff_user, cohort
+):
+    ahead = running_cohort()
+    client.force_login(staff_user)
+
+    response = _close(client, [cohort, ahead], post="yes")
+
+    last = ahead.sessions.order_by("held_on").last().held_on
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja.",
+        f"Grupa {ahead} ne može da se zatvori pre nego što se održi njena poslednja sesija, {last:%d.%m.%Y}.",
+    ]
+    assert Cohort.objects.get(pk=cohort.pk).closed_on == TODAY
+    assert Cohort.objects.get(pk=ahead.pk).closed_on is None
+    assert set(ahead.enrolments.values_list("status", flat=True)) == {"enrolled"}
+
+
+def test_close_cohorts_confirmation_in_english_offers_no_button_when_nothing_can_close(client, staff_user):
+    ahead = running_cohort()
+    client.force_login(staff_user)
+
+    response = client.post(
+        "/en/admin/trainings/cohort/", {"action": "close_cohorts", "_selected_action": [ahead.pk]}, follow=True
+    )
+
+    page = " ".join(response.content.decode().split())
+    assert "cannot be closed before its last session has taken place" in page
+    assert "None of the selected cohorts can be closed now." in page
+    assert 'name="post"' in page
+    assert 'type="submit"' not in page.split('id="content"')[1]
+
+
+# Enrolments: "completed" only by closing
+
+
+def test_enrolment_change_to_completed_by_hand_is_refused_in_the_users_language(client, staff_user, cohort):
+    enrolment = cohort.enrolments.first()
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_enrolment_change", args=[enrolment.pk])
+    data = {"cohort": cohort.pk, "participant": enrolment.participant_id, "status": "completed"}
+
+    latin = client.post(url, data)
+    english = client.post(f"/en{url}", data)
+
+    assert latin.context["adminform"].form.errors == {
+        "status": [
+            "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+            "Izaberite pozvan, upisan ili odustao."
+        ]
+    }
+    assert english.context["adminform"].form.errors["status"] == [
+        "“completed” cannot be set by hand: Completion follows the programme's rule when the cohort is closed. "
+        "Choose invited, enrolled or dropped out."
+    ]
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "enrolled"
+
+
+def test_enrolment_form_offers_no_completed_and_lets_staff_mark_a_drop_out_mid_cohort(client, staff_user):
+    cohort = running_cohort()
+    enrolment = cohort.enrolments.first()
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_enrolment_change", args=[enrolment.pk])
+
+    form = client.get(url).context["adminform"].form
+    response = client.post(url, {"cohort": cohort.pk, "participant": enrolment.participant_id, "status": "dropped_out"})
+
+    assert [value for value, _label in form.fields["status"].widget.choices] == ["invited", "enrolled", "dropped_out"]
+    assert response.status_code == 302
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "dropped_out"
+
+
+# Attendance of a closed cohort or of a session still to come
+
+
+def test_attendance_sheet_of_a_closed_cohort_is_read_only_and_says_why(client, staff_user, cohort):
+    session, enrolment = cohort.sessions.order_by("held_on").first(), cohort.enrolments.order_by("pk").first()
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("3.5")})
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    client.force_login(staff_user)
+
+    page = client.get(_sheet_url(cohort)).content.decode()
+    response = client.post(_sheet_url(cohort), {cell_name(session.pk, enrolment.pk): "4"})
+
+    assert "njeni završeci i uverenja određeni su iz ovog prisustva" in page
+    assert '<td class="read-only">3,5</td>' in page
+    assert "<input" not in page.split('class="sheet"')[1]
+    assert response.context["form"].non_field_errors() == [
+        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+    ]
+    assert Attendance.objects.get(session=session, enrolment=enrolment).hours == Decimal("3.5")
+
+
+def test_attendance_sheet_takes_nothing_for_a_session_still_to_come(client, staff_user):
+    cohort = running_cohort()
+    past, today, coming = cohort.sessions.order_by("held_on")
+    enrolment = cohort.enrolments.order_by("pk").first()
+    client.force_login(staff_user)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(past.pk, enrolment.pk): "4", cell_name(today.pk, enrolment.pk): "2", cell_name(coming.pk, enrolment.pk): "4"},
+        follow=True,
+    )  # fmt: skip
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa."
+    ]
+    assert sorted(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", flat=True)) == sorted(
+        [past.pk, today.pk]
+    )
+    assert "1 sesija još nije održana: prisustvo se unosi od njenog dana." in response.content.decode()
+
+
+def test_attendance_admin_form_refuses_a_closed_cohort_and_a_session_still_to_come(client, staff_user, cohort):
+    enrolment = cohort.enrolments.order_by("pk").first()
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    running = running_cohort(people=1)
+    coming = running.sessions.order_by("held_on").last()
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_attendance_add")
+
+    closed = client.post(url, {"session": cohort.sessions.first().pk, "enrolment": enrolment.pk, "hours": "4"})
+    assert closed.context["adminform"].form.non_field_errors() == [
+        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+    ]
+    ahead = client.post(f"/en{url}", {"session": coming.pk, "enrolment": running.enrolments.get().pk, "hours": "4"})
+
+    assert ahead.context["adminform"].form.non_field_errors() == [
+        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+    ]
+    assert Attendance.objects.filter(enrolment__cohort__in=[cohort, running]).count() == 0
+
+
+def test_attendance_of_a_closed_cohort_cannot_be_deleted(client, staff_user, cohort):
+    session, enrolment = cohort.sessions.first(), cohort.enrolments.first()
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    record = Attendance.objects.get(session=session, enrolment=enrolment)
+    client.force_login(staff_user)
+
+    single = client.post(reverse("admin:trainings_attendance_delete", args=[record.pk]), {"post": "yes"})
+    bulk = client.post(
+        reverse("admin:trainings_attendance_changelist"),
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert (single.status_code, bulk.status_code) == (403, 403)
+    assert Attendance.objects.filter(pk=record.pk).exists()
+
+
+# A new cohort's session rows are checked against the dates typed
+
+
+def test_cohort_add_page_refuses_a_session_row_outside_the_dates_typed(client, staff_user):
+    programme = make_cohort(people=0, sessions=1).programme
+    module = Session.objects.filter(cohort__programme=programme).get().module
+    client.force_login(staff_user)
+    data = {
+        "programme": programme.pk,
+        "name": "Banat, osnovni nivo",
+        "level": "basic",
+        "starts_on": "2017-11-01",
+        "ends_on": "2017-11-30",
+        "capacity": "20",
+        "sessions-TOTAL_FORMS": "2",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-MIN_NUM_FORMS": "0",
+        "sessions-MAX_NUM_FORMS": "1000",
+    }
+    for number, day in enumerate(["2017-11-10", "2017-12-05"]):
+        data |= {f"sessions-{number}-held_on": day, f"sessions-{number}-module": module.pk, f"sessions-{number}-hours": "4"}  # fmt: skip
+
+    response = client.post(reverse("admin:trainings_cohort_add"), data)
+
+    assert response.status_code == 200
+    [sessions] = response.context["inline_admin_formsets"]
+    assert [form.errors.get("held_on") for form in sessions.formset.forms] == [
+        None,
+        ["Sesija mora biti u periodu grupe, od 01.11.2017 do 30.11.2017."],
+    ]
+    assert not Cohort.objects.filter(name="Banat, osnovni nivo").exists()
+
+
+# Certificates: revoke and re-issue, confirmed with a reason
+
+
+def _certificate_action(client, action, certificates, prefix="", **extra):
+    return client.post(
+        f"{prefix}{reverse('admin:trainings_certificate_changelist')}",
+        {"action": action, "_selected_action": [c.pk for c in certificates], **extra},
+        follow=True,
+    )
+
+
+def _closed_with_certificates(cohort, count):
+    enrolments = list(cohort.enrolments.order_by("pk")[:count])
+    attendance_sheet_save(
+        cohort=cohort, hours={(s.pk, e.pk): s.hours for s in cohort.sessions.all() for e in enrolments}
+    )
+    return sorted(cohort_close(cohort=cohort, closed_on=date(2018, 3, 1)).certificates, key=lambda c: c.pk)
+
+
+def test_certificate_revoke_action_asks_for_a_reason_and_stores_it(client, staff_user, cohort):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    client.force_login(staff_user)
+
+    asked = _certificate_action(client, "revoke", [certificate])
+    empty = _certificate_action(client, "revoke", [certificate], post="yes", reason=" ")
+    done = _certificate_action(client, "revoke", [certificate], post="yes", reason="Prisustvo je pogrešno uneto.")
+
+    assert asked.templates[0].name == "admin/trainings/certificate_confirmation.html"
+    assert '<textarea name="reason"' in asked.content.decode()
+    assert empty.context["form"].errors == {"reason": ["Navedite razlog: čuva se uz uverenje."]}
+    assert [str(message) for message in done.context["messages"]] == [f"Uverenje {certificate.code} je opozvano."]
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.note) == (CertificateStatus.REVOKED, "Prisustvo je pogrešno uneto.")
+
+
+def test_certificate_actions_name_the_certificates_left_alone_and_why(client, staff_user, cohort):
+    valid, replaced = _closed_with_certificates(cohort, 2)
+    client.force_login(staff_user)
+    _certificate_action(client, "reissue", [replaced], post="yes", reason="Ispravljeno ime")
+    new = Certificate.objects.get(replaces=replaced)
+
+    page = _certificate_action(client, "revoke", [valid, replaced]).content.decode()
+    response = _certificate_action(client, "revoke", [valid, replaced], post="yes", reason="Greška")
+    english = _certificate_action(client, "reissue", [replaced], prefix="/en").content.decode()
+
+    assert f"{replaced.code} je zamenjeno uverenjem {new.code}: opozovite {new.code}." in page
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Uverenje {valid.code} je opozvano.",
+        f"1 uverenje je ostalo nepromenjeno: {replaced.code} je zamenjeno uverenjem {new.code}: opozovite {new.code}.",
+    ]
+    assert f"{replaced.code} was replaced by {new.code}: re-issue {new.code} instead." in english
+    assert "None of the selected certificates can be changed this way." in english
+    assert Certificate.objects.get(pk=replaced.pk).status == CertificateStatus.REPLACED
+
+
+def test_certificate_reissue_action_recovers_from_a_mistaken_revoke_in_english(client, staff_user, cohort):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    certificate_revoke(certificate=certificate, reason="Greška")
+    client.force_login(staff_user)
+
+    response = _certificate_action(
+        client, "reissue", [certificate], prefix="/en", post="yes", reason="Revoked by mistake."
+    )
+
+    new = Certificate.objects.valid().get(enrolment_id=certificate.enrolment_id)
+    assert [str(message) for message in response.context["messages"]] == [
+        f"{certificate.code} re-issued: the new certificate is {new.code}."
+    ]
+    assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.REVOKED
+    assert new.note == "Revoked by mistake."
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_close_cohorts_confirmation_runs_the_same_queries_for_more_cohorts(
+    client, staff_user, django_assert_num_queries, count
+):
+    cohorts = [make_cohort(name=f"Pomoravlje {number}, osnovni nivo") for number in range(count)]
+    client.force_login(staff_user)
+
+    # session, user, the changelist's filter choices and counts (6), then the plan: the cohorts with their
+    # programmes, their sessions, their enrolments with hours
+    with django_assert_num_queries(11):
+        response = client.post(
+            reverse("admin:trainings_cohort_changelist"),
+            {"action": "close_cohorts", "_selected_action": [cohort.pk for cohort in cohorts]},
+        )
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "Zatvaranje grupe je konačno"), ("/sr", "Затварање групе је коначно"), ("/en", "Closing a cohort is final")],
+)
+def test_close_cohorts_confirmation_in_three_languages(client, staff_user, cohort, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/cohort/", {"action": "close_cohorts", "_selected_action": [cohort.pk]}
+    )
+
+    assert words in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Ova uverenja biće opozvana"),
+        ("/sr", "Ова уверења биће опозвана"),
+        ("/en", "These certificates will be revoked"),
+    ],
+)
+def test_certificate_confirmation_in_three_languages(client, staff_user, cohort, prefix, words):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/certificate/", {"action": "revoke", "_selected_action": [certificate.pk]}
+    )
+
+    assert words in response.content.decode()

@@ -1,5 +1,6 @@
 """Imports of enrolments and attendance from real .xlsx and .csv files: every row or nothing."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,10 @@ from imports.importers import ImportFailed
 from imports.services import batch_undo
 from offices.models import Appointment, Coordinator
 from tests.imports.files import csv_file, importer_user, run_import, xlsx_file
-from tests.trainings.conftest import make_cohort
+from tests.trainings.conftest import make_cohort, running_cohort
 from trainings.importers import AttendanceImport, EnrolmentImport
 from trainings.models import Attendance, Enrolment, Participant
+from trainings.services import attendance_sheet_save, cohort_close
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +301,92 @@ def test_an_undo_refused_for_records_made_since_names_them_and_the_later_import_
     assert f'<li><a href="{later}">{attendance}</a></li>' in response.text
     assert str(Attendance.objects.get(enrolment__participant__coordinator=person)) in response.text
     assert snapshot() == before
+
+
+# "Completed" follows the programme's rule; attendance only of sessions held, in open cohorts
+
+
+def test_enrolment_import_refuses_completed_and_saves_nothing_in_the_users_language():
+    cohort = new_cohort(people=0)
+    first, second = free_coordinators(2)
+    upload = csv_file(
+        [ENROLMENT_HEADER]
+        + [[cohort.name, p.first_name, p.last_name, p.email, "", status] for p, status in ((first, "upisan"), (second, "završio"))]
+    )  # fmt: skip
+
+    english = refused(EnrolmentImport(), upload)
+    with pytest.raises(ImportFailed) as latin:
+        run_import(EnrolmentImport(), upload)
+
+    assert english == [
+        "status: “completed” cannot be set by hand: Completion follows the programme's rule when the cohort "
+        "is closed. Choose invited, enrolled or dropped out."
+    ]
+    assert [error for row in latin.value.preview.rows for error in row.errors] == [
+        "status: „završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+        "Izaberite pozvan, upisan ili odustao."
+    ]
+
+
+def test_enrolment_import_changing_an_enrolment_to_completed_is_refused():
+    cohort = new_cohort(people=1)
+    person = Enrolment.objects.get(cohort=cohort).participant.coordinator
+    upload = csv_file(
+        [ENROLMENT_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", "completed"]]
+    )
+
+    assert refused(EnrolmentImport(), upload) == [
+        "status: “completed” cannot be set by hand: Completion follows the programme's rule when the cohort "
+        "is closed. Choose invited, enrolled or dropped out."
+    ]
+    assert Enrolment.objects.get(cohort=cohort).status == "enrolled"
+
+
+def test_closed_cohorts_export_imports_again_unchanged_but_a_changed_hour_is_refused():
+    cohort = new_cohort(people=1)
+    enrolment = Enrolment.objects.get(cohort=cohort)
+    person = enrolment.participant.coordinator
+    session = cohort.sessions.order_by("held_on").first()
+    attendance_sheet_save(cohort=cohort, hours={(s.pk, enrolment.pk): s.hours for s in cohort.sessions.all()})
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+
+    again = confirmed(
+        EnrolmentImport(), xlsx_file(export_rows(EnrolmentImport(), Enrolment.objects.filter(cohort=cohort)))
+    )
+    hours = confirmed(
+        AttendanceImport(),
+        xlsx_file(export_rows(AttendanceImport(), Attendance.objects.filter(session__cohort=cohort))),
+    )
+    changed = csv_file(
+        [ATTENDANCE_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", session.held_on.strftime("%d.%m.%Y"), "2"]]
+    )  # fmt: skip
+
+    assert (again.unchanged_count, hours.unchanged_count) == (1, 3)
+    assert refused(AttendanceImport(), changed) == [
+        f"The cohort {cohort.name} was closed on 01.03.2018: its attendance can no longer be changed."
+    ]
+
+
+def test_attendance_import_for_a_session_still_to_come_is_refused():
+    cohort = running_cohort(people=1)
+    person = Enrolment.objects.get(cohort=cohort).participant.coordinator
+    coming = cohort.sessions.order_by("held_on").last()
+    upload = xlsx_file(
+        [ATTENDANCE_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", coming.held_on.strftime("%d.%m.%Y"), "4"]]
+    )  # fmt: skip
+
+    assert refused(AttendanceImport(), upload) == [
+        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "uvoz nikad ne postavlja „završio“"), ("/en", "an import never sets “completed”")],
+)
+def test_enrolment_import_page_says_completed_follows_the_close(client, staff_user, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.get(f"{prefix}/admin/trainings/enrolment/import/")
+
+    assert words in response.content.decode()

@@ -1,14 +1,16 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from offices.models import Coordinator
 from trainings.models import (
     Attendance,
     Certificate,
     CertificateStatus,
+    Cohort,
     CompetenceArea,
     Enrolment,
     EnrolmentStatus,
@@ -24,12 +26,15 @@ from trainings.services import (
     certificate_reissue,
     certificate_revoke,
     cohort_close,
+    cohort_closing_plan,
     enrolment_create,
+    for_closing,
     participant_for_coordinator,
     survey_response_create,
 )
 
-from .conftest import make_cohort
+from ..conftest import TODAY
+from .conftest import make_cohort, running_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +233,7 @@ def test_certificate_code_is_twelve_unambiguous_characters(cohort):
 def test_certificate_reissue_keeps_the_old_one_replaced(cohort):
     old = _certificate(cohort)
 
-    new = certificate_reissue(certificate=old, issued_on=date(2019, 1, 10), note="Ispravljeno ime")
+    new = certificate_reissue(certificate=old, issued_on=date(2019, 1, 10), reason="Ispravljeno ime")
 
     old.refresh_from_db()
     assert (old.status, old.replaced_by_id, old.note) == (CertificateStatus.REPLACED, new.pk, "Ispravljeno ime")
@@ -243,13 +248,14 @@ def test_certificate_reissue_keeps_the_old_one_replaced(cohort):
 def test_certificate_revoke_keeps_the_row(cohort):
     certificate = _certificate(cohort)
 
-    certificate_revoke(certificate=certificate, note="Greška u evidenciji", revoked_on=date(2018, 4, 1))
+    certificate_revoke(certificate=certificate, reason="Greška u evidenciji", revoked_on=date(2018, 4, 1))
 
     certificate.refresh_from_db()
-    assert (certificate.status, certificate.revoked_on) == (CertificateStatus.REVOKED, date(2018, 4, 1))
-    with pytest.raises(ValidationError) as raised:
-        certificate_reissue(certificate=certificate)
-    assert raised.value.messages == ["Samo važeće uverenje može ponovo da se izda."]
+    assert (certificate.status, certificate.revoked_on, certificate.note) == (
+        CertificateStatus.REVOKED,
+        date(2018, 4, 1),
+        "Greška u evidenciji",
+    )
 
 
 def _survey():
@@ -309,3 +315,246 @@ def test_survey_answer_outside_scale_is_refused_by_the_database(db):
 )
 def test_level_for_share_follows_thirds(share, level):
     assert Level.for_share(share) == level
+
+
+# Completion only by closing
+
+
+def test_enrolment_create_completed_is_refused_in_the_users_language(cohort):
+    with pytest.raises(ValidationError) as latin:
+        enrolment_create(cohort=cohort, participant=_outsider(), status=EnrolmentStatus.COMPLETED)
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        enrolment_create(cohort=cohort, participant=_outsider(), status=EnrolmentStatus.COMPLETED)
+
+    assert latin.value.messages == [
+        "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+        "Izaberite pozvan, upisan ili odustao."
+    ]
+    assert english.value.messages == [
+        "“completed” cannot be set by hand: Completion follows the programme's rule when the cohort is closed. "
+        "Choose invited, enrolled or dropped out."
+    ]
+    assert cohort.enrolments.count() == 3
+
+
+# Attendance: only of sessions held, only while the cohort is open
+
+
+def test_attendance_sheet_save_in_a_closed_cohort_saves_nothing(cohort):
+    enrolment = cohort.enrolments.order_by("pk").first()
+    session = cohort.sessions.order_by("held_on").first()
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+
+    with pytest.raises(ValidationError) as latin:
+        attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
+
+    assert latin.value.messages == [
+        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+    ]
+    assert english.value.messages == [
+        f"The cohort {cohort} was closed on 01.03.2018: its attendance can no longer be changed."
+    ]
+    assert Attendance.objects.filter(session__cohort=cohort).count() == 0
+
+
+def test_attendance_sheet_save_for_a_session_still_to_come_saves_nothing(db):
+    cohort = running_cohort()
+    past, _today, coming = cohort.sessions.order_by("held_on")
+    enrolment = cohort.enrolments.order_by("pk").first()
+    hours = {(past.pk, enrolment.pk): Decimal("4"), (coming.pk, enrolment.pk): Decimal("4")}
+
+    with pytest.raises(ValidationError) as latin:
+        attendance_sheet_save(cohort=cohort, hours=hours)
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        attendance_sheet_save(cohort=cohort, hours=hours)
+    with translation.override("en"):
+        english_messages = english.value.messages  # the rule's messages are lazy: read in the language
+
+    assert latin.value.messages == [f"Sesija {coming} još nije održana: prisustvo se unosi od tog dana."]
+    assert english_messages == [
+        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+    ]
+    assert Attendance.objects.filter(session__cohort=cohort).count() == 0
+
+
+def test_attendance_sheet_save_of_a_session_held_today_and_empty_cells_ahead_is_accepted(db):
+    cohort = running_cohort()
+    past, today, coming = cohort.sessions.order_by("held_on")
+    enrolment = cohort.enrolments.order_by("pk").first()
+
+    created, updated = attendance_sheet_save(
+        cohort=cohort,
+        hours={(past.pk, enrolment.pk): Decimal("4"), (today.pk, enrolment.pk): Decimal("3"), (coming.pk, enrolment.pk): None},
+    )  # fmt: skip
+
+    assert (created, updated) == (2, 0)
+    assert today.held_on == TODAY
+
+
+def test_attendance_full_clean_of_a_closed_cohort_or_a_session_still_to_come_is_refused(db):
+    closed = make_cohort(people=1)
+    cohort_close(cohort=closed, closed_on=date(2018, 3, 1))
+    closed.refresh_from_db()
+    running = running_cohort(people=1)
+    coming = running.sessions.order_by("held_on").last()
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as in_closed:
+            Attendance(
+                session=closed.sessions.first(), enrolment=closed.enrolments.get(), hours=Decimal("1")
+            ).full_clean()
+        with pytest.raises(ValidationError) as ahead:
+            Attendance(session=coming, enrolment=running.enrolments.get(), hours=Decimal("1")).full_clean()
+        messages = in_closed.value.messages, ahead.value.messages
+
+    assert messages[0] == [f"The cohort {closed} was closed on 01.03.2018: its attendance can no longer be changed."]
+    assert messages[1] == [
+        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+    ]
+
+
+# Closing: only once the last session has taken place; the plan is the close, unwritten
+
+
+def test_cohort_close_before_its_last_session_is_refused_and_writes_nothing(db):
+    cohort = running_cohort()
+    coming = cohort.sessions.order_by("held_on").last()
+
+    with pytest.raises(ValidationError) as latin:
+        cohort_close(cohort=cohort)
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        cohort_close(cohort=cohort)
+
+    assert latin.value.messages == [
+        f"Grupa {cohort} ne može da se zatvori pre nego što se održi njena poslednja sesija, {coming.held_on:%d.%m.%Y}."
+    ]
+    assert english.value.messages == [
+        f"The cohort {cohort} cannot be closed before its last session has taken place, on {coming.held_on:%d.%m.%Y}."
+    ]
+    cohort.refresh_from_db()
+    assert cohort.closed_on is None
+    assert set(cohort.enrolments.values_list("status", flat=True)) == {EnrolmentStatus.ENROLLED}
+    assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 0
+
+
+def test_cohort_close_on_the_day_of_its_last_session_is_accepted(db):
+    cohort = make_cohort(
+        people=1, starts_on=TODAY - timedelta(days=10), ends_on=TODAY + timedelta(days=5), days=[TODAY]
+    )
+    session, enrolment = cohort.sessions.get(), cohort.enrolments.get()
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): session.hours})
+
+    closing = cohort_close(cohort=cohort)
+
+    assert (closing.completed, closing.dropped_out) == (1, 0)
+    assert Cohort.objects.get(pk=cohort.pk).closed_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("sessions", "closed_on", "message"),
+    [
+        (0, None, "The cohort {cohort} has no sessions: there is nothing to complete yet."),
+        (3, TODAY + timedelta(days=1), "The cohort {cohort} cannot be closed on a day still to come (16.06.2026)."),
+        (
+            3,
+            date(2017, 10, 3),
+            "The cohort {cohort} cannot be closed before its last session has taken place, on 04.10.2017.",
+        ),
+    ],
+    ids=["no sessions", "closing day ahead", "closing day before the last session"],
+)
+def test_cohort_close_refusals(db, sessions, closed_on, message):
+    cohort = make_cohort(sessions=sessions)
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        cohort_close(cohort=cohort, closed_on=closed_on)
+
+    assert raised.value.messages == [message.format(cohort=cohort)]
+    assert Cohort.objects.get(pk=cohort.pk).closed_on is None
+
+
+def test_cohort_closing_plan_is_what_the_close_does_and_writes_nothing(cohort):
+    full, short, invited = cohort.enrolments.order_by("pk")
+    invited.status = EnrolmentStatus.INVITED
+    invited.save()
+    attendance_sheet_save(cohort=cohort, hours={(s.pk, full.pk): s.hours for s in cohort.sessions.all()})
+
+    plan = cohort_closing_plan(cohort=for_closing(Cohort.objects).get(pk=cohort.pk))
+
+    assert ([e.pk for e in plan.completed], [e.pk for e in plan.dropped_out], plan.still_invited) == (
+        [full.pk],
+        [short.pk],
+        1,
+    )
+    assert set(cohort.enrolments.values_list("status", flat=True)) == {"enrolled", "invited"}
+    closing = cohort_close(cohort=cohort)
+    assert ([c.enrolment_id for c in closing.certificates], closing.dropped_out, closing.still_invited) == (
+        [full.pk],
+        1,
+        1,
+    )
+
+
+# Certificates: revoke and re-issue, with a reason
+
+
+def test_certificate_revoke_or_reissue_without_a_reason_is_refused(cohort):
+    certificate = _certificate(cohort)
+
+    with pytest.raises(ValidationError) as revoke:
+        certificate_revoke(certificate=certificate, reason="  ")
+    with translation.override("en"), pytest.raises(ValidationError) as reissue:
+        certificate_reissue(certificate=certificate, reason="")
+
+    assert revoke.value.messages == ["Navedite razlog: čuva se uz uverenje."]
+    assert reissue.value.messages == ["Give the reason: it is kept with the certificate."]
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+
+
+def test_certificate_reissue_of_a_revoked_one_issues_a_valid_one_and_the_revoked_stays_revoked(cohort):
+    revoked = certificate_revoke(certificate=_certificate(cohort), reason="Greška u evidenciji")
+
+    new = certificate_reissue(certificate=revoked, reason="Opozvano greškom: prisustvo je bilo tačno.")
+
+    revoked.refresh_from_db()
+    assert (revoked.status, revoked.replaced_by_id, revoked.note) == (
+        CertificateStatus.REVOKED,
+        None,
+        "Greška u evidenciji",
+    )
+    assert (new.status, new.enrolment_id, new.note) == (
+        CertificateStatus.VALID,
+        revoked.enrolment_id,
+        "Opozvano greškom: prisustvo je bilo tačno.",
+    )
+    with translation.override("en"), pytest.raises(ValidationError) as again:
+        certificate_reissue(certificate=revoked, reason="Još jednom")
+    assert again.value.messages == [
+        f"{revoked.code} is revoked and its enrolment has a valid certificate, {new.code}: re-issue that one."
+    ]
+
+
+def test_certificate_replaced_can_be_neither_revoked_nor_reissued(cohort):
+    old = _certificate(cohort)
+    new = certificate_reissue(certificate=old, reason="Ispravljeno ime")
+
+    with pytest.raises(ValidationError) as revoke:
+        certificate_revoke(certificate=old, reason="Greška")
+    with translation.override("en"), pytest.raises(ValidationError) as reissue:
+        certificate_reissue(certificate=old, reason="Greška")
+
+    assert revoke.value.messages == [f"{old.code} je zamenjeno uverenjem {new.code}: opozovite {new.code}."]
+    assert reissue.value.messages == [f"{old.code} was replaced by {new.code}: re-issue {new.code} instead."]
+    assert Certificate.objects.filter(enrolment_id=old.enrolment_id).count() == 2
+
+
+def test_certificate_revoke_twice_is_refused_naming_the_day(cohort):
+    certificate = certificate_revoke(certificate=_certificate(cohort), reason="Greška", revoked_on=date(2019, 2, 1))
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        certificate_revoke(certificate=certificate, reason="Opet")
+
+    assert raised.value.messages == [f"{certificate.code} is already revoked (on 01.02.2019)."]

@@ -73,7 +73,7 @@ def test_verify_page_unknown_code_is_404_with_a_clear_page(client, code):
 
 def test_verify_page_of_a_revoked_certificate_says_revoked_and_when(client, coordinator_a):
     certificate = certificate_revoke(
-        certificate=certificate_for(coordinator_a), note="Greška u evidenciji", revoked_on=date(2019, 1, 15)
+        certificate=certificate_for(coordinator_a), reason="Greška u evidenciji", revoked_on=date(2019, 1, 15)
     )
 
     page = client.get(f"/en/certificates/{certificate.code}/").content.decode()
@@ -84,7 +84,7 @@ def test_verify_page_of_a_revoked_certificate_says_revoked_and_when(client, coor
 
 def test_verify_page_of_a_replaced_certificate_links_to_its_replacement(client, coordinator_a):
     old = certificate_for(coordinator_a)
-    new = certificate_reissue(certificate=old, issued_on=date(2018, 4, 1), note="Ispravljeno ime")
+    new = certificate_reissue(certificate=old, issued_on=date(2018, 4, 1), reason="Ispravljeno ime")
 
     page = client.get(f"/en/certificates/{old.code}/").content.decode()
 
@@ -98,7 +98,7 @@ def test_verify_page_is_cached_yet_shows_a_revocation_at_once(client, coordinato
     url = f"/en/certificates/{certificate.code}/"
     assert "This certificate is valid." in client.get(url).content.decode()
 
-    certificate_revoke(certificate=certificate, note="Greška", revoked_on=date(2019, 1, 15))
+    certificate_revoke(certificate=certificate, reason="Greška", revoked_on=date(2019, 1, 15))
 
     assert "This certificate was revoked on Jan. 15, 2019." in client.get(url).content.decode()
 
@@ -272,3 +272,35 @@ def test_certificate_admin_links_to_its_public_page(staff_client, coordinator_a)
     page = staff_client.get(f"/en/admin/trainings/certificate/{certificate.pk}/change/").content.decode()
 
     assert "View on site" in page
+
+
+# A certificate no longer valid says so on its PDF
+
+
+def test_pdf_of_a_revoked_certificate_says_so_in_a_band_with_the_day(client, coordinator_a):
+    certificate = certificate_revoke(
+        certificate=certificate_for(coordinator_a), reason="Greška u evidenciji", revoked_on=date(2019, 1, 15)
+    )
+    client.force_login(coordinator_a.user)
+
+    latin = pdf_text(client.get(f"/certificates/{certificate.code}/pdf/").content)
+    english = pdf_text(client.get(f"/en/certificates/{certificate.code}/pdf/").content)
+
+    assert latin.splitlines()[:2] == ["OPOZVANO – NE VAŽI", "Ovo uverenje je opozvano 15. januar 2019."]
+    assert english.splitlines()[:2] == ["REVOKED – NOT VALID", "This certificate was revoked on Jan. 15, 2019."]
+    assert certificate.code in latin
+
+
+def test_pdf_of_a_replaced_certificate_names_its_replacement(client, coordinator_a):
+    old = certificate_for(coordinator_a)
+    new = certificate_reissue(certificate=old, issued_on=date(2018, 4, 1), reason="Ispravljeno ime")
+    client.force_login(coordinator_a.user)
+
+    replaced = pdf_text(client.get(f"/certificates/{old.code}/pdf/").content)
+    valid = pdf_text(client.get(f"/certificates/{new.code}/pdf/").content)
+
+    assert replaced.splitlines()[:2] == [
+        "ZAMENJENO – NE VAŽI",
+        f"Ovo uverenje je zamenjeno 1. april 2018. uverenjem {new.code}.",
+    ]
+    assert "NE VAŽI" not in valid
