@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import polib
@@ -88,7 +89,15 @@ def test_cyrillic_catalogue_has_no_transliterated_foreign_word(mistake):
     texts = [entry.msgstr for entry in _catalogue("sr")] + [
         text for entry in _catalogue("sr") for text in entry.msgstr_plural.values()
     ]
-    assert [text for text in texts if mistake in text] == []
+    # A whole word: "јес" ("yes" written in Cyrillic) is a mistake, "јесу" (Serbian "are") is not.
+    found = re.compile(rf"(?<!\w){re.escape(mistake)}(?!\w)")
+    assert [text for text in texts if found.search(text)] == []
+
+
+def test_the_foreign_word_check_tells_a_serbian_word_from_a_transliterated_one():
+    found = re.compile(r"(?<!\w)јес(?!\w)")
+    assert found.search("(може и „јес“ или „но“)")
+    assert not found.search("Ова уверења остају каква јесу:")
 
 
 @pytest.mark.parametrize(
