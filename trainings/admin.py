@@ -188,6 +188,13 @@ class SessionInline(admin.TabularInline):
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
     autocomplete_fields = ["module"]
 
+    # A closed cohort's sessions are what its completions were counted on (Session.clean_closed).
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.closed_on)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.closed_on)
+
 
 def cohort_closing_message(*, cohort, closing):
     """The result of a close in words, for staff: certificates issued, and any invitations left open."""
@@ -354,6 +361,9 @@ class SessionAdmin(HistoryAdmin):
     @admin.display(description=gettext_lazy("topic"))
     def topic(self, session):
         return session.topic
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.cohort.closed_on)
 
 
 @admin.register(Participant)

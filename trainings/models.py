@@ -289,6 +289,20 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if self.pk and self.cohorts.filter(closed_on__isnull=False).exists():
+            stored = Programme.objects.filter(pk=self.pk).values_list("completion_percent", flat=True).first()
+            if stored is not None and stored != self.completion_percent:
+                raise ValidationError(
+                    {
+                        "completion_percent": ValidationError(
+                            _("Cohorts of this programme were closed by this rule: it stays %(percent)s %%."),
+                            code="closed_cohorts",
+                            params={"percent": stored},
+                        )
+                    }
+                )
+
 
 class Cohort(models.Model):
     """A group trained together: one programme, one level, one region."""
@@ -442,8 +456,34 @@ class Session(models.Model):
             )
         if self.pk and self.cohort_id and self.hours is not None:
             errors.update(self.clean_attendance())
+        if not errors:
+            errors.update(self.clean_closed(cohort))
         if errors:
             raise ValidationError(errors)
+
+    def clean_closed(self, cohort):
+        """A closed cohort's sessions are what its completions were counted on: none is added, moved,
+        shortened or lengthened, and none leaves it."""
+        stored = Session.objects.filter(pk=self.pk).values("cohort_id", "held_on", "hours").first() if self.pk else None
+        if stored and (stored["cohort_id"], stored["held_on"], stored["hours"]) == (
+            self.cohort_id,
+            self.held_on,
+            self.hours,
+        ):
+            return {}  # only the topic, place or trainers change: a record of what happened
+        cohorts = {stored["cohort_id"]} if stored else set()
+        if cohort is not None and cohort.pk:
+            cohorts.add(cohort.pk)
+        closed = Cohort.objects.filter(pk__in=cohorts, closed_on__isnull=False).order_by("closed_on").first()
+        if closed is None:
+            return {}
+        return {
+            NON_FIELD_ERRORS: ValidationError(
+                _("The cohort %(cohort)s was closed on %(date)s: its sessions' dates and hours no longer change."),
+                code="cohort_closed",
+                params={"cohort": closed, "date": closed.closed_on.strftime("%d.%m.%Y")},
+            )
+        }
 
     def clean_attendance(self):
         """The attendance already recorded must still fit: never more hours than the session's, and
@@ -451,8 +491,21 @@ class Session(models.Model):
         counts = self.attendances.aggregate(
             above=Count("pk", filter=Q(hours__gt=self.hours)),
             elsewhere=Count("pk", filter=~Q(enrolment__cohort_id=self.cohort_id)),
+            recorded=Count("pk"),
         )
         errors = {}
+        if self.held_on and self.held_on > timezone.localdate() and counts["recorded"]:
+            errors["held_on"] = ValidationError(
+                ngettext_lazy(
+                    "%(count)s person's attendance is recorded for this session: it took place, so it cannot "
+                    "move to a day still to come.",
+                    "%(count)s people's attendance is recorded for this session: it took place, so it cannot "
+                    "move to a day still to come.",
+                    "count",
+                ),
+                code="attended_in_future",
+                params={"count": counts["recorded"]},
+            )
         if counts["above"]:
             errors["hours"] = ValidationError(
                 ngettext_lazy(

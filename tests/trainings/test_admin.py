@@ -701,3 +701,22 @@ def test_certificate_confirmation_in_three_languages(client, staff_user, cohort,
     )
 
     assert words in response.content.decode()
+
+
+def test_a_closed_cohorts_page_offers_no_session_to_add_or_delete(client, staff_user):
+    from tests.trainings.test_models import closed_cohort
+
+    cohort = closed_cohort()
+    session = cohort.sessions.order_by("held_on").first()
+    client.force_login(staff_user)
+
+    page = client.get(reverse("admin:trainings_cohort_change", args=[cohort.pk]))
+    formset = page.context["inline_admin_formsets"][0]
+    assert (formset.has_add_permission, formset.has_delete_permission) == (False, False)
+    assert client.get(reverse("admin:trainings_session_delete", args=[session.pk])).status_code == 403
+
+    open_cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
+    formset = client.get(reverse("admin:trainings_cohort_change", args=[open_cohort.pk])).context[
+        "inline_admin_formsets"
+    ][0]
+    assert (formset.has_add_permission, formset.has_delete_permission) == (True, True)

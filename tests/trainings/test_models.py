@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from areas.models import Area, ProgrammeRegion
-from tests.conftest import set_language
-from tests.trainings.conftest import make_cohort
-from trainings.models import Attendance, Cohort, Enrolment, EnrolmentStatus, Participant, Programme
+from tests.conftest import TODAY, set_language
+from tests.trainings.conftest import make_cohort, running_cohort
+from trainings.models import Attendance, Cohort, Enrolment, EnrolmentStatus, Participant, Programme, Session
+from trainings.services import attendance_sheet_save, cohort_close
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,90 @@ def test_session_with_attendance_keeps_its_cohort():
         assert raised.value.messages == [
             "This session has 2 attendance records: a session with attendance stays in its cohort."
         ]
+
+
+# A closed cohort's sessions and its programme's rule are what completion was counted on.
+
+
+def closed_cohort():
+    cohort = make_cohort(people=1)
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    return Cohort.objects.get(pk=cohort.pk)
+
+
+def messages_of(error):
+    return [message for messages in error.message_dict.values() for message in messages]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sr-latn", "Grupa Vojvodina, osnovni nivo je zatvorena 01.03.2018: datumi i sati njenih sesija se više ne menjaju."),
+        ("en", "The cohort Vojvodina, osnovni nivo was closed on 01.03.2018: its sessions' dates and hours no longer change."),
+    ],
+)  # fmt: skip
+def test_a_closed_cohorts_session_keeps_its_date_and_hours(language, words):
+    cohort = closed_cohort()
+    session = cohort.sessions.order_by("held_on").first()
+    for change in ({"hours": Decimal("6")}, {"held_on": date(2017, 10, 20)}):
+        edited = Session.objects.get(pk=session.pk)
+        for field, value in change.items():
+            setattr(edited, field, value)
+        with translation.override(language):
+            with pytest.raises(ValidationError) as refused:
+                edited.full_clean()
+            assert messages_of(refused.value) == [words]
+    edited = Session.objects.get(pk=session.pk)
+    edited.place = "Sremski Karlovci"  # where it happened may be corrected
+    edited.full_clean()
+
+
+def test_no_session_is_added_to_a_closed_cohort_nor_moved_out_of_it():
+    cohort = closed_cohort()
+    session = cohort.sessions.order_by("held_on").first()
+    added = Session(cohort=cohort, module=session.module, held_on=date(2017, 10, 30), hours=Decimal("2"))
+    with pytest.raises(ValidationError, match="zatvorena"):
+        added.full_clean()
+    other = make_cohort(people=0, name="Šumadija, osnovni nivo")
+    Attendance.objects.filter(session=session).delete()  # not even a session nobody attended leaves
+    session.cohort = other
+    with pytest.raises(ValidationError, match="zatvorena"):
+        session.full_clean()
+
+
+def test_a_programme_with_closed_cohorts_keeps_its_completion_rule():
+    cohort = closed_cohort()
+    programme = Programme.objects.get(pk=cohort.programme_id)
+    programme.completion_percent = 60
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            programme.full_clean()
+        assert refused.value.message_dict == {
+            "completion_percent": ["Cohorts of this programme were closed by this rule: it stays 80 %."]
+        }
+    programme.completion_percent = 80
+    programme.description = "Obuke za koordinatore kancelarija za mlade u Srbiji."
+    programme.full_clean()
+    open_programme = make_cohort(people=0).programme
+    open_programme.completion_percent = 60
+    open_programme.full_clean()
+
+
+def test_an_attended_session_does_not_move_to_a_day_still_to_come():
+    cohort = running_cohort(people=1)
+    enrolment = cohort.enrolments.get()
+    held = cohort.sessions.order_by("held_on").first()
+    attendance_sheet_save(cohort=cohort, hours={(held.pk, enrolment.pk): held.hours})
+    held.held_on = TODAY + timedelta(days=3)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            held.full_clean()
+        assert refused.value.message_dict == {
+            "held_on": [
+                "1 person's attendance is recorded for this session: it took place, so it cannot move to a day "
+                "still to come."
+            ]
+        }
+    unattended = cohort.sessions.order_by("held_on").last()
+    unattended.held_on = TODAY + timedelta(days=10)
+    unattended.full_clean()
