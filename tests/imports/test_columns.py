@@ -81,3 +81,23 @@ def test_an_empty_cell_reads_as_empty_and_text_loses_the_export_apostrophe():
 
 def test_coordinates_with_a_comma_and_many_decimals():
     assert read(DecimalColumn("lat", "širina"), "44,756012345")[0] == Decimal("44.75601")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "message"),
+    [
+        ("sr-latn", "44,75601", "Upišite broj, na primer 44,81543."),
+        ("sr", "44,75601", "Упишите број, на пример 44,81543."),
+        ("en", "44.75601", "Enter a number, such as 44.81543."),
+    ],
+)
+def test_decimals_shown_and_their_example_in_the_language(language, shown, message):
+    latitude = DecimalColumn("lat", "širina", example="44.81543")
+
+    with translation.override(language):
+        understood = latitude.read("44,756012345", None)[1]
+        with pytest.raises(ValidationError) as error:
+            latitude.read("44°45′N", None)
+        whole = DecimalColumn("hours", "sati", places=1).read("12", None)[1]
+
+    assert (understood, error.value.messages, whole) == (shown, [message], "12")
