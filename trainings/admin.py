@@ -115,7 +115,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
             "version": version,
             "headers": headers,
             "rows": rows,
-            "next_levels": [(area, Level(level).label) for area, level in next_levels.items()],
+            "next_levels": [(area.local_name, Level(level).label) for area, level in next_levels.items()],
         }
         return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from areas.models import PATH_SEPARATOR, Area, AreaKind
 from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
+from portal.text import in_active_script
 
 from .models import (
     ZERO_HOURS,
@@ -104,7 +105,7 @@ def survey_summary_table(areas, regions, counts, next_levels):
             by_level = counts[area].get(region)
             if by_level:
                 levels = [by_level[level] for level in Level.values]
-                rows.append([area.name, region, *levels, sum(levels)])
+                rows.append([area.local_name, region, *levels, sum(levels)])
     return headers, rows
 
 
@@ -166,7 +167,11 @@ def programme_results(programme):
         total.add(enrolment)
         cohort = enrolment.cohort
         keys = {
-            "region": cohort.region.name if cohort.region else (cohort.area.local_name if cohort.area else "–"),
+            "region": (
+                in_active_script(cohort.region.name)
+                if cohort.region
+                else (cohort.area.local_name if cohort.area else "–")
+            ),
             "level": cohort.get_level_display(),
             "experience": Experience.group(programme, enrolment.participant.coordinator),
         }
