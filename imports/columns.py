@@ -135,10 +135,19 @@ class DateColumn(Column):
         return value.strftime("%d.%m.%Y") if value else ""
 
 
+def decimal_text(value):
+    """A decimal as a person writes it in the active language: 2,5 in Serbian, 2.5 in English, 12 not 12.0."""
+    return number_format(value.to_integral() if value == value.to_integral() else value.normalize())
+
+
 class DecimalColumn(Column):
-    def __init__(self, *args, places=5, **kwargs):
+    """A decimal number with a comma or a point; `example` (a sensible value of this column, such as
+    "2.5" hours) is shown in the language's own way when a cell is not a number."""
+
+    def __init__(self, *args, places=5, example="2.5", **kwargs):
         super().__init__(*args, **kwargs)
         self.quantum = Decimal(1).scaleb(-places)
+        self.example = Decimal(example)
 
     def parse(self, raw, context):
         text = self.text(raw).replace(",", ".").replace(" ", "")
@@ -146,11 +155,15 @@ class DecimalColumn(Column):
             # GPS sheets give more decimals than a metre needs.
             return Decimal(text).quantize(self.quantum)
         except InvalidOperation:
-            raise ValidationError(_("Enter a number, such as 44.75601."), code="invalid_number") from None
+            raise ValidationError(
+                _("Enter a number, such as %(example)s.") % {"example": decimal_text(self.example)},
+                code="invalid_number",
+            ) from None
 
     def show(self, value, context):
-        # As staff type it in their language (2,5 in Serbian): a comma typed is not "understood differently".
-        return number_format(value) if isinstance(value, Decimal) else super().show(value, context)
+        if value is None or value is EMPTY:
+            return ""
+        return decimal_text(value)
 
 
 class IntegerColumn(Column):

@@ -81,14 +81,21 @@ def _csv_value(value):
     return neutralise_formula(value)
 
 
-def export_filename(*names, extension):
+def export_filename(*names, extension, identifier=None):
     """An export's file name in the user's language with today's date, ASCII so that every browser, mail
     program and file system keeps it: "kancelarije-za-mlade-2026-06-15.xlsx" (Cyrillic and Serbian
-    letters written in plain Latin, as in the site's addresses)."""
+    letters written in plain Latin, as in the site's addresses).
+
+    A document that has its own `identifier` (a certificate's code: ASCII letters and digits) ends with
+    it, as written, instead of the day: "uverenje-K7M2P9X4Q3R8.pdf"."""
     slug = slugify(" ".join(str(name) for name in names))
     if len(slug) > 80:
         slug = slug[:81].rsplit("-", 1)[0]  # whole words
     slug = slug or "export"
+    if identifier is not None:
+        if not identifier.isascii() or not identifier.isalnum():
+            raise ValueError(f"A file name's identifier is ASCII letters and digits, not {identifier!r}.")
+        return f"{slug}-{identifier}.{extension}"
     return f"{slug}-{timezone.localdate().isoformat()}.{extension}"
 
 

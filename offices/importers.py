@@ -84,8 +84,10 @@ class OfficeImport(Import):
         DateColumn("closed_on", "zatvorena", aliases=("closed_on", "closed", "datum zatvaranja")),
         TextColumn("address", "adresa", aliases=("address",)),
         TextColumn("postal_code", "poštanski broj", aliases=("postal_code", "ptt")),
-        DecimalColumn("latitude", "geografska širina", aliases=("latitude", "lat", "sirina")),
-        DecimalColumn("longitude", "geografska dužina", aliases=("longitude", "lon", "lng", "duzina")),
+        DecimalColumn("latitude", "geografska širina", aliases=("latitude", "lat", "sirina"), example="44.81543"),
+        DecimalColumn(
+            "longitude", "geografska dužina", aliases=("longitude", "lon", "lng", "duzina"), example="20.46034"
+        ),
         TextColumn("email", "e-pošta", aliases=("email", "e-mail", "mejl")),
         PhoneColumn("phone", "telefon", aliases=("phone", "tel")),
         TextColumn("website", "veb-sajt", aliases=("website", "sajt", "web")),

@@ -7,10 +7,10 @@ Django looks up a msgid in our catalogue first, whatever module asked for it.
 The lists are their msgids as `makemessages` extracts them from django-simple-history 3.13 and
 django-axes 8.3 (`tests/portal/test_library_strings.py` checks that each one still occurs in the
 installed library). Django's own admin strings ("Home", "History", "Yes"…) are left to Django's
-catalogue.
+catalogue, except the few in DJANGO where the portal needs other words (listed there, with why).
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 SIMPLE_HISTORY = [
     # simple_history/admin.py
@@ -80,4 +80,29 @@ AXES = [
     gettext_noop("Session key hash (sha256)"),
     gettext_noop("access log"),
     gettext_noop("access logs"),
+]
+
+DJANGO = [
+    # django/contrib/auth/models.py: Django's Serbian says "grupe", the word the programme uses for
+    # its cohorts (trainings); the admin index would list two "Grupe".
+    gettext_noop("group"),
+    gettext_noop("groups"),
+]
+
+# django/utils/dates.py MONTHS_ALT, the `E` date format: Serbian writes a date with the month in the
+# genitive ("20. aprila 2018."), which Django's sr and sr_Latn catalogues leave in the nominative.
+# youthnet/formats/sr/formats.py uses `E` in every format that names a month's day.
+MONTHS_ALT = [
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
 ]

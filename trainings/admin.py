@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
-from portal.text import in_active_script
 
 from . import reports
 from .forms import AttendanceSheetForm
@@ -128,7 +127,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
             "version": version,
             "headers": headers,
             "rows": rows,
-            "next_levels": [(in_active_script(area.name), Level(level).label) for area, level in next_levels.items()],
+            "next_levels": [(area.local_name, Level(level).label) for area, level in next_levels.items()],
         }
         return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
 

@@ -109,9 +109,11 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         space=4,
     )
     line(in_active_script(cohort.place_name), 12, space=4)
-    if programme.partners or programme.funder:
-        partners = ", ".join(in_active_script(text) for text in (programme.partners, programme.funder) if text)
-        line(_("In partnership with: %(partners)s") % {"partners": partners}, 10, space=4)
+    if programme.partners:
+        line(_("In partnership with: %(partners)s") % {"partners": in_active_script(programme.partners)}, 10, space=2)
+    if programme.funder:
+        line(_("Supported by: %(funder)s") % {"funder": in_active_script(programme.funder)}, 10, space=2)
+    pdf.ln(2)
     line(
         _("Issued on %(date)s") % {"date": date_format(certificate.issued_on, "DATE_FORMAT")},
         12,

@@ -311,7 +311,7 @@ class AttendanceImport(CoordinatorRows):
     columns = [
         *PERSON_COLUMNS,
         SessionColumn("session", "sesija", aliases=("session", "datum", "tema", "сесија"), required=True),
-        DecimalColumn("hours", "sati", aliases=("hours", "časova", "casova"), places=1, required=True),
+        DecimalColumn("hours", "sati", aliases=("hours", "časova", "casova"), places=1, required=True, example="2.5"),
     ]
 
     def prepare(self, rows, mapping):

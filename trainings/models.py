@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
 
-from areas.models import Area, ProgrammeRegion
+from areas.models import Area, ProgrammeRegion, local_name
 from offices.models import Coordinator
 from portal.folded_search import folded_search
 from portal.text import fold
@@ -62,6 +62,11 @@ class CompetenceArea(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self):
+        """The name as the active language shows it: Cyrillic on Cyrillic pages, the English name in English."""
+        return local_name(self.name, "", self.name_en)
 
 
 class SurveyVersion(models.Model):
@@ -246,7 +251,9 @@ class ProgrammeQuerySet(models.QuerySet):
             participant_count=Count("cohorts__enrolments__participant", distinct=True),
             coordinator_count=Count("cohorts__enrolments__participant__coordinator", distinct=True),
             completed_count=Count("cohorts__enrolments", filter=completed, distinct=True),
-            region_count=Count("cohorts__region", distinct=True) + Count("cohorts__area", distinct=True),
+            # The regions where someone completed, not every region that had a cohort.
+            region_count=Count("cohorts__region", filter=completed, distinct=True)
+            + Count("cohorts__area", filter=completed, distinct=True),
         )
 
 

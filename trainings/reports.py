@@ -107,7 +107,7 @@ def survey_summary_table(areas, regions, counts, next_levels):
             by_level = counts[area].get(region)
             if by_level:
                 levels = [by_level[level] for level in Level.values]
-                rows.append([in_active_script(area.name), region, *levels, sum(levels)])
+                rows.append([area.local_name, region, *levels, sum(levels)])
     return headers, rows
 
 
@@ -169,9 +169,11 @@ def programme_results(programme):
         total.add(enrolment)
         cohort = enrolment.cohort
         keys = {
-            "region": in_active_script(cohort.region.name)
-            if cohort.region
-            else (cohort.area.local_name if cohort.area else "–"),
+            "region": (
+                in_active_script(cohort.region.name)
+                if cohort.region
+                else (cohort.area.local_name if cohort.area else "–")
+            ),
             "level": cohort.get_level_display(),
             "experience": Experience.group(programme, enrolment.participant.coordinator),
         }

@@ -98,7 +98,8 @@ def programmes_for_public():
             else local_name(row["area__name"] or "", row["area__name_cyrillic"] or "", row["area__name_en"] or "")
         )
         by_programme.setdefault(row["programme_id"], []).append(
-            {"place": place, "level": Level(row["level"]).label, "level_value": row["level"], **row}
+            # The row first: its own "level" (the stored value) must not hide the label.
+            {**row, "place": place, "level": Level(row["level"]).label, "level_value": row["level"]}
         )
     level_order = {value: number for number, value in enumerate(Level.values)}
     for programme in programmes:

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import pgettext
 
+from imports.writing import export_filename, file_response
 from portal.page_cache import cache_public_page
 
 from . import selectors
@@ -53,9 +55,9 @@ def certificate_download(request, code):
     content = certificate_pdf(
         certificate, hours_attended=selectors.enrolment_hours(certificate.enrolment_id), verify_url=verify_url
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
+    # "uverenje-K7M2….pdf" in Serbian: the code names the file; the day it was downloaded does not matter.
+    filename = export_filename(pgettext("file name", "certificate"), extension="pdf", identifier=certificate.code)
+    return file_response(content, content_type="application/pdf", filename=filename)
 
 
 def can_download(user, certificate):

@@ -267,3 +267,33 @@ def test_navbar_links_to_my_page_when_signed_in(coordinator_a_client, anonymous)
 
     assert f'href="{reverse("accounts:home")}" title="Moja stranica"' in signed_in.text
     assert 'title="Moja stranica"' not in signed_out.text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sr-latn", ["<dt class=\"col-sm-4\">Uverenje</dt>", "2 sesije sa prisustvom", "10. januara 2026.",
+                     "1. marta 2025."]),
+        ("sr", ["<dt class=\"col-sm-4\">Уверење</dt>", "2 сесије са присуством", "10. јануара 2026.",
+                "1. марта 2025."]),
+        ("en", ["<dt class=\"col-sm-4\">Certificate</dt>", "2 sessions attended", "Jan. 10, 2026", "March 1, 2025"]),
+    ],
+)  # fmt: skip
+def test_history_words_are_the_programmes_own_in_each_language(coordinator_a_client, coordinator_a, language, words):
+    enrolment = training_of(coordinator_a, starts_on=date(2025, 3, 1), sessions=2)
+    cohort_close(cohort=enrolment.cohort, closed_on=date(2026, 1, 10))
+    set_language(coordinator_a_client, language)
+
+    page = coordinator_a_client.get(reverse("accounts:history")).text
+
+    assert [word in page for word in words] == [True] * len(words)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("sr-latn", "Moje predstojeće sesije"), ("sr", "Моје предстојеће сесије"), ("en", "My upcoming sessions")],
+)
+def test_home_calls_sessions_as_the_admin_does(coordinator_a_client, language, heading):
+    set_language(coordinator_a_client, language)
+
+    assert f'<h2 class="h4" id="upcoming">{heading}</h2>' in coordinator_a_client.get(reverse("accounts:home")).text

@@ -40,3 +40,17 @@ def test_trainings_and_certificate_pages_fit_a_phone_and_pass_axe(browser, porta
     assert overflowing == {}
     assert violations == {}
     assert problems == []
+
+
+def test_trainings_table_fits_a_phone_in_cyrillic(phone):
+    phone.goto("/sr/trainings/")
+
+    sizes = phone.evaluate(
+        "[...document.querySelectorAll('.programme-cohorts')].map(box => [box.scrollWidth, box.clientWidth])"
+    )
+    completed = phone.locator(".programme-cohorts th.completed").first
+
+    assert len(sizes) >= 2  # the demo's programmes
+    assert [scroll <= client for scroll, client in sizes] == [True] * len(sizes), sizes
+    assert completed.is_visible()
+    assert completed.inner_text() == "Завршили"

@@ -88,3 +88,23 @@ def test_a_number_is_shown_back_as_the_language_writes_it(language, shown):
     column = DecimalColumn("hours", "sati", places=1)
     with translation.override(language):
         assert column.read("2,5", None)[:2] == (Decimal("2.5"), shown)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "message"),
+    [
+        ("sr-latn", "44,75601", "Upišite broj, na primer 44,81543."),
+        ("sr", "44,75601", "Упишите број, на пример 44,81543."),
+        ("en", "44.75601", "Enter a number, such as 44.81543."),
+    ],
+)
+def test_decimals_shown_and_their_example_in_the_language(language, shown, message):
+    latitude = DecimalColumn("lat", "širina", example="44.81543")
+
+    with translation.override(language):
+        understood = latitude.read("44,756012345", None)[1]
+        with pytest.raises(ValidationError) as error:
+            latitude.read("44°45′N", None)
+        whole = DecimalColumn("hours", "sati", places=1).read("12", None)[1]
+
+    assert (understood, error.value.messages, whole) == (shown, [message], "12")

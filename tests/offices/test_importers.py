@@ -529,7 +529,7 @@ def test_a_status_step_of_an_import_shows_no_code_on_the_office_page(client, off
     step = office_a.status_changes.get(on=date(2025, 9, 30))
     page = client.get(reverse("offices:detail", args=[office_a.slug]))
     assert (step.event, step.note) == ("closed", "")
-    assert "30. septembar 2025." in page.text
+    assert "30. septembra 2025." in page.text
     assert batch.history_reason not in page.text
 
 

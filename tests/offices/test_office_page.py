@@ -49,19 +49,19 @@ def history_lines(client, office):
         (
             "sr-latn",
             [
-                "1. oktobar 2018. – pokrenuta je inicijativa za otvaranje kancelarije: Odluka opštinskog veća.",
-                "1. mart 2019. – kancelarija je otvorena: Odluka opštinskog veća.",
-                "30. jun 2021. – kancelarija je postala neaktivna: Koordinatorka na porodiljskom odsustvu.",
-                "1. februar 2022. – kancelarija je ponovo otvorena",
+                "1. oktobra 2018. – pokrenuta je inicijativa za otvaranje kancelarije: Odluka opštinskog veća.",
+                "1. marta 2019. – kancelarija je otvorena: Odluka opštinskog veća.",
+                "30. juna 2021. – kancelarija je postala neaktivna: Koordinatorka na porodiljskom odsustvu.",
+                "1. februara 2022. – kancelarija je ponovo otvorena",
             ],
         ),
         (
             "sr",
             [
-                "1. октобар 2018. – покренута је иницијатива за отварање канцеларије: Одлука општинског већа.",
-                "1. март 2019. – канцеларија је отворена: Одлука општинског већа.",
-                "30. јун 2021. – канцеларија је постала неактивна: Координаторка на породиљском одсуству.",
-                "1. фебруар 2022. – канцеларија је поново отворена",
+                "1. октобра 2018. – покренута је иницијатива за отварање канцеларије: Одлука општинског већа.",
+                "1. марта 2019. – канцеларија је отворена: Одлука општинског већа.",
+                "30. јуна 2021. – канцеларија је постала неактивна: Координаторка на породиљском одсуству.",
+                "1. фебруара 2022. – канцеларија је поново отворена",
             ],
         ),
         (

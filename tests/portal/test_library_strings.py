@@ -6,6 +6,7 @@ from pathlib import Path
 import axes
 import pytest
 import simple_history
+from django.utils import translation
 
 from portal.library_strings import AXES, SIMPLE_HISTORY
 
@@ -26,3 +27,18 @@ def _source(package):
 def test_listed_msgids_occur_in_the_installed_library(package, msgids):
     source = _source(package)
     assert [msgid for msgid in msgids if msgid not in source] == []
+
+
+def test_listed_django_msgids_occur_in_django():
+    import django.contrib.auth.models
+    import django.utils.dates
+
+    from portal.library_strings import DJANGO, MONTHS_ALT
+
+    auth = Path(django.contrib.auth.models.__file__).read_text(encoding="utf-8")
+    dates = " ".join(Path(django.utils.dates.__file__).read_text(encoding="utf-8").split())
+    assert [msgid for msgid in DJANGO if f'_("{msgid}")' not in auth] == []
+    with translation.override("en"):
+        months = [str(month) for month in MONTHS_ALT]
+    assert len(months) == 12
+    assert [month for month in months if f'pgettext_lazy("alt. month", "{month}")' not in dates] == []

@@ -100,6 +100,34 @@ def test_the_foreign_word_check_tells_a_serbian_word_from_a_transliterated_one()
     assert not found.search("Ова уверења остају каква јесу:")
 
 
+# One Serbian word for each of the programme's terms, everywhere (the admin, /me/, the public pages,
+# the PDF): the word on the left of each pair in an English msgid is said with the word on the right.
+TERMS = [("session", "sesij"), ("certificate", "uverenj"), ("cohort", "grup"), ("survey", "upitnik")]
+# Words the user trial found for the same terms; the programme does not use them.
+OTHER_WORDS = ["sertifikat", "certifikat", "susret", "istraživanj", "kohort"]
+
+
+def _latin_texts():
+    return [
+        (entry.msgid, text)
+        for entry in _catalogue("sr_Latn")
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if text
+    ]
+
+
+@pytest.mark.parametrize(("english", "serbian"), TERMS)
+def test_latin_catalogue_says_each_term_with_one_word(english, serbian):
+    # A message that only names a thing by its placeholder, "%(session)s", needs no word for it.
+    named = [(msgid, text) for msgid, text in _latin_texts() if re.search(rf"(?<!%\(){english}", msgid, re.IGNORECASE)]
+    assert len(named) > 5
+    assert [(msgid, text) for msgid, text in named if serbian not in text.lower()] == []
+
+
+def test_latin_catalogue_has_none_of_the_other_words():
+    assert [(msgid, text) for msgid, text in _latin_texts() if any(w in text.lower() for w in OTHER_WORDS)] == []
+
+
 @pytest.mark.parametrize(
     ("cyrillic", "latin"),
     [("Шабац", "Šabac"), ("Љиг", "Ljig"), ("ЉИГ", "LJIG"), ("Џеп", "Džep"), ("Ђурђево", "Đurđevo")],

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -720,3 +721,33 @@ def test_a_closed_cohorts_page_offers_no_session_to_add_or_delete(client, staff_
         "inline_admin_formsets"
     ][0]
     assert (formset.has_add_permission, formset.has_delete_permission) == (True, True)
+
+
+def admin_index_models(page):
+    """The model names the admin index lists, in order."""
+    return re.findall(r'<th scope="row" id="[^"]+">\s*<a href="[^"]+"[^>]*>([^<]+)</a>', page)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "user_groups", "cohorts", "sessions"),
+    [
+        ("", "Grupe korisnika", "Grupe", "Sesije"),
+        ("/sr", "Групе корисника", "Групе", "Сесије"),
+        ("/en", "Groups", "Cohorts", "Sessions"),
+    ],
+)
+def test_admin_index_names_every_model_once(staff_client, prefix, user_groups, cohorts, sessions):
+    names = admin_index_models(staff_client.get(f"{prefix}/admin/").content.decode())
+
+    assert len(names) == len(set(names)) > 20
+    assert {user_groups, cohorts, sessions} <= set(names)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title"),
+    [("", "Pregled upitnika o potrebama"), ("/sr", "Преглед упитника о потребама"), ("/en", "Needs survey summary")],
+)
+def test_survey_report_calls_the_survey_as_coordinators_see_it(staff_client, prefix, title):
+    page = staff_client.get(f"{prefix}/admin/trainings/surveyresponse/summary/").content.decode()
+
+    assert f"<h1>{title}</h1>" in page

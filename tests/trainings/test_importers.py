@@ -9,7 +9,7 @@ from django.utils import translation
 from imports.importers import ImportFailed
 from imports.services import batch_undo
 from offices.models import Appointment, Coordinator
-from tests.imports.files import csv_file, importer_user, run_import, xlsx_file
+from tests.imports.files import csv_file, importer_user, read, run_import, xlsx_file
 from tests.trainings.conftest import make_cohort, running_cohort
 from trainings.importers import AttendanceImport, EnrolmentImport
 from trainings.models import Attendance, Enrolment, Participant
@@ -390,3 +390,36 @@ def test_enrolment_import_page_says_completed_follows_the_close(client, staff_us
     response = client.get(f"{prefix}/admin/trainings/enrolment/import/")
 
     assert words in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "before", "error"),
+    [
+        ("sr-latn", "2,5", "4", "sati: Upišite broj, na primer 2,5."),
+        ("sr", "2,5", "4", "sati: Упишите број, на пример 2,5."),
+        ("en", "2.5", "4", "sati: Enter a number, such as 2.5."),
+    ],
+)
+def test_attendance_preview_shows_hours_in_the_language_and_a_bad_number_gets_an_hours_example(
+    language, shown, before, error
+):
+    cohort = new_cohort(people=2, hours=Decimal("4"))
+    first, second = (e.participant.coordinator for e in Enrolment.objects.filter(cohort=cohort).order_by("pk"))
+    session = cohort.sessions.order_by("held_on").first()
+    day = session.held_on.strftime("%d.%m.%Y")
+    row = [cohort.name, first.first_name, first.last_name, first.email, "", day]
+    confirmed(AttendanceImport(), csv_file([ATTENDANCE_HEADER, [*row, "4"]]))
+    upload = csv_file(
+        [
+            ATTENDANCE_HEADER,
+            [*row, "2.5"],
+            [cohort.name, second.first_name, second.last_name, second.email, "", day, "dva i po"],
+        ]
+    )
+
+    with translation.override(language):
+        preview = AttendanceImport().preview(read(AttendanceImport(), upload))
+
+    changed, bad = preview.rows
+    assert (changed.cells["hours"].shown, changed.cells["hours"].before) == (shown, before)
+    assert bad.errors == [error]

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from areas.models import Area
+from areas.models import Area, ProgrammeRegion
 from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory
 from tests.trainings.conftest import make_cohort
 from trainings.models import (
@@ -293,7 +293,7 @@ HEADERS = {
     },
 }
 TITLES = {
-    "survey": {"sr-latn": "Pregled istraživanja potreba", "sr": "Преглед истраживања потреба",
+    "survey": {"sr-latn": "Pregled upitnika o potrebama", "sr": "Преглед упитника о потребама",
                "en": "Needs survey summary"},
     "results": {"sr-latn": "Rezultati programa", "sr": "Резултати програма", "en": "Programme results"},
 }  # fmt: skip
@@ -443,3 +443,58 @@ def test_programme_results_cost_the_same_queries_in_each_language_at_two_sizes(
     with django_assert_num_queries(4):
         staff_client.get(url + "&format=xlsx")
     assert response.context["sections"][0][1][0].enrolled == 10
+
+
+def xlsx_rows(response):
+    return [list(row) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "area", "region", "latin"),
+    [
+        ("/sr", "Омладинска политика", "Регион Војводине", "Omladinska politika"),
+        ("", "Omladinska politika", "Region Vojvodine", None),
+        ("/en", "Youth policy", "Vojvodina Region", "Omladinska politika"),
+    ],
+)
+def test_survey_summary_page_and_xlsx_name_areas_in_the_language(staff_client, prefix, area, region, latin):
+    version = SurveyVersion.objects.create(title="Upitnik o potrebama 2026", published_on=date(2026, 5, 1))
+    policy = CompetenceArea.objects.get(name="Omladinska politika")
+    question = SurveyQuestion.objects.create(version=version, area=policy, text="Poznajem LAP.", position=1)
+    answer(coordinator_in("RS-REG-VO"), version, [question], [5])
+    url = f"{prefix}/admin/trainings/surveyresponse/summary/?version={version.pk}"
+
+    page = staff_client.get(url).content.decode()
+    rows = xlsx_rows(staff_client.get(f"{url}&format=xlsx"))
+
+    assert f"<li>{area}: " in page
+    assert f"<td>{area}</td><td>{region}</td>" in page
+    assert rows[1][:2] == [area, region]
+    if latin:
+        assert latin not in page
+    title = "Упитник о потребама 2026" if prefix == "/sr" else "Upitnik o potrebama 2026"
+    assert f'<option value="{version.pk}" selected>{title} (2026-05-01)</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "region", "latin", "row"),
+    [
+        ("/sr", "Централна Србија", "Centralna Srbija", "По региону: Централна Србија"),
+        ("", "Centralna Srbija", "Централна Србија", "Po regionu: Centralna Srbija"),
+    ],
+)
+def test_programme_results_page_and_xlsx_name_programme_regions_in_the_script(staff_client, prefix, region, latin, row):
+    cohort = make_cohort(people=2)
+    cohort.region = ProgrammeRegion.objects.get(name="Centralna Srbija")
+    cohort.save()
+    url = f"{prefix}/admin/trainings/programme/results/?programme={cohort.programme.pk}"
+
+    page = staff_client.get(url).content.decode()
+    rows = xlsx_rows(staff_client.get(f"{url}&format=xlsx"))
+
+    assert f"<td>{region}</td>" in page
+    assert latin not in page
+    programme = "Оснаживање канцеларија за младе" if prefix else "Osnaživanje kancelarija za mlade"
+    assert f"<caption>{programme}</caption>" in page
+    assert f'<option value="{cohort.programme.pk}" selected>{programme} (2017)</option>' in page
+    assert [cells[0] for cells in rows if region in cells[0]] == [row]

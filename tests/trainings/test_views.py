@@ -9,10 +9,12 @@ import segno
 from django.urls import reverse
 from pypdf import PdfReader
 
+from areas.models import ProgrammeRegion
 from tests.conftest import translated
 from tests.portal.conftest import memory_cache  # noqa: F401 (a fixture)
 from tests.trainings.conftest import certificate_for, make_cohort
 from trainings.certificates import normalise_code
+from trainings.models import Cohort, Level
 from trainings.services import (
     attendance_sheet_save,
     certificate_reissue,
@@ -40,7 +42,7 @@ def test_verify_page_shows_holder_programme_level_and_date(client, coordinator_a
     assert coordinator_a.full_name in page
     assert "Osnaživanje kancelarija za mlade" in page
     assert "osnovni" in page
-    assert "10.03.2018." in page or "10. mart 2018." in page
+    assert "10. marta 2018." in page
     assert translated("This certificate is valid.", "sr-latn") in page
     assert coordinator_a.email not in page if coordinator_a.email else True
     assert "Šabac" not in page  # nothing about the holder's office
@@ -78,7 +80,7 @@ def test_verify_page_of_a_revoked_certificate_says_revoked_and_when(client, coor
 
     page = client.get(f"/en/certificates/{certificate.code}/").content.decode()
 
-    assert "This certificate was revoked on Jan. 15, 2019. It is no longer valid." in page
+    assert "This certificate was revoked on Jan. 15, 2019 and is no longer valid." in page
     assert "Greška u evidenciji" not in page  # the staff's note stays inside
 
 
@@ -100,7 +102,7 @@ def test_verify_page_is_cached_yet_shows_a_revocation_at_once(client, coordinato
 
     certificate_revoke(certificate=certificate, reason="Greška", revoked_on=date(2019, 1, 15))
 
-    assert "This certificate was revoked on Jan. 15, 2019." in client.get(url).content.decode()
+    assert "This certificate was revoked on Jan. 15, 2019" in client.get(url).content.decode()
 
 
 def test_verify_page_in_three_languages(client, coordinator_a):
@@ -140,7 +142,7 @@ def test_pdf_for_its_holder_carries_name_code_hours_and_the_address(client, coor
     assert f"http://testserver/certificates/{certificate.code}/" in text
     assert "Osnaživanje kancelarija za mlade" in text
     assert "10,5" in text  # hours attended: 12 − 1.5
-    assert "10. mart 2018." in text
+    assert "10. marta 2018." in text  # the month in the genitive, as Serbian writes a date
 
 
 def test_pdf_links_its_qr_code_to_the_verification_address(client, coordinator_a):
@@ -224,9 +226,13 @@ def test_training_list_counts_are_exact(client):
     page = client.get("/en/trainings/").content.decode()
 
     section = page.split(f'id="programme-{cohort.programme.pk}"')[1].split("</section>")[0]
-    assert "2 participants completed the training in 0 regions" in " ".join(section.split())
+    # Its cohort has no region: the headline names none.
+    assert "2 participants completed the training</p>" in " ".join(section.split())
     assert '<dt class="col-sm-4">Participants</dt><dd class="col-sm-8">3</dd>' in section
-    assert '<td>–</td><td>basic</td><td class="text-end">1</td><td class="text-end">2</td>' in section
+    assert (
+        '<td class="d-none d-sm-table-cell">basic</td><td class="text-end d-none d-sm-table-cell">1</td>'
+        '<td class="text-end">2</td>'
+    ) in section
 
 
 @pytest.mark.parametrize("language", ["", "/sr", "/en"])
@@ -286,7 +292,7 @@ def test_pdf_of_a_revoked_certificate_says_so_in_a_band_with_the_day(client, coo
     latin = pdf_text(client.get(f"/certificates/{certificate.code}/pdf/").content)
     english = pdf_text(client.get(f"/en/certificates/{certificate.code}/pdf/").content)
 
-    assert latin.splitlines()[:2] == ["OPOZVANO – NE VAŽI", "Ovo uverenje je opozvano 15. januar 2019."]
+    assert latin.splitlines()[:2] == ["OPOZVANO – NE VAŽI", "Ovo uverenje je opozvano 15. januara 2019."]
     assert english.splitlines()[:2] == ["REVOKED – NOT VALID", "This certificate was revoked on Jan. 15, 2019."]
     assert certificate.code in latin
 
@@ -301,6 +307,122 @@ def test_pdf_of_a_replaced_certificate_names_its_replacement(client, coordinator
 
     assert replaced.splitlines()[:2] == [
         "ZAMENJENO – NE VAŽI",
-        f"Ovo uverenje je zamenjeno 1. april 2018. uverenjem {new.code}.",
+        f"Ovo uverenje je zamenjeno 1. aprila 2018. uverenjem {new.code}.",
     ]
     assert "NE VAŽI" not in valid
+
+
+# Wording found in the user trial: each in the three languages
+
+
+def programme_section(page, programme):
+    """The programme's card on the trainings page, whitespace folded."""
+    return " ".join(page.split(f'id="programme-{programme.pk}"')[1].split("</section>")[0].split())
+
+
+def two_regions_one_with_completions():
+    """A programme with a basic cohort in Vojvodina (two of three completed) and an intermediate one
+    in south Serbia (nobody completed)."""
+    north = make_cohort(people=3, name="Vojvodina, osnovni nivo")
+    north.region = ProgrammeRegion.objects.get(name="Vojvodina")
+    north.save()
+    south = Cohort.objects.create(
+        programme=north.programme,
+        name="Jug, srednji nivo",
+        level=Level.INTERMEDIATE,
+        region=ProgrammeRegion.objects.get(name="Južna Srbija"),
+        starts_on=date(2017, 10, 1),
+        ends_on=date(2018, 2, 28),
+        capacity=20,
+    )
+    sessions, enrolments = list(north.sessions.all()), list(north.enrolments.order_by("pk"))
+    attendance_sheet_save(cohort=north, hours={(s.pk, e.pk): s.hours for s in sessions for e in enrolments[:2]})
+    cohort_close(cohort=north, closed_on=date(2018, 3, 1))
+    return north.programme, south
+
+
+@pytest.mark.parametrize(
+    ("prefix", "headline", "rows"),
+    [
+        (
+            "",
+            "2 učesnika su završila obuku u 1 regionu</p>",
+            ["Vojvodina", "osnovni", "Južna Srbija", "srednji"],
+        ),
+        (
+            "/sr",
+            "2 учесника су завршила обуку у 1 региону</p>",
+            ["Војводина", "основни", "Јужна Србија", "средњи"],
+        ),
+        ("/en", "2 participants completed the training in 1 region</p>", ["Vojvodina", "basic", "Južna Srbija"]),
+    ],
+)
+def test_training_list_counts_regions_of_completions_and_names_levels_in_the_language(client, prefix, headline, rows):
+    programme, _south = two_regions_one_with_completions()
+
+    section = programme_section(client.get(f"{prefix}/trainings/").content.decode(), programme)
+
+    assert headline in section  # two regions had a cohort, one had someone who completed
+    cells = [f'<td class="d-none d-sm-table-cell">{rows[1]}</td>', f">{rows[0]}<"]
+    assert [cell in section for cell in cells] == [True, True]
+    if prefix != "/en":
+        assert [word in section for word in ("basic", "intermediate")] == [False, False]
+        assert f'<span class="d-block d-sm-none text-body-secondary small">{rows[3]}</span>' in section
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sentence", "issued"),
+    [
+        ("", "Ovo uverenje je opozvano 1. februara 2019. i više ne važi.", "10. marta 2018."),
+        ("/sr", "Ово уверење је опозвано 1. фебруара 2019. и више не важи.", "10. марта 2018."),
+        ("/en", "This certificate was revoked on Feb. 1, 2019 and is no longer valid.", "March 10, 2018"),
+    ],
+)
+def test_verify_page_of_a_revoked_certificate_reads_well_in_three_languages(
+    client, coordinator_a, prefix, sentence, issued
+):
+    certificate = certificate_revoke(
+        certificate=certificate_for(coordinator_a), reason="Greška u imenu", revoked_on=date(2019, 2, 1)
+    )
+
+    page = client.get(f"{prefix}/certificates/{certificate.code}/").content.decode()
+
+    state = page.split('certificate-state" role="status">')[1].split("</p>")[0]
+    assert state == sentence
+    assert ".." not in state
+    assert f'<time datetime="2018-03-10">{issued}</time>' in page  # the month in the genitive in Serbian
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lines", "filename"),
+    [
+        (
+            "",
+            ["Ovim se potvrđuje da je", "završio/la program obuke", "U partnerstvu sa: IOM",
+             "Uz podršku: Ministarstvo omladine i sporta", "Izdato 10. marta 2018."],
+            "uverenje",
+        ),
+        (
+            "/sr",
+            ["Овим се потврђује да је", "завршио/ла програм обуке", "У партнерству са: ИОМ",
+             "Уз подршку: Министарство омладине и спорта", "Издато 10. марта 2018."],
+            "uverenje",
+        ),
+        (
+            "/en",
+            ["This certifies that", "completed the training programme", "In partnership with: IOM",
+             "Supported by: Ministarstvo omladine i sporta", "Issued on March 10, 2018"],
+            "certificate",
+        ),
+    ],
+)  # fmt: skip
+def test_pdf_wording_and_file_name_in_three_languages(client, coordinator_a, prefix, lines, filename):
+    certificate = certificate_for(coordinator_a)
+    client.force_login(coordinator_a.user)
+
+    response = client.get(f"{prefix}/certificates/{certificate.code}/pdf/")
+
+    text = pdf_text(response.content).splitlines()
+    assert [line in text for line in lines] == [True] * len(lines), text
+    assert [line for line in text if " je " in f" {line} " and "završio" in line] == []  # "je" said once
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}-{certificate.code}.pdf"'

@@ -1,6 +1,14 @@
-"""Serbian, both scripts: day.month.year first, as Serbian writes it; ISO dates too."""
+"""Serbian, both scripts: day.month.year first, as Serbian writes it; ISO dates too.
+
+A day of a month names the month in the genitive, "20. aprila 2018." (`E`: the "alt. month" names,
+which our catalogue translates, portal/library_strings.py); a month alone stays nominative ("april 2018.").
+"""
 
 from youthnet.formats import ISO_DATE, SERBIAN_DATES, datetimes
 
 DATE_INPUT_FORMATS = [*SERBIAN_DATES, ISO_DATE]
 DATETIME_INPUT_FORMATS = datetimes(DATE_INPUT_FORMATS)
+
+DATE_FORMAT = "j. E Y."
+DATETIME_FORMAT = "j. E Y. H:i"
+MONTH_DAY_FORMAT = "j. E"
