@@ -493,7 +493,9 @@ def person_detail(participant, annotated):
     """What tells people of one name apart on a sheet or in a list: their office's municipality (from
     `annotated`, a row with `person_detail_annotations`), else the organisation, else the e-mail."""
     coordinator = participant.coordinator if participant.coordinator_id else None
-    place = local_name(annotated.office_name or "", annotated.office_name_cyrillic or "", annotated.office_name_en or "")
+    place = local_name(
+        annotated.office_name or "", annotated.office_name_cyrillic or "", annotated.office_name_en or ""
+    )
     return place or participant.organisation or participant.email or (coordinator.email if coordinator else "")
 
 
