@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "accounts:home"  # coordinators; staff go to the admin (accounts.views.SignInView)
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Serbian Latin is the default; "sr" is Serbian in Cyrillic, as in Django's own catalogues.

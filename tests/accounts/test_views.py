@@ -267,3 +267,28 @@ def test_navbar_links_to_my_page_when_signed_in(coordinator_a_client, anonymous)
 
     assert f'href="{reverse("accounts:home")}" title="Moja stranica"' in signed_in.text
     assert 'title="Moja stranica"' not in signed_out.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_sign_in_takes_a_coordinator_to_their_area(client, coordinator_a, prefix):
+    coordinator_a.user.set_password("x")
+    coordinator_a.user.save()
+
+    response = client.post(f"{prefix}/accounts/login/", {"username": coordinator_a.user.username, "password": "x"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/me/"
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_sign_in_takes_staff_to_the_admin(client, staff_user, prefix):
+    response = client.post(f"{prefix}/accounts/login/", {"username": staff_user.username, "password": "x"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/admin/"
+
+
+def test_sign_in_follows_next_for_staff_too(client, staff_user):
+    response = client.post("/accounts/login/?next=/me/trainings/", {"username": staff_user.username, "password": "x"})
+
+    assert response["Location"] == "/me/trainings/"
