@@ -333,13 +333,16 @@ class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**person_detail_annotations())
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related("coordinator").annotate(**person_detail_annotations())
 
     @admin.display(description=gettext_lazy("municipality, organisation or e-mail"))
     def detail(self, participant):
         return person_detail(participant, participant)
 
-    def autocomplete_label(self, participant):
+    def record_label(self, participant):  # autocompletes and import batches (portal.admin_site)
         return named_with_detail(participant, participant)
 
 
@@ -369,13 +372,18 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**person_detail_annotations("participant__"))
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related("participant__coordinator", "cohort").annotate(
+            **person_detail_annotations("participant__")
+        )
 
     @admin.display(description=gettext_lazy("participant"), ordering="participant")
     def person(self, enrolment):
         return named_with_detail(enrolment.participant, enrolment)
 
-    def autocomplete_label(self, enrolment):
+    def record_label(self, enrolment):  # autocompletes and import batches (portal.admin_site)
         return f"{named_with_detail(enrolment.participant, enrolment)} – {enrolment.cohort}"
 
     def save_model(self, request, obj, form, change):
@@ -398,7 +406,15 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**person_detail_annotations("enrolment__participant__"))
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related(
+            "enrolment__participant__coordinator", "enrolment__cohort", "session__module"
+        ).annotate(**person_detail_annotations("enrolment__participant__"))
+
+    def record_label(self, attendance):  # import batches (portal.admin_site)
+        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {attendance.hours}"
 
     @admin.display(description=gettext_lazy("participant"), ordering="enrolment__participant")
     def person(self, attendance):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
@@ -311,3 +312,30 @@ def test_attendance_preview_names_the_person_found_by_name_and_municipality():
     preview = AttendanceImport().preview(read(AttendanceImport(), upload))
 
     assert [row.found for row in preview.rows] == [f"{person.full_name} ({area.name})"]
+
+
+def test_batch_page_names_each_enrolment_with_what_tells_its_person_apart(client, staff_user):
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    selma = council_member()
+    upload = xlsx_file(
+        [
+            [*PERSON_HEADER, "status"],
+            [cohort.name, person.first_name, person.last_name, person.email, "", "", "upisan"],
+            [cohort.name, "Selma", "Mujić", "", "", "Vijeće mladih Cazin", "upisan"],
+        ]
+    )
+    batch = confirmed(EnrolmentImport(), upload)
+    latest = (
+        Appointment.objects.filter(coordinator=person)
+        .select_related("office__area")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+        .first()
+    )
+    detail = latest.office.area.name if latest else person.email
+    client.force_login(staff_user)
+
+    body = client.get(reverse("admin:imports_importbatch_change", args=[batch.pk])).content.decode()
+
+    assert f"{person.full_name} ({detail}) – {cohort.name}</a>" in body
+    assert f"{selma.full_name} (Vijeće mladih Cazin) – {cohort.name}</a>" in body
