@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -479,3 +480,28 @@ def test_participant_autocomplete_label_names_the_municipality(client, staff_use
             (str(mail_only.pk), "Nemanja Jovanović (nemanja@mladi.rs)"),
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "url_name", ["trainings_cohort_attendance", "trainings_surveyresponse_summary", "trainings_programme_results"]
+)
+def test_sheet_and_report_pages_have_the_admins_breadcrumbs(client, staff_user, cohort, url_name):
+    args = [cohort.pk] if url_name == "trainings_cohort_attendance" else []
+    client.force_login(staff_user)
+
+    body = client.get(reverse(f"admin:{url_name}", args=args)).content.decode()
+
+    # Django's admin styles its bar for <nav> › <ol class="breadcrumbs">, as on every other admin page.
+    assert re.search(
+        r'<nav aria-label="[^"]+">\s*<ol class="breadcrumbs">\s*<li><a href="/admin/">Početna</a></li>', body
+    )
+    assert '<div class="breadcrumbs">' not in body
+
+
+def test_cohort_list_has_the_sheet_link_right_after_the_name(client, staff_user, cohort):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:trainings_cohort_changelist"))
+
+    assert response.context["cl"].list_display[1:3] == ["name", "sheet_link"]
+    assert _sheet_url(cohort) in response.content.decode()
