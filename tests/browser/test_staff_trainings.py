@@ -16,7 +16,15 @@ LAPTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture
 def staff(browser, portal):
-    page = open_page(browser, portal, **LAPTOP)
+    yield from signed_in_staff(open_page(browser, portal, **LAPTOP))
+
+
+@pytest.fixture
+def staff_phone(browser, portal):
+    yield from signed_in_staff(open_page(browser, portal, width=390, height=844))
+
+
+def signed_in_staff(page):
     page.goto("/admin/")
     page.get_by_label("Korisničko ime").fill("osoblje")
     page.get_by_label("Lozinka").fill(DEMO_PASSWORD)
@@ -109,3 +117,12 @@ def test_enrolment_import_preview_fits_a_laptop_and_names_whom_it_found(staff, p
     expect(staff.locator("#import-preview thead")).to_contain_text("Pronađena osoba")
     expect(staff.locator("#row-2 .import-found")).to_have_text(f"{first} {last} ({email})")
     assert staff.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_sheet_with_ticks_scrolls_inside_its_frame_on_a_phone(staff_phone, portal):
+    cohort_id, _person = running_cohort(portal["database"])
+    staff_phone.goto(f"/admin/trainings/cohort/{cohort_id}/attendance/")
+
+    cell = staff_phone.locator(".sheet tbody tr").first.locator("td").first
+    expect(cell.locator("input[type=checkbox]")).to_be_visible()
+    assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390
