@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DEMO_PASSWORD, open_page
+from tests.browser.conftest import DEMO_PASSWORD, open_page, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +126,4 @@ def test_sheet_with_ticks_scrolls_inside_its_frame_on_a_phone(staff_phone, porta
     cell = staff_phone.locator(".sheet tbody tr").first.locator("td").first
     expect(cell.locator("input[type=checkbox]")).to_be_visible()
     assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert run_axe(staff_phone) == []
