@@ -505,3 +505,16 @@ def test_cohort_list_has_the_sheet_link_right_after_the_name(client, staff_user,
 
     assert response.context["cl"].list_display[1:3] == ["name", "sheet_link"]
     assert _sheet_url(cohort) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "prisustvo celoj sesiji"), ("/sr", "присуство целој сесији"), ("/en", "present for the whole session")],
+)
+def test_attendance_sheet_ticks_are_labelled_in_each_language(client, staff_user, cohort, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.get(prefix + _sheet_url(cohort))
+
+    assert response.status_code == 200
+    assert response.content.decode().count(f": {words}</label>") == 9  # three people × three sessions
