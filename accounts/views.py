@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +90,16 @@ def office_change(request, slug):
             messages.success(request, _("Thank you: the association's staff will review your proposal."))
             return redirect("accounts:home")
     return render(request, "accounts/office_change.html", {"office": office, "form": form})
+
+
+class SignInView(auth_views.LoginView):
+    """/accounts/login/: a coordinator lands in their area (settings.LOGIN_REDIRECT_URL, /me/), staff on
+    the admin's index, where their work is; a `next` address wins for both."""
+
+    def get_default_redirect_url(self):
+        if self.request.user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_default_redirect_url()
 
 
 class WelcomeView(auth_views.PasswordResetConfirmView):

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_site import labelling_admin
+
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord, change_reason_batch
 from .reading import SpreadsheetError, read_table
@@ -366,7 +368,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
             model = content_type.model_class()
             if model is None:
                 continue
-            for pk, instance in model._default_manager.fetch_mode(FETCH_PEERS).in_bulk(pks).items():
+            queryset = model._default_manager.fetch_mode(FETCH_PEERS)
+            labeller = labelling_admin(self.admin_site, model)
+            if labeller is not None and hasattr(labeller, "label_queryset"):
+                queryset = labeller.label_queryset(queryset)
+            for pk, instance in queryset.in_bulk(pks).items():
                 found[content_type.pk, pk] = instance
         return found
 
@@ -376,9 +382,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return format_html("{} ({})", record.label or record.object_id, pgettext("imported record", "deleted"))
         if not self.admin_site.is_registered(type(instance)):
             return str(instance)
+        labeller = labelling_admin(self.admin_site, type(instance))
         opts = instance._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
-        return format_html('<a href="{}">{}</a>', url, instance)
+        return format_html('<a href="{}">{}</a>', url, labeller.record_label(instance) if labeller else instance)
 
     def has_add_permission(self, request):
         return False

@@ -63,6 +63,7 @@ class RowResult:
     notes: list = field(default_factory=list)  # e.g. "same office as row 4"
     cell_list: list = field(default_factory=list)  # the cells in the preview's column order
     service_changes: list = field(default_factory=list)  # changes a declaration makes through a service
+    found: str = ""  # whom or what the row was matched to, when its own cells do not say it (set by check_row)
 
     CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -88,6 +89,11 @@ class Preview:
     sheet: str = ""
     header_row: int = 1
     present: list = field(default_factory=list)  # the columns the file has, in the declaration's order
+
+    @property
+    def shows_found(self):
+        """Whether the preview has a "Matched to" column: a declaration said what some row found."""
+        return any(row.found for row in self.rows)
 
     @property
     def error_rows(self):

@@ -292,21 +292,33 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
     @admin.action(description=gettext_lazy("Invite to sign in"), permissions=["change"])
     def invite(self, request, queryset):
-        """E-mail each selected coordinator a one-time link to set a password, in this page's language."""
+        """E-mail each selected coordinator a one-time link to set a password (in the site's language).
+
+        Someone who already signs in (an account with a password) gets a link to set a new one: the
+        message names them, so staff know they re-sent rather than invited."""
         site_url = request.build_absolute_uri("/").rstrip("/")
-        invited, refused = [], []
+        invited, reset, refused = [], [], []
         for person in queryset.select_related("user").order_by("last_name", "first_name", "pk"):
+            had_password = person.user is not None and person.user.has_usable_password()
             try:
                 coordinator_invite(coordinator=person, site_url=site_url)
             except InvitationRefused as reason:
                 refused.append(str(reason))
             else:
                 invited.append(person.full_name)
+                if had_password:
+                    reset.append(person.full_name)
         if invited:
             message = ngettext(
                 "Invited %(count)s coordinator: %(names)s.", "Invited %(count)s coordinators: %(names)s.", len(invited)
-            )
-            messages.success(request, message % {"count": len(invited), "names": ", ".join(invited)})
+            ) % {"count": len(invited), "names": ", ".join(invited)}
+            if reset:
+                message += " " + ngettext(
+                    "Of them, %(count)s already had an account and got a link to set a new password: %(names)s.",
+                    "Of them, %(count)s already had an account and got a link to set a new password: %(names)s.",
+                    len(reset),
+                ) % {"count": len(reset), "names": ", ".join(reset)}
+            messages.success(request, message)
         if refused:
             messages.error(request, _("Not invited: %(reasons)s") % {"reasons": " ".join(refused)})
 

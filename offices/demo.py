@@ -288,9 +288,7 @@ def demo_accounts_create(offices=None):
         staff.is_superuser = True
         staff.set_password(DEMO_PASSWORD)
         staff.save()
-    user, created = User.objects.get_or_create(
-        username=DEMO_COORDINATOR, defaults={"first_name": "Jelena", "last_name": "Koordinatorović"}
-    )
+    user, created = User.objects.get_or_create(username=DEMO_COORDINATOR)
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -302,6 +300,11 @@ def demo_accounts_create(offices=None):
         if coordinator:
             coordinator.user = user
             coordinator.save()
+    # The header greets the account by the name /me/ shows: its coordinator's (also in an older demo).
+    coordinator = Coordinator.objects.filter(user=user).first()
+    if coordinator and (user.first_name, user.last_name) != (coordinator.first_name, coordinator.last_name):
+        user.first_name, user.last_name = coordinator.first_name, coordinator.last_name
+        user.save(update_fields=["first_name", "last_name"])
     return staff, user
 
 

@@ -409,7 +409,12 @@ def office_change_proposal_accept(*, proposal, user, note=""):
 
 
 @transaction.atomic
-def office_change_proposal_reject(*, proposal, user, note=""):
+def office_change_proposal_reject(*, proposal, user, note):
+    """Reject with a note, which the coordinator reads on /me/: "rejected" alone tells them nothing."""
+    if not (note or "").strip():
+        raise ValidationError(
+            {"note": _("Write in the note why the proposal is rejected: the coordinator reads it.")}, code="required"
+        )
     proposal = _claim_pending(proposal)
     return _proposal_review(proposal, user=user, status=ProposalStatus.REJECTED, note=note)
 
@@ -439,8 +444,9 @@ def _username_from_email(email):
 def coordinator_invite(*, coordinator, site_url):
     """E-mail a coordinator a one-time link to set their password, creating and linking an account if missing.
 
-    The e-mail is in the active language, and so is the link (its URL names the language). The link is
-    Django's password-reset token: it works until the password is set (or the account signs in).
+    The e-mail is in the site's language (settings.LANGUAGE_CODE, Serbian Latin), whatever the language of
+    the admin page that sent it, and so is the link (unprefixed). The link is Django's password-reset
+    token: it works until the password is set (or the account signs in).
     `site_url` is the site's scheme and host, "https://kzm.example.org"."""
     if coordinator.anonymised_at:
         raise InvitationRefused(_("%(name)s is anonymised.") % {"name": coordinator.full_name})
@@ -464,18 +470,16 @@ def coordinator_invite(*, coordinator, site_url):
     elif not account.email:
         account.email = coordinator.email
         account.save(update_fields=["email"])
-    path = reverse(
-        "accounts:welcome",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
-            "token": default_token_generator.make_token(account),
-        },
-    )
-    context = {"coordinator": coordinator, "account": account, "link": site_url.rstrip("/") + path}
-    send_mail(
-        subject=render_to_string("offices/email/invitation_subject.txt", context).strip(),
-        message=render_to_string("offices/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[coordinator.email],
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(
+            "accounts:welcome",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+                "token": default_token_generator.make_token(account),
+            },
+        )
+        context = {"coordinator": coordinator, "account": account, "link": site_url.rstrip("/") + path}
+        subject = render_to_string("offices/email/invitation_subject.txt", context).strip()
+        message = render_to_string("offices/email/invitation.txt", context)
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[coordinator.email])
     return account

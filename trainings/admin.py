@@ -33,6 +33,8 @@ from .models import (
     SurveyQuestion,
     SurveyResponse,
     SurveyVersion,
+    person_detail,
+    person_detail_annotations,
     validate_cohort_open_for,
     validate_status_by_hand,
 )
@@ -235,8 +237,9 @@ class CohortAdminForm(forms.ModelForm):
 
 @admin.register(Cohort)
 class CohortAdmin(HistoryAdmin):
-    list_display = ["name", "programme", "level", "place_name", "starts_on", "ends_on", "capacity", "closed_on",
-                    "sheet_link"]  # fmt: skip
+    # The sheet's link right after the name: at a laptop's width the last columns are off-screen.
+    list_display = ["name", "sheet_link", "programme", "level", "place_name", "starts_on", "ends_on", "capacity",
+                    "closed_on"]  # fmt: skip
     list_select_related = ["programme", "area", "region"]
     list_filter = ["level", "programme", "region"]
     search_fields = ["name", "programme__name"]
@@ -365,13 +368,32 @@ class SessionAdmin(HistoryAdmin):
         return super().has_delete_permission(request, obj) and not (obj and obj.cohort.closed_on)
 
 
+def named_with_detail(participant, annotated):
+    """A person's name with what tells them from another of the same name: "Nemanja Jovanović (Zrenjanin)"."""
+    detail = person_detail(participant, annotated)
+    return f"{participant} ({detail})" if detail else str(participant)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
-    list_display = ["__str__", "organisation", "coordinator"]
+    list_display = ["__str__", "detail", "organisation", "coordinator"]
     list_select_related = ["coordinator"]
     autocomplete_fields = ["coordinator"]
     folded_search_fields = ["search_text", "coordinator__search_text"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related("coordinator").annotate(**person_detail_annotations())
+
+    @admin.display(description=gettext_lazy("municipality, organisation or e-mail"))
+    def detail(self, participant):
+        return person_detail(participant, participant)
+
+    def record_label(self, participant):  # autocompletes and import batches (portal.admin_site)
+        return named_with_detail(participant, participant)
 
 
 class EnrolmentAdminForm(forms.ModelForm):
@@ -410,12 +432,27 @@ class EnrolmentAdminForm(forms.ModelForm):
 class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = EnrolmentImport
     form = EnrolmentAdminForm
-    list_display = ["participant", "cohort", "status"]
+    list_display = ["person", "cohort", "status"]
     list_select_related = ["participant__coordinator", "cohort"]
     list_filter = ["status", "cohort__programme", "cohort__level"]
     autocomplete_fields = ["participant", "cohort"]
     folded_search_fields = ["participant__search_text", "participant__coordinator__search_text"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related("participant__coordinator", "cohort").annotate(
+            **person_detail_annotations("participant__")
+        )
+
+    @admin.display(description=gettext_lazy("participant"), ordering="participant")
+    def person(self, enrolment):
+        return named_with_detail(enrolment.participant, enrolment)
+
+    def record_label(self, enrolment):  # autocompletes and import batches (portal.admin_site)
+        return f"{named_with_detail(enrolment.participant, enrolment)} – {enrolment.cohort}"
 
     def save_model(self, request, obj, form, change):
         # The form checked for a free place; checked again under the cohort's row lock (the admin's
@@ -429,12 +466,31 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 @admin.register(Attendance)
 class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = AttendanceImport
-    list_display = ["enrolment", "session", "hours"]
+    list_display = ["person", "cohort", "session", "hours"]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
     list_filter = ["session__cohort__programme"]
     autocomplete_fields = ["enrolment", "session"]
     folded_search_fields = ["enrolment__participant__search_text", "enrolment__participant__coordinator__search_text"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return self.label_queryset(super().get_queryset(request))
+
+    def label_queryset(self, queryset):
+        return queryset.select_related(
+            "enrolment__participant__coordinator", "enrolment__cohort", "session__module"
+        ).annotate(**person_detail_annotations("enrolment__participant__"))
+
+    def record_label(self, attendance):  # import batches (portal.admin_site)
+        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {attendance.hours}"
+
+    @admin.display(description=gettext_lazy("participant"), ordering="enrolment__participant")
+    def person(self, attendance):
+        return named_with_detail(attendance.enrolment.participant, attendance)
+
+    @admin.display(description=gettext_lazy("cohort"), ordering="enrolment__cohort")
+    def cohort(self, attendance):
+        return attendance.enrolment.cohort
 
     def has_delete_permission(self, request, obj=None):
         # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from

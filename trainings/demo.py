@@ -1,5 +1,6 @@
 """Deterministic demo trainings, from the seeds: "Osnaživanje kancelarija za mlade" (Serbia, 2017-2018),
-a later programme (2023), and the Bosnian monitoring initiative's six-module training (2013-2014).
+a later programme (2023), the Bosnian monitoring initiative's six-module training (2013-2014), and a
+programme running on the day of seeding (its dates follow that day), so coordinators have sessions to come.
 
 Runs after offices.demo.demo_seed: it trains the coordinators that demo made.
 """
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from areas.models import Area, ProgrammeRegion
 from offices.demo import DEMO_COORDINATOR, FIRST_NAMES, LAST_NAMES, fold_ascii
@@ -357,6 +359,61 @@ class TrainingsDemo:
         cohort_close(cohort=cohort, closed_on=date(2023, 11, 15))
         return programme
 
+    def programme_current(self, today):
+        """A programme running now (its dates around `today`, the day of seeding), so /me/ shows upcoming
+        sessions: the coordinator of Šabac (the demo account's) and ten others in office (not Ćuprija's,
+        the tests' second persona),
+        three sessions held (with attendance) and three to come."""
+        programme = Programme(
+            name="Mentorstvo za koordinatore kancelarija za mlade",
+            starts_on=today - timedelta(days=90),
+            ends_on=today + timedelta(days=120),
+            partners="Krovna organizacija mladih Srbije (KOMS)",
+            funder="Ministarstvo turizma i omladine",
+            completion_percent=80,
+        )
+        programme.save()
+        cohort = Cohort(
+            programme=programme,
+            name=f"Srbija, srednji nivo {today.year}",
+            level=Level.INTERMEDIATE,
+            area=Area.objects.get(code="RS"),
+            starts_on=today - timedelta(days=60),
+            ends_on=today + timedelta(days=90),
+            capacity=20,
+        )
+        cohort.save()
+        sessions = []
+        plan = [(-45, "Beograd"), (-30, "Kragujevac"), (-10, "Novi Sad"), (10, "Niš"), (30, "Šabac"), (60, "Beograd")]
+        areas = list(QUESTIONS)
+        for number, (days, place) in enumerate(plan):
+            module = self.modules[areas[number % len(areas)], Level.INTERMEDIATE]
+            session = Session(cohort=cohort, module=module, held_on=today + timedelta(days=days), hours=module.hours,
+                              place=place, trainers="Mentori Nacionalne asocijacije KZM")  # fmt: skip
+            session.full_clean()
+            session.save()
+            sessions.append(session)
+        in_office = Appointment.objects.current(today).filter(office__area__path__startswith="RS/")
+        demo_offices = {"RS-SABAC", "RS-CUPRIJA"}
+        first = list(
+            Coordinator.objects.filter(appointments__in=in_office.filter(office__area__code="RS-SABAC"))
+            .distinct()
+            .order_by("pk")
+        )
+        others = list(
+            Coordinator.objects.filter(appointments__in=in_office.exclude(office__area__code__in=demo_offices))
+            .distinct()
+            .order_by("pk")
+        )
+        people = first + self.rng.sample(others, k=min(10, len(others)))
+        enrolments = [
+            enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+            for coordinator in people
+        ]
+        held = [session for session in sessions if session.held_on < today]
+        self.attend(cohort, enrolments, held, full_for={e.participant_id for e in enrolments[: len(first)]})
+        return programme
+
     def programme_bih(self, monitoring):
         programme = Programme(
             name="Mladi prate omladinsku politiku",
@@ -461,4 +518,5 @@ def trainings_demo_seed(*, seed=2018):
     )
     demo.programme_2023(alumni)
     demo.correct_certificates()
+    demo.programme_current(timezone.localdate())
     return Enrolment.objects.count()

@@ -9,9 +9,18 @@ def cell_name(session_id, enrolment_id):
     return f"h-{session_id}-{enrolment_id}"
 
 
+def tick_name(session_id, enrolment_id):
+    return f"p-{session_id}-{enrolment_id}"
+
+
 class AttendanceSheetForm(forms.Form):
-    """One field per (session, enrolment): hours present; empty means not recorded. The cells of the
-    `locked` sessions (ids) show what is recorded and take nothing posted."""
+    """Two fields per (session, enrolment): the hours present (empty means not recorded) and a tick,
+    "present for the whole session". The cells of the `locked` sessions (ids) show what is recorded and
+    take nothing posted.
+
+    The tick works without a script: ticked with no hours typed means the session's hours; typed hours
+    win; a tick taken off a cell that held the whole session (its hours left as they were) clears it.
+    attendance.js does the same in the page as staff tick, so what they see is what is saved."""
 
     def __init__(self, *args, sessions, enrolments, hours, locked=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,8 +28,9 @@ class AttendanceSheetForm(forms.Form):
         for enrolment in enrolments:
             for session in sessions:
                 value = hours.get((session.pk, enrolment.pk))
+                label = _("%(person)s, %(session)s") % {"person": enrolment.participant, "session": session}
                 self.fields[cell_name(session.pk, enrolment.pk)] = forms.DecimalField(
-                    label=_("%(person)s, %(session)s") % {"person": enrolment.participant, "session": session},
+                    label=label,
                     required=False,
                     disabled=session.pk in locked,
                     min_value=ZERO_HOURS,
@@ -36,15 +46,39 @@ class AttendanceSheetForm(forms.Form):
                     },
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 3}),
                 )
+                self.fields[tick_name(session.pk, enrolment.pk)] = forms.BooleanField(
+                    label=_("%(person)s, %(session)s: present for the whole session")
+                    % {"person": enrolment.participant, "session": session},
+                    required=False,
+                    disabled=session.pk in locked,
+                    initial=value is not None and value == session.hours,
+                    widget=forms.CheckboxInput(
+                        attrs={"class": "sheet-tick", "data-hours": number_format(session.hours, decimal_pos=1)}
+                    ),
+                )
 
     def rows(self):
-        """(enrolment, [bound field per session]) in the sheet's order."""
-        return [(e, [self[cell_name(s.pk, e.pk)] for s in self.sessions]) for e in self.enrolments]
+        """(enrolment, [(tick, hours) bound fields per session]) in the sheet's order."""
+        return [
+            (e, [(self[tick_name(s.pk, e.pk)], self[cell_name(s.pk, e.pk)]) for s in self.sessions])
+            for e in self.enrolments
+        ]
+
+    def cell_hours(self, session, enrolment):
+        """A cell's hours from what was typed and ticked (see the class's docstring)."""
+        name, tick = cell_name(session.pk, enrolment.pk), tick_name(session.pk, enrolment.pk)
+        typed, ticked = self.cleaned_data[name], self.cleaned_data[tick]
+        if ticked:
+            return session.hours if typed is None else typed
+        was_ticked = self.fields[tick].initial
+        if was_ticked and typed == self.fields[name].initial:
+            return None  # the tick was taken off, the hours left as they were
+        return typed
 
     def hours(self):
         """The cleaned sheet as the service takes it: {(session id, enrolment id): hours or None}."""
         return {
-            (session.pk, enrolment.pk): self.cleaned_data[cell_name(session.pk, enrolment.pk)]
+            (session.pk, enrolment.pk): self.cell_hours(session, enrolment)
             for enrolment in self.enrolments
             for session in self.sessions
         }

@@ -217,6 +217,20 @@ class CoordinatorRows(Import):
         coordinator, participant = self.people[key]
         return coordinator.full_name if coordinator else participant.full_name
 
+    def person_found(self, key, row):
+        """Whom a row was matched to, for the preview: the name with the e-mail, else the organisation,
+        else the municipality the row gave ("Ana Knežević (ana.knezevic@mladi.ba)")."""
+        coordinator, participant = self.people[key]
+        area = self.given(row, "area")
+        detail = (
+            (coordinator.email if coordinator else "")
+            or (participant.email if participant else "")
+            or (participant.organisation if participant else "")
+            or (area.local_name if area else "")
+        )
+        name = self.person_name(key)
+        return f"{name} ({detail})" if detail else name
+
     def export_value(self, record, column):
         enrolment = record.enrolment if isinstance(record, Attendance) else record
         person = enrolment.participant.coordinator or enrolment.participant
@@ -268,6 +282,7 @@ class EnrolmentImport(CoordinatorRows):
     def check_row(self, row):
         cohort = self.given(row, "cohort")
         key = self.person(row)
+        row.found = self.person_found(key, row)
         earlier = self.in_file.setdefault((cohort.pk, key), row.number)
         if earlier != row.number:
             raise ValidationError(_("Row %(row)s is about this enrolment already.") % {"row": earlier})
@@ -351,6 +366,7 @@ class AttendanceImport(CoordinatorRows):
         cohort = self.given(row, "cohort")
         session = self.find_session(cohort, self.given(row, "session"))
         key = self.person(row)
+        row.found = self.person_found(key, row)
         participant = self.people[key][1]
         enrolment = self.enrolments.get((cohort.pk, participant.pk)) if participant else None
         if enrolment is None:

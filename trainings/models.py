@@ -16,7 +16,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, ProgrammeRegion, local_name
-from offices.models import Coordinator
+from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
 from portal.text import fold
 
@@ -538,9 +538,36 @@ class Session(models.Model):
         return errors
 
 
+def person_detail_annotations(to_participant=""):
+    """Annotations for `Participant.detail`, on a query of participants or of rows reaching one through
+    `to_participant` (such as "participant__"): the municipality of the office of the coordinator's
+    current appointment, else their latest. Subqueries, so a list costs no extra query."""
+    latest = Appointment.objects.filter(coordinator=OuterRef(f"{to_participant}coordinator")).order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "-pk"
+    )
+    return {
+        f"office_{name}": Subquery(latest.values(f"office__area__{name}")[:1])
+        for name in ("name", "name_cyrillic", "name_en")
+    }
+
+
+def person_detail(participant, annotated):
+    """What tells people of one name apart on a sheet or in a list: their office's municipality (from
+    `annotated`, a row with `person_detail_annotations`), else the organisation, else the e-mail."""
+    coordinator = participant.coordinator if participant.coordinator_id else None
+    place = local_name(
+        annotated.office_name or "", annotated.office_name_cyrillic or "", annotated.office_name_en or ""
+    )
+    return place or participant.organisation or participant.email or (coordinator.email if coordinator else "")
+
+
 class ParticipantQuerySet(models.QuerySet):
     def search(self, query):
         return folded_search(self, ["search_text", "coordinator__search_text"], query)
+
+    def with_detail(self):
+        """Participants ready for `person_detail(participant, participant)`, with their coordinator."""
+        return self.select_related("coordinator").annotate(**person_detail_annotations())
 
 
 class Participant(models.Model):

@@ -15,6 +15,8 @@ from .models import (
     Programme,
     SurveyAnswer,
     SurveyResponse,
+    person_detail,
+    person_detail_annotations,
 )
 
 
@@ -46,14 +48,18 @@ def attendance_sheet(cohort):
     """What the attendance sheet shows: (sessions, enrolments, {(session id, enrolment id): hours}).
 
     Three queries whatever the sheet's size. Dropped-out participants stay on the sheet, since
-    their earlier attendance counts; only invitations not taken up are left off."""
+    their earlier attendance counts; only invitations not taken up are left off. Each enrolment has
+    `person_detail` (its office's municipality, …), so two people of one name are told apart."""
     sessions = list(cohort.sessions.select_related("module").order_by("held_on", "pk"))
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
         .exclude(status=EnrolmentStatus.INVITED)
         .select_related("participant__coordinator")
+        .annotate(**person_detail_annotations("participant__"))
         .order_by("participant__last_name", "participant__first_name", "pk")
     )
+    for enrolment in enrolments:
+        enrolment.person_detail = person_detail(enrolment.participant, enrolment)
     hours = {
         (session_id, enrolment_id): value
         for session_id, enrolment_id, value in Attendance.objects.filter(session__cohort=cohort).values_list(

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts.views import SignInView
+
 admin.site.site_header = _("KZM portal: administration")
 admin.site.site_title = _("KZM portal")
 
@@ -11,6 +13,7 @@ urlpatterns = i18n_patterns(
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
     path("", include("trainings.urls")),
+    path("accounts/login/", SignInView.as_view(), name="login"),  # before Django's: staff land in the admin
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -55,14 +55,34 @@ def test_invitation_flow_sets_a_password_once_and_signs_in(client, staff_user):
     assert "Ova veza ne važi" in again.text
 
 
-def test_invitation_in_english_from_the_english_admin(client, staff_user):
-    person = CoordinatorFactory(email="ana.petrovic@example.org")
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_invitation_is_in_the_sites_language_whatever_the_admins(client, staff_user, prefix):
+    person = CoordinatorFactory(first_name="Ana", last_name="Petrović", email="ana.petrovic@example.org")
     client.force_login(staff_user)
 
-    _invite(client, [person], prefix="/en")
+    response = _invite(client, [person], prefix=prefix)
 
-    assert mail.outbox[0].subject == "Your account on the KZM portal"
-    assert "http://testserver/en/me/welcome/" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Vaš nalog na KZM portalu"
+    assert mail.outbox[0].body.startswith("Poštovani/a Ana Petrović,")
+    assert re.search(r"http://testserver/me/welcome/[^/]+/[^/]+/\n", mail.outbox[0].body)
+    assert response.context["messages"]  # the message to staff is in the admin's language
+    assert response.context["LANGUAGE_CODE"] == {"": "sr-latn", "/sr": "sr", "/en": "en"}[prefix]
+
+
+def test_reinviting_someone_who_signs_in_says_they_got_a_new_password_link(client, staff_user):
+    signs_in = CoordinatorFactory(first_name="Milica", last_name="Babić", email="milica.babic@example.org")
+    signs_in.user = get_user_model().objects.create_user(username="milica.babic", password="lozinka-2026")
+    signs_in.save()
+    new = CoordinatorFactory(first_name="Jovana", last_name="Lazić", email="jovana.lazic@example.org")
+    client.force_login(staff_user)
+
+    response = _invite(client, [signs_in, new])
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Pozvana su 2 koordinatora: Milica Babić, Jovana Lazić. Od njih je 1 već imao nalog i dobio vezu "
+        "za postavljanje nove lozinke: Milica Babić."
+    ]
+    assert len(mail.outbox) == 2
 
 
 def test_invitation_reports_coordinators_without_e_mail(client, staff_user):

@@ -36,7 +36,7 @@ def test_page_for_staff_without_coordinator_record_says_so(staff_client, name):
 def test_home_shows_current_office_past_appointments_and_upcoming_sessions(
     coordinator_a_client, coordinator_a, office_a
 ):
-    training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
+    mine = training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
 
     response = coordinator_a_client.get(reverse("accounts:home"))
 
@@ -45,16 +45,26 @@ def test_home_shows_current_office_past_appointments_and_upcoming_sessions(
     assert response.context["past_appointments"] == [
         a for a in coordinator_a.appointments.order_by("-started_on", "pk") if not a.is_current()
     ]
-    assert [s.held_on for s in response.context["upcoming_sessions"]] == [date(2026, 6, 17), date(2026, 6, 24)]
+    upcoming = response.context["upcoming_sessions"]
+    assert [s.held_on for s in upcoming if s.cohort_id == mine.cohort_id] == [date(2026, 6, 17), date(2026, 6, 24)]
+    # and the demo's running programme, in which the Šabac coordinator is enrolled
+    assert [s.held_on for s in upcoming if s.cohort_id != mine.cohort_id] == [
+        date(2026, 6, 25),
+        date(2026, 7, 15),
+        date(2026, 8, 14),
+    ]
     assert reverse("accounts:office_change", args=[office_a.slug]) in response.text
 
 
-def test_home_shows_no_sessions_of_other_coordinators(coordinator_a_client, coordinator_b):
-    training_of(coordinator_b, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
+def test_home_shows_no_sessions_of_other_coordinators(coordinator_a_client, coordinator_a, coordinator_b):
+    theirs = training_of(coordinator_b, name="Mladi u zajednici", starts_on=date(2026, 6, 10), sessions=3)
 
     response = coordinator_a_client.get(reverse("accounts:home"))
 
-    assert response.context["upcoming_sessions"] == []
+    upcoming = response.context["upcoming_sessions"]
+    assert [s for s in upcoming if s.cohort_id == theirs.cohort_id] == []
+    mine = set(coordinator_a.participant.enrolments.values_list("cohort_id", flat=True))
+    assert {s.cohort_id for s in upcoming} <= mine
 
 
 def test_home_in_cyrillic_and_english(coordinator_a_client, office_a):
@@ -79,9 +89,9 @@ def test_history_shows_programmes_sessions_hours_and_certificates(coordinator_a_
 
     assert response.status_code == 200
     enrolments = response.context["enrolments"]
-    assert enrolments[0].pk == mine.pk
-    assert enrolments[0].hours_attended == Decimal("5.0")
-    assert enrolments[0].cohort_hours == Decimal("6.0")
+    [row] = [e for e in enrolments if e.pk == mine.pk]
+    assert row.hours_attended == Decimal("5.0")
+    assert row.cohort_hours == Decimal("6.0")
     assert certificate.code in response.text
     assert "Mladi u zajednici" in response.text
     assert "Đorđe Ilić" in response.text
@@ -297,3 +307,28 @@ def test_home_calls_sessions_as_the_admin_does(coordinator_a_client, language, h
     set_language(coordinator_a_client, language)
 
     assert f'<h2 class="h4" id="upcoming">{heading}</h2>' in coordinator_a_client.get(reverse("accounts:home")).text
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_sign_in_takes_a_coordinator_to_their_area(client, coordinator_a, prefix):
+    coordinator_a.user.set_password("x")
+    coordinator_a.user.save()
+
+    response = client.post(f"{prefix}/accounts/login/", {"username": coordinator_a.user.username, "password": "x"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/me/"
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_sign_in_takes_staff_to_the_admin(client, staff_user, prefix):
+    response = client.post(f"{prefix}/accounts/login/", {"username": staff_user.username, "password": "x"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/admin/"
+
+
+def test_sign_in_follows_next_for_staff_too(client, staff_user):
+    response = client.post("/accounts/login/?next=/me/trainings/", {"username": staff_user.username, "password": "x"})
+
+    assert response["Location"] == "/me/trainings/"

@@ -56,7 +56,7 @@ def test_reject_leaves_the_office_alone(proposal, staff_user, office_a):
 
 
 def test_a_reviewed_proposal_cannot_be_reviewed_again(proposal, staff_user):
-    office_change_proposal_reject(proposal=proposal, user=staff_user)
+    office_change_proposal_reject(proposal=proposal, user=staff_user, note="Adresa nije tačna.")
 
     with pytest.raises(ValidationError) as error:
         office_change_proposal_accept(proposal=proposal, user=staff_user)
@@ -118,3 +118,35 @@ def test_admin_lists_pending_proposals(staff_client, proposal):
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [proposal]
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_reject_without_a_note_is_refused(proposal, staff_user, note):
+    with pytest.raises(ValidationError) as error:
+        office_change_proposal_reject(proposal=proposal, user=staff_user, note=note)
+
+    assert error.value.message_dict == {"note": ["U napomeni napišite zašto je predlog odbijen: koordinator je čita."]}
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+
+
+def test_admin_reject_without_a_note_says_so_and_the_coordinator_reads_a_given_note(
+    staff_client, proposal, coordinator_a, client
+):
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    refused = staff_client.post(url, {"note": "", "_reject": "1"}, follow=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert [str(m) for m in refused.context["messages"]] == [
+        "U napomeni napišite zašto je predlog odbijen: koordinator je čita."
+    ]
+
+    staff_client.post(url, {"note": "Radno vreme je već objavljeno na sajtu opštine.", "_reject": "1"})
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REJECTED
+    client.force_login(coordinator_a.user)
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert "Razlog odbijanja: Radno vreme je već objavljeno na sajtu opštine." in page

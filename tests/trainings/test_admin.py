@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offices.models import Coordinator
-from tests.factories import UserFactory
-from trainings.forms import cell_name
+from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory, free_areas
+from trainings.forms import cell_name, tick_name
 from trainings.models import (
     Attendance,
     Certificate,
@@ -71,7 +71,7 @@ def test_attendance_sheet_queries_do_not_grow(client, staff_user, django_assert_
         response = client.get(_sheet_url(cohort))
 
     assert response.status_code == 200
-    assert len(response.context["form"].fields) == sessions * people
+    assert len(response.context["form"].fields) == 2 * sessions * people  # hours and a tick per cell
 
 
 def test_attendance_sheet_is_staff_only(client, coordinator_a, cohort):
@@ -751,3 +751,168 @@ def test_survey_report_calls_the_survey_as_coordinators_see_it(staff_client, pre
     page = staff_client.get(f"{prefix}/admin/trainings/surveyresponse/summary/").content.decode()
 
     assert f"<h1>{title}</h1>" in page
+
+
+def test_attendance_sheet_ticks_save_the_sessions_hours_and_typed_hours_win(client, staff_user):
+    cohort = make_cohort(sessions=2, people=2, hours=Decimal("6"))
+    first, second = cohort.sessions.order_by("held_on")
+    ana, bojan = cohort.enrolments.order_by("pk")
+    client.force_login(staff_user)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {
+            tick_name(first.pk, ana.pk): "on",  # ticked, nothing typed: the whole session
+            tick_name(second.pk, ana.pk): "on",
+            cell_name(second.pk, ana.pk): "4,5",  # ticked and typed: the typed hours
+            cell_name(first.pk, bojan.pk): "2",  # typed only
+        },
+    )
+
+    assert response.status_code == 302
+    saved = {(a.session_id, a.enrolment_id): a.hours for a in Attendance.objects.filter(session__cohort=cohort)}
+    assert saved == {
+        (first.pk, ana.pk): Decimal("6.0"),
+        (second.pk, ana.pk): Decimal("4.5"),
+        (first.pk, bojan.pk): Decimal("2.0"),
+    }
+
+
+def test_attendance_sheet_untick_of_a_whole_session_clears_the_cell_without_a_script(client, staff_user):
+    cohort = make_cohort(sessions=1, people=2, hours=Decimal("4"))
+    session = cohort.sessions.get()
+    ana, bojan = cohort.enrolments.order_by("pk")
+    client.force_login(staff_user)
+    client.post(_sheet_url(cohort), {tick_name(session.pk, ana.pk): "on", tick_name(session.pk, bojan.pk): "on"})
+    page = client.get(_sheet_url(cohort))
+    assert page.context["form"][tick_name(session.pk, ana.pk)].initial is True
+
+    # As a browser without the script sends it: both ticks' hours still in their fields, Ana's tick off.
+    response = client.post(
+        _sheet_url(cohort),
+        {
+            cell_name(session.pk, ana.pk): "4,0",
+            cell_name(session.pk, bojan.pk): "4,0",
+            tick_name(session.pk, bojan.pk): "on",
+        },
+    )
+
+    assert response.status_code == 302
+    # A cleared cell of a stored record is 0 hours (attendance_sheet_save never deletes a record).
+    assert sorted(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours")) == [
+        (ana.pk, Decimal("0.0")),
+        (bojan.pk, Decimal("4.0")),
+    ]
+
+
+def test_attendance_sheet_tells_apart_two_coordinators_of_one_name(client, staff_user):
+    cohort = make_cohort(sessions=1, people=0)
+    places = free_areas(2)
+    for place in places:
+        coordinator = CoordinatorFactory(first_name="Nemanja", last_name="Jovanović")
+        AppointmentFactory(coordinator=coordinator, office=OfficeFactory(area=place))
+        enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+    guest = Participant.objects.create(first_name="Nemanja", last_name="Jovanović", organisation="Savet mladih Bor")
+    enrolment_create(cohort=cohort, participant=guest)
+    client.force_login(staff_user)
+
+    response = client.get(_sheet_url(cohort))
+
+    names = [f"{e.participant} ({e.person_detail})" for e in response.context["form"].enrolments]
+    assert sorted(names) == sorted(
+        ["Nemanja Jovanović (Savet mladih Bor)", *(f"Nemanja Jovanović ({place.name})" for place in places)]
+    )
+    assert f'Nemanja Jovanović <span class="sheet-detail">({places[0].name})</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_enrolment_and_attendance_lists_show_the_detail_in_fixed_queries(
+    client, staff_user, django_assert_num_queries, count
+):
+    cohort = make_cohort(sessions=1, people=0)
+    session = cohort.sessions.get()
+    for _number in range(count):
+        coordinator = CoordinatorFactory(first_name="Nemanja", last_name="Jovanović")
+        AppointmentFactory(coordinator=coordinator, office=OfficeFactory())
+        enrolment = enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=coordinator))
+        Attendance.objects.create(session=session, enrolment=enrolment, hours=Decimal("2"))
+    client.force_login(staff_user)
+    places = sorted(
+        f"Nemanja Jovanović ({e.participant.coordinator.appointments.get().office.area.name})"
+        for e in cohort.enrolments.all()
+    )
+
+    with django_assert_num_queries(5):
+        enrolments = client.get(
+            reverse("admin:trainings_enrolment_changelist"), {"cohort__programme__id__exact": cohort.programme_id}
+        )
+    with django_assert_num_queries(5):
+        attendance = client.get(
+            reverse("admin:trainings_attendance_changelist"),
+            {"session__cohort__programme__id__exact": cohort.programme_id},
+        )
+
+    for response in (enrolments, attendance):
+        body = response.content.decode()
+        assert sorted(place for place in places if place in body) == places
+
+
+def test_participant_autocomplete_label_names_the_municipality(client, staff_user):
+    coordinator = CoordinatorFactory(first_name="Nemanja", last_name="Jovanović")
+    place = free_areas(1)[0]
+    AppointmentFactory(coordinator=coordinator, office=OfficeFactory(area=place))
+    participant = participant_for_coordinator(coordinator=coordinator)
+    mail_only = Participant.objects.create(first_name="Nemanja", last_name="Jovanović", email="nemanja@mladi.rs")
+    client.force_login(staff_user)
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "jovanovic nemanja", "app_label": "trainings", "model_name": "enrolment", "field_name": "participant"},
+    )
+
+    assert response.status_code == 200
+    ours = {str(participant.pk), str(mail_only.pk)}  # the demo data has namesakes too
+    assert sorted((r["id"], r["text"]) for r in response.json()["results"] if r["id"] in ours) == sorted(
+        [
+            (str(participant.pk), f"Nemanja Jovanović ({place.name})"),
+            (str(mail_only.pk), "Nemanja Jovanović (nemanja@mladi.rs)"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "url_name", ["trainings_cohort_attendance", "trainings_surveyresponse_summary", "trainings_programme_results"]
+)
+def test_sheet_and_report_pages_have_the_admins_breadcrumbs(client, staff_user, cohort, url_name):
+    args = [cohort.pk] if url_name == "trainings_cohort_attendance" else []
+    client.force_login(staff_user)
+
+    body = client.get(reverse(f"admin:{url_name}", args=args)).content.decode()
+
+    # Django's admin styles its bar for <nav> › <ol class="breadcrumbs">, as on every other admin page.
+    assert re.search(
+        r'<nav aria-label="[^"]+">\s*<ol class="breadcrumbs">\s*<li><a href="/admin/">Početna</a></li>', body
+    )
+    assert '<div class="breadcrumbs">' not in body
+
+
+def test_cohort_list_has_the_sheet_link_right_after_the_name(client, staff_user, cohort):
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:trainings_cohort_changelist"))
+
+    assert response.context["cl"].list_display[1:3] == ["name", "sheet_link"]
+    assert _sheet_url(cohort) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [("", "prisustvo celoj sesiji"), ("/sr", "присуство целој сесији"), ("/en", "present for the whole session")],
+)
+def test_attendance_sheet_ticks_are_labelled_in_each_language(client, staff_user, cohort, prefix, words):
+    client.force_login(staff_user)
+
+    response = client.get(prefix + _sheet_url(cohort))
+
+    assert response.status_code == 200
+    assert response.content.decode().count(f": {words}</label>") == 9  # three people × three sessions

@@ -1,13 +1,17 @@
 """The demo trainings in the test database (tests/conftest.py seeds them once)."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from trainings.models import (
+    Attendance,
     Certificate,
     CertificateStatus,
     Cohort,
+    CurriculumModule,
     Enrolment,
     EnrolmentStatus,
     Participant,
@@ -82,4 +86,31 @@ def test_demo_coordinator_history_spans_years(coordinator_a):
 
     history = participant_history(coordinator_a.participant)
 
-    assert [enrolment.cohort.programme.starts_on.year for enrolment in history] == [2023, 2017]
+    # 2026: the demo's running programme (its dates follow the day of seeding: the suite's fixed today)
+    assert [enrolment.cohort.programme.starts_on.year for enrolment in history] == [2026, 2023, 2017]
+
+
+def test_demo_has_a_running_cohort_with_sessions_held_and_to_come(coordinator_a, fixed_today):
+    [cohort] = Cohort.objects.filter(closed_on__isnull=True, starts_on__lte=fixed_today, ends_on__gte=fixed_today)
+    sessions = list(cohort.sessions.order_by("held_on"))
+    held = [s for s in sessions if s.held_on < fixed_today]
+
+    assert (len(held), len(sessions) - len(held)) == (3, 3)
+    assert cohort.enrolments.filter(participant__coordinator=coordinator_a).exists()
+    assert {a.session_id for a in Attendance.objects.filter(session__cohort=cohort)} == {s.pk for s in held}
+    assert not cohort.enrolments.filter(
+        participant__coordinator__appointments__office__area__code="RS-CUPRIJA"
+    ).exists()
+
+
+def test_demo_seed_of_a_running_programme_follows_the_day_of_seeding(db):
+    from trainings.demo import TrainingsDemo
+
+    demo = TrainingsDemo()
+    demo.modules = {(m.area.name, m.level): m for m in CurriculumModule.objects.select_related("area")}
+    with time_machine.travel(datetime(2031, 2, 3, 10, tzinfo=ZoneInfo("Europe/Belgrade")), tick=False):
+        programme = demo.programme_current(date(2031, 2, 3))  # seeded on that day: its past sessions held
+
+    cohort = programme.cohorts.get()
+    assert (cohort.starts_on, cohort.ends_on) == (date(2030, 12, 5), date(2031, 5, 4))
+    assert [s.held_on for s in cohort.sessions.order_by("held_on")][2:4] == [date(2031, 1, 24), date(2031, 2, 13)]

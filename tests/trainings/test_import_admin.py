@@ -140,8 +140,15 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
     made = {e.participant.coordinator_id: e for e in enrolments}
 
     def item(row, kind, record, action):
+        """A record as the batch names it: the person with their office's municipality (two people may
+        share a name), then for an enrolment its cohort."""
+        participant = getattr(record, "participant", record)
+        where = participant.coordinator.appointments.select_related("office__area").latest("started_on")
+        label = f"{participant} ({where.office.area.name})"
+        if record is not participant:
+            label = f"{label} – {record.cohort}"
         link = url(f"trainings_{type(record).__name__.lower()}_change", args=[record.pk])
-        return f'<li>red {row}: {kind} <a href="{link}">{escape(str(record))}</a> ({action})</li>'
+        return f'<li>red {row}: {kind} <a href="{link}">{escape(label)}</a> ({action})</li>'
 
     assert (
         item(4, "učesnik", made[djordje.pk].participant, "kreirano")

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
+from django.urls import reverse
 from django.utils import translation
 
 from imports.importers import ImportFailed
@@ -423,3 +425,79 @@ def test_attendance_preview_shows_hours_in_the_language_and_a_bad_number_gets_an
     changed, bad = preview.rows
     assert (changed.cells["hours"].shown, changed.cells["hours"].before) == (shown, before)
     assert bad.errors == [error]
+
+
+def test_preview_says_whom_each_row_was_matched_to(client, staff_user):
+    cohort = new_cohort(people=0)
+    by_email, by_name = free_coordinators(2)
+    area = Appointment.objects.select_related("office__area").filter(coordinator=by_name).first().office.area
+    selma = council_member()  # no e-mail: her organisation tells her apart
+    upload = xlsx_file(
+        [
+            [*PERSON_HEADER, "status"],
+            [cohort.name, "x", "y", by_email.email.upper(), "", "", "upisan"],
+            [cohort.name, by_name.first_name.lower(), by_name.last_name.lower(), "", area.name, "", "upisan"],
+            [cohort.name, "Selma", "Mujić", "", "", "Vijeće mladih Cazin", "upisan"],
+        ]
+    )
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:trainings_enrolment_import"), {"file": upload})
+
+    preview = response.context["preview"]
+    assert [row.found for row in preview.rows] == [
+        f"{by_email.full_name} ({by_email.email})",
+        f"{by_name.full_name} ({by_name.email})",
+        "Selma Mujić (Vijeće mladih Cazin)",
+    ]
+    body = response.content.decode()
+    assert '<th scope="col">Pronađena osoba</th>' in body
+    assert f'<td class="import-found">{by_name.full_name} ({by_name.email})</td>' in body
+    assert selma.enrolments.count() == 0  # a preview writes nothing
+
+
+def test_attendance_preview_names_the_person_found_by_name_and_municipality():
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    person.email = ""
+    person.save()
+    area = Appointment.objects.select_related("office__area").filter(coordinator=person).first().office.area
+    confirmed(
+        EnrolmentImport(),
+        xlsx_file([ENROLMENT_HEADER, [cohort.name, person.first_name, person.last_name, "", area.name, "upisan"]]),
+    )
+    day = cohort.sessions.order_by("held_on").first().held_on.strftime("%d.%m.%Y")
+    upload = xlsx_file(
+        [ATTENDANCE_HEADER, [cohort.name, person.first_name.upper(), person.last_name, "", area.name, day, "2"]]
+    )
+
+    preview = AttendanceImport().preview(read(AttendanceImport(), upload))
+
+    assert [row.found for row in preview.rows] == [f"{person.full_name} ({area.name})"]
+
+
+def test_batch_page_names_each_enrolment_with_what_tells_its_person_apart(client, staff_user):
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    selma = council_member()
+    upload = xlsx_file(
+        [
+            [*PERSON_HEADER, "status"],
+            [cohort.name, person.first_name, person.last_name, person.email, "", "", "upisan"],
+            [cohort.name, "Selma", "Mujić", "", "", "Vijeće mladih Cazin", "upisan"],
+        ]
+    )
+    batch = confirmed(EnrolmentImport(), upload)
+    latest = (
+        Appointment.objects.filter(coordinator=person)
+        .select_related("office__area")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+        .first()
+    )
+    detail = latest.office.area.name if latest else person.email
+    client.force_login(staff_user)
+
+    body = client.get(reverse("admin:imports_importbatch_change", args=[batch.pk])).content.decode()
+
+    assert f"{person.full_name} ({detail}) – {cohort.name}</a>" in body
+    assert f"{selma.full_name} (Vijeće mladih Cazin) – {cohort.name}</a>" in body

@@ -359,7 +359,7 @@ def test_report_page_in_cyrillic_has_no_latin_word_outside_the_file_format(staff
 
     shown = " ".join([
         visible_text(page, "<title", "</title>"),
-        visible_text(page, 'class="breadcrumbs"', "</div>"),
+        visible_text(page, 'class="breadcrumbs"', "</ol>"),
         visible_text(page, 'id="content"', "<footer"),
     ])  # fmt: skip
     assert set(LATIN_WORD.findall(shown)) == {"xlsx"}  # "Преузми .xlsx"
