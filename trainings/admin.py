@@ -316,7 +316,12 @@ class CohortAdmin(HistoryAdmin):
         today = timezone.localdate()
         locked = {session.pk for session in sessions if cohort.closed_on is not None or session.held_on > today}
         form = AttendanceSheetForm(
-            request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours, locked=locked
+            # Bound on any POST: a sheet whose every cell was cleared posts no cell at all.
+            request.POST if request.method == "POST" else None,
+            sessions=sessions,
+            enrolments=enrolments,
+            hours=hours,
+            locked=locked,
         )
         if request.method == "POST" and form.is_valid():
             try:
