@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -298,7 +299,7 @@ def test_decimal_column_still_rounds_where_rounding_is_wanted():
     assert gps.parse("44,756012345", None) == Decimal("44.75601")
     assert hours.parse("2,5", None) == Decimal("2.5")
     assert hours.parse("3", None) == Decimal("3.0")
-    with translation.override("sr-latn"), pytest.raises(Exception, match="Ne može biti više od 1 decimale."):
+    with translation.override("sr-latn"), pytest.raises(ValidationError, match=r"Ne može biti više od 1 decimale\."):
         hours.parse("2,25", None)
 
 
