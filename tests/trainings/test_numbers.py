@@ -446,3 +446,21 @@ def test_session_validator_refuses_13_hours_outside_the_admin_too():
 
     with pytest.raises(Exception, match="najviše 12 sati"):
         session.full_clean()
+
+
+def test_undo_of_an_import_whose_record_was_cleared_on_the_sheet_is_refused(cohort):
+    from imports.services import UndoRefused, batch_undo
+    from tests.imports.files import importer_user, run_import
+
+    enrolment = cohort.enrolments.order_by("pk").first()
+    person = enrolment.participant.coordinator
+    session = cohort.sessions.order_by("held_on").first()
+    row = [str(cohort.pk), person.first_name, person.last_name, person.email, "", session.held_on.strftime("%d.%m.%Y")]
+    batch = run_import(AttendanceImport(), xlsx_file([ATTENDANCE_HEADER, [*row, "3,5"]]))
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): None})
+
+    with pytest.raises(UndoRefused):
+        batch_undo(batch=batch, user=importer_user())
+
+    assert not Attendance.objects.filter(session=session, enrolment=enrolment).exists()
+    assert Attendance.history.filter(session_id=session.pk, enrolment_id=enrolment.pk).count() == 2  # "+" and "-"
