@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,11 +25,12 @@ LANGUAGES = ("sr-latn", "sr", "en")
 
 
 class Column:
-    def __init__(self, field, header, *, aliases=(), required=False, export=True):
+    def __init__(self, field, header, *, aliases=(), required=False, required_message=None, export=True):
         self.field = field  # the model field (or the declaration's own name) the cell fills
         self.header = header  # the header an export writes; the import accepts it and the aliases
         self.aliases = aliases
         self.required = required
+        self.required_message = required_message  # said of an empty required cell, instead of "required"
         self.exported = export
 
     def names(self):
@@ -142,23 +144,33 @@ def decimal_text(value):
 
 class DecimalColumn(Column):
     """A decimal number with a comma or a point; `example` (a sensible value of this column, such as
-    "2.5" hours) is shown in the language's own way when a cell is not a number."""
+    "2.5" hours) is shown in the language's own way when a cell is not a number.
 
-    def __init__(self, *args, places=5, example="2.5", **kwargs):
+    More decimals than `places` are rounded (`round_extra=True`, for GPS sheets, which give more decimals
+    than a metre needs) or refused with Django's own message, as a form's DecimalField refuses them
+    (`round_extra=False`, for hours: "2,25" is not silently "2,2"). Trailing zeros are not decimals: "2,50"
+    is 2,5."""
+
+    def __init__(self, *args, places=5, example="2.5", round_extra=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.places = places
         self.quantum = Decimal(1).scaleb(-places)
         self.example = Decimal(example)
+        self.round_extra = round_extra
 
     def parse(self, raw, context):
         text = self.text(raw).replace(",", ".").replace(" ", "")
         try:
-            # GPS sheets give more decimals than a metre needs.
-            return Decimal(text).quantize(self.quantum)
+            value = Decimal(text)
+            rounded = value.quantize(self.quantum)
         except InvalidOperation:
             raise ValidationError(
                 _("Enter a number, such as %(example)s.") % {"example": decimal_text(self.example)},
                 code="invalid_number",
             ) from None
+        if not self.round_extra and rounded != value:
+            DecimalValidator(max_digits=None, decimal_places=self.places)(value.normalize())
+        return rounded
 
     def show(self, value, context):
         if value is None or value is EMPTY:

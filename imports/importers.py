@@ -253,7 +253,7 @@ class Import:
                 continue
             row.warnings.extend(f"{column.header}: {warning}" for warning in warnings)
             if value is EMPTY and column.required:
-                cell.error = _("This cell is required.")
+                cell.error = str(column.required_message or _("This cell is required."))
                 row.errors.append(f"{column.header}: {cell.error}")
             if value is EMPTY and self.clear_empty:
                 value = None

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -49,6 +50,13 @@ from .services import (
     validate_certificate_reissue,
     validate_certificate_revoke,
 )
+
+# Hours as staff type them: "2,5" in Serbian, "2.5" in English. A browser's number input would send "2,5"
+# as it likes (Chromium drops the comma: 25), so a text input with the decimal keypad, read in the page's
+# language, as the attendance sheet's cells are.
+LOCALIZED_DECIMALS = {
+    models.DecimalField: {"localize": True, "widget": forms.TextInput(attrs={"inputmode": "decimal", "size": 5})}
+}
 
 
 @admin.register(CompetenceArea)
@@ -136,6 +144,7 @@ class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
 
 @admin.register(CurriculumModule)
 class CurriculumModuleAdmin(HistoryAdmin):
+    formfield_overrides = LOCALIZED_DECIMALS
     list_display = ["title", "area", "level", "hours"]
     list_select_related = ["area"]
     list_filter = ["level", "area"]
@@ -184,6 +193,7 @@ class ProgrammeAdmin(HistoryAdmin):
 
 
 class SessionInline(admin.TabularInline):
+    formfield_overrides = LOCALIZED_DECIMALS
     model = Session
     extra = 0
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
@@ -217,6 +227,24 @@ def cohort_closing_message(*, cohort, closing):
             % {"count": closing.still_invited}
         )
     return " ".join(parts)
+
+
+def sheet_saved_message(saved):
+    added = ngettext("%(count)s record added", "%(count)s records added", saved.created) % {"count": saved.created}
+    changed = ngettext("%(count)s record changed", "%(count)s records changed", saved.updated) % {
+        "count": saved.updated
+    }
+    if not saved.deleted:
+        return _("Attendance saved: %(added)s, %(changed)s.") % {"added": added, "changed": changed}
+    removed = ngettext(
+        "%(count)s record removed (its cell was cleared)", "%(count)s records removed (their cells were cleared)",
+        saved.deleted,
+    ) % {"count": saved.deleted}  # fmt: skip
+    return _("Attendance saved: %(added)s, %(changed)s, %(removed)s.") % {
+        "added": added,
+        "changed": changed,
+        "removed": removed,
+    }
 
 
 class CohortAdminForm(forms.ModelForm):
@@ -288,22 +316,21 @@ class CohortAdmin(HistoryAdmin):
         today = timezone.localdate()
         locked = {session.pk for session in sessions if cohort.closed_on is not None or session.held_on > today}
         form = AttendanceSheetForm(
-            request.POST or None, sessions=sessions, enrolments=enrolments, hours=hours, locked=locked
+            # Bound on any POST: a sheet whose every cell was cleared posts no cell at all.
+            request.POST if request.method == "POST" else None,
+            sessions=sessions,
+            enrolments=enrolments,
+            hours=hours,
+            locked=locked,
         )
         if request.method == "POST" and form.is_valid():
             try:
-                created, updated = attendance_sheet_save(cohort=cohort, hours=form.hours())
+                saved = attendance_sheet_save(cohort=cohort, hours=form.hours())
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                added = ngettext("%(count)s record added", "%(count)s records added", created) % {"count": created}
-                changed = ngettext("%(count)s record changed", "%(count)s records changed", updated) % {
-                    "count": updated
-                }
-                messages.success(
-                    request, _("Attendance saved: %(added)s, %(changed)s.") % {"added": added, "changed": changed}
-                )
+                messages.success(request, sheet_saved_message(saved))
                 return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -353,6 +380,7 @@ class CohortAdmin(HistoryAdmin):
 
 @admin.register(Session)
 class SessionAdmin(HistoryAdmin):
+    formfield_overrides = LOCALIZED_DECIMALS
     list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]
@@ -465,6 +493,7 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+    formfield_overrides = LOCALIZED_DECIMALS
     import_class = AttendanceImport
     list_display = ["person", "cohort", "session", "hours"]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]

@@ -56,7 +56,9 @@ def not_valid_band(certificate):
 
 
 def certificate_pdf(certificate, *, hours_attended, verify_url):
-    """The certificate as PDF bytes. `certificate` comes from `Certificate.objects.for_verification()`."""
+    """The certificate as PDF bytes. `certificate` comes from `Certificate.objects.for_verification()`: the
+    training's dates are its first and last session (`held_from`, `held_until`), what really ran, not the
+    cohort's planned dates (a certificate must not claim training after its issue date)."""
     enrolment = certificate.enrolment
     cohort, programme = enrolment.cohort, enrolment.cohort.programme
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
@@ -102,8 +104,8 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         % {
             "level": cohort.get_level_display(),
             "hours": hours_text(hours_attended),
-            "start": date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
-            "end": date_format(cohort.ends_on, "SHORT_DATE_FORMAT"),
+            "start": date_format(getattr(certificate, "held_from", None) or cohort.starts_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(getattr(certificate, "held_until", None) or cohort.ends_on, "SHORT_DATE_FORMAT"),
         },
         12,
         space=4,

@@ -18,6 +18,8 @@ from offices.demo import DEMO_COORDINATOR, FIRST_NAMES, LAST_NAMES, fold_ascii
 from offices.models import Appointment, Coordinator
 
 from .models import (
+    SESSION_MAX_HOURS,
+    Attendance,
     Certificate,
     Cohort,
     CompetenceArea,
@@ -94,7 +96,7 @@ EXPERTS = {
 }
 BIH_MODULES = [
     ("Omladinska politika i strategija za mlade", Decimal("6")),
-    ("Kriteriji i indikatori praćenja (trodnevna radionica)", Decimal("18")),
+    ("Kriteriji i indikatori praćenja (trodnevna radionica)", Decimal("18")),  # three sessions of 6 hours
     ("Prikupljanje podataka o indikatorima iz strategije za mlade", Decimal("6")),
     ("Pisanje izvještaja o praćenju", Decimal("6")),
     ("Preporuke vlastima i zagovaračka kampanja", Decimal("6")),
@@ -434,21 +436,27 @@ class TrainingsDemo:
             capacity=24,
         )
         cohort.save()
-        sessions = []
+        sessions, more_days = [], []
         for number, (title, hours) in enumerate(BIH_MODULES):
             module = CurriculumModule(area=monitoring, level=Level.INTERMEDIATE, title=title, hours=hours)
             module.save()
-            session = Session(
-                cohort=cohort,
-                module=module,
-                held_on=date(2013, 10, 5) + timedelta(days=21 * number),
-                hours=hours,
-                place="Sarajevo" if number != 1 else "Ključ",
-                trainers="Treneri inicijative; eksperti za praćenje javnih politika",
-            )
-            session.full_clean()
-            session.save()
-            sessions.append(session)
+            # A module longer than a training day (the three-day workshop) is a session a day.
+            days = 3 if hours > SESSION_MAX_HOURS else 1
+            for day in range(days):
+                session = Session(
+                    cohort=cohort,
+                    module=module,
+                    held_on=date(2013, 10, 5) + timedelta(days=21 * number + day),
+                    hours=hours / days,
+                    place="Sarajevo" if number != 1 else "Ključ",
+                    trainers="Treneri inicijative; eksperti za praćenje javnih politika",
+                )
+                session.full_clean()
+                session.save()
+                if day:
+                    more_days.append((session, sessions[-1]))
+                else:
+                    sessions.append(session)
         kljuc_coordinator = (
             Coordinator.objects.filter(appointments__office__area__code="BA-BIH-KLJUC").order_by("pk").first()
         )
@@ -475,6 +483,21 @@ class TrainingsDemo:
             participant.save()
             enrolments.append(enrolment_create(cohort=cohort, participant=participant))
         self.attend(cohort, enrolments, sessions)
+        # The workshop's later days as its first (the same draws as before it had a session a day).
+        recorded = {
+            (session_id, enrolment_id): hours
+            for session_id, enrolment_id, hours in Attendance.objects.filter(session__cohort=cohort).values_list(
+                "session_id", "enrolment_id", "hours"
+            )
+        }
+        attendance_sheet_save(
+            cohort=cohort,
+            hours={
+                (session.pk, enrolment.pk): recorded.get((first.pk, enrolment.pk))
+                for session, first in more_days
+                for enrolment in enrolments
+            },
+        )
         cohort_close(cohort=cohort, closed_on=date(2014, 2, 10))
         return programme
 

@@ -319,14 +319,33 @@ class EnrolmentImport(CoordinatorRows):
                 )
 
 
+EMPTY_HOURS = gettext_lazy(
+    "Give the hours present (0 for an absence). An import never removes a record: to remove one, clear its "
+    "cell on the cohort's attendance sheet."
+)
+
+
 class AttendanceImport(CoordinatorRows):
-    """A row the hours a person enrolled in a cohort was present at one of its sessions."""
+    """A row the hours a person enrolled in a cohort was present at one of its sessions.
+
+    An empty hours cell is refused (EMPTY_HOURS), even with "empty cells clear" chosen: on the sheet an
+    emptied cell removes its record, but an import adds and changes records and never removes one, so a
+    forgotten cell of a file cannot remove what the sheet recorded."""
 
     write_order = [Attendance]
     columns = [
         *PERSON_COLUMNS,
         SessionColumn("session", "sesija", aliases=("session", "datum", "tema", "сесија"), required=True),
-        DecimalColumn("hours", "sati", aliases=("hours", "časova", "casova"), places=1, required=True, example="2.5"),
+        DecimalColumn(
+            "hours",
+            "sati",
+            aliases=("hours", "časova", "casova"),
+            places=1,
+            round_extra=False,  # "2,25" is refused, as on the attendance sheet, never rounded to 2,2
+            required=True,
+            required_message=EMPTY_HOURS,
+            example="2.5",
+        ),
     ]
 
     def prepare(self, rows, mapping):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,8 @@ from portal.folded_search import folded_search
 from portal.text import fold
 
 ZERO_HOURS = Decimal("0")
+# The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.
+SESSION_MAX_HOURS = Decimal("12")
 # Certificate codes: no 0/O, 1/I/L, so a code read off paper is typed right.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12  # 31**12 ≈ 8 × 10**17: not guessable, still short enough to type
@@ -244,12 +246,15 @@ class CurriculumModule(models.Model):
 
 class ProgrammeQuerySet(models.QuerySet):
     def with_results(self):
-        """Aggregate counts only, no names: what a public page may show."""
-        completed = Q(cohorts__enrolments__status=EnrolmentStatus.COMPLETED)
+        """Aggregate counts only, no names: what a public page may show. Participants are the people who
+        took up a place (invitations not taken up are left out, as in the staff's results report);
+        completions are those that count (`counted_completion`)."""
+        completed = counted_completion("cohorts__enrolments__")
+        took_part = ~Q(cohorts__enrolments__status=EnrolmentStatus.INVITED)
         return self.annotate(
             cohort_count=Count("cohorts", distinct=True),
-            participant_count=Count("cohorts__enrolments__participant", distinct=True),
-            coordinator_count=Count("cohorts__enrolments__participant__coordinator", distinct=True),
+            participant_count=Count("cohorts__enrolments__participant", filter=took_part, distinct=True),
+            coordinator_count=Count("cohorts__enrolments__participant__coordinator", filter=took_part, distinct=True),
             completed_count=Count("cohorts__enrolments", filter=completed, distinct=True),
             # The regions where someone completed, not every region that had a cohort.
             region_count=Count("cohorts__region", filter=completed, distinct=True)
@@ -428,7 +433,18 @@ class Session(models.Model):
     title = models.CharField(_("topic"), max_length=200, blank=True, help_text=_("Leave empty to use the module's."))
     held_on = models.DateField(_("date"))
     hours = models.DecimalField(
-        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+        _("hours"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(Decimal("0.5")),
+            MaxValueValidator(
+                SESSION_MAX_HOURS,
+                message=_(
+                    "A session lasts at most %(limit_value)s hours, one training day: split a longer one into sessions."
+                ),
+            ),
+        ],
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     trainers = models.CharField(_("trainers or invited experts"), max_length=300, blank=True)
@@ -561,6 +577,18 @@ def person_detail(participant, annotated):
     return place or participant.organisation or participant.email or (coordinator.email if coordinator else "")
 
 
+def held_span(to_cohort):
+    """Annotations `held_from` and `held_until`: the first and last session of the cohort reached through
+    `to_cohort` ("cohort", "enrolment__cohort"), None without sessions. What a cohort really ran, where its
+    `starts_on`/`ends_on` are the plan (a cohort may close months before its planned end). Subqueries, so
+    a list costs no extra query."""
+    sessions = Session.objects.filter(cohort=OuterRef(to_cohort)).order_by().values("cohort")
+    return {
+        "held_from": Subquery(sessions.annotate(day=Min("held_on")).values("day")[:1]),
+        "held_until": Subquery(sessions.annotate(day=Max("held_on")).values("day")[:1]),
+    }
+
+
 class ParticipantQuerySet(models.QuerySet):
     def search(self, query):
         return folded_search(self, ["search_text", "coordinator__search_text"], query)
@@ -664,13 +692,14 @@ class EnrolmentQuerySet(models.QuerySet):
         return self.annotate(cohort_hours=Coalesce(Subquery(total), Value(ZERO_HOURS)))
 
     def for_participant(self, participant):
-        """A participant's enrolments, newest first, with the programme, cohort, `hours_attended` and
-        `cohort_hours`."""
+        """A participant's enrolments, newest first, with the programme, cohort, `hours_attended`,
+        `cohort_hours` and the span of its cohort's sessions (`held_from`, `held_until`: see `held_span`)."""
         return (
             self.filter(participant=participant)
             .select_related("cohort__programme", "cohort__area", "cohort__region")
             .with_hours()
             .with_cohort_hours()
+            .annotate(**held_span("cohort"))
             .order_by("-cohort__starts_on", "-pk")
         )
 
@@ -816,13 +845,15 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(status=CertificateStatus.VALID)
 
     def for_verification(self):
+        """With holder, cohort, programme, replacement and the span of the cohort's sessions (`held_from`,
+        `held_until`): one query."""
         return self.select_related(
             "enrolment__participant__coordinator",
             "enrolment__cohort__programme",
             "enrolment__cohort__area",
             "enrolment__cohort__region",
             "replaced_by",
-        )
+        ).annotate(**held_span("enrolment__cohort"))
 
 
 class Certificate(models.Model):
@@ -880,3 +911,17 @@ class Certificate(models.Model):
     def get_absolute_url(self):
         """The public check page (the admin's "View on site")."""
         return reverse("trainings:certificate_verify", args=[self.code])
+
+
+def counted_completion(to_enrolment=""):
+    """Q of the completions that count in results (the public pages and the staff's report): an enrolment
+    completed, unless every certificate it had was revoked (none valid, none replaced by a valid one): a
+    revoked certificate takes the completion back. `to_enrolment`: the path to the enrolment ("enrolments__")."""
+    certificates_all_revoked = (
+        Enrolment.objects.filter(certificates__isnull=False)
+        .exclude(certificates__status=CertificateStatus.VALID)
+        .values("pk")
+    )
+    return Q(**{f"{to_enrolment}status": EnrolmentStatus.COMPLETED}) & ~Q(
+        **{f"{to_enrolment}pk__in": certificates_all_revoked}
+    )

@@ -8,7 +8,7 @@ public pages: a Cyrillic report is Cyrillic throughout, on the page and in its .
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +19,7 @@ from portal.text import in_active_script
 
 from .models import (
     ZERO_HOURS,
+    Certificate,
     CompetenceArea,
     Enrolment,
     EnrolmentStatus,
@@ -135,32 +136,51 @@ class Experience:
         return cls.OVER_7
 
 
+IN_PROGRESS = gettext_lazy("in progress")
+
+
 class ResultRow:
     def __init__(self, label):
         self.label, self.enrolled, self.completed, self.hours = label, 0, 0, ZERO_HOURS
+        self.enrolled_in_closed = 0  # completions are decided when a cohort closes: the rate's base
 
     @property
     def completion_rate(self):
-        """Completed of enrolled, in per cent with one decimal; None with nobody enrolled."""
-        if not self.enrolled:
+        """Completed of enrolled in closed cohorts, in per cent with one decimal; None with nobody enrolled
+        in a closed cohort (`in_progress`: no rate yet, rather than a misleading 0 %)."""
+        if not self.enrolled_in_closed:
             return None
-        return (Decimal(self.completed) * 100 / self.enrolled).quantize(Decimal("0.1"))
+        return (Decimal(self.completed) * 100 / self.enrolled_in_closed).quantize(Decimal("0.1"))
+
+    @property
+    def in_progress(self):
+        """Someone is enrolled, but none of the group's cohorts is closed yet."""
+        return bool(self.enrolled) and not self.enrolled_in_closed
 
     def add(self, enrolment):
         self.enrolled += 1
-        self.completed += enrolment.status == EnrolmentStatus.COMPLETED
+        self.enrolled_in_closed += enrolment.cohort.closed_on is not None
+        # A completion counts unless every certificate it had was revoked (models.counted_completion).
+        self.completed += enrolment.status == EnrolmentStatus.COMPLETED and (
+            enrolment.has_valid_certificate or not enrolment.has_certificate
+        )
         self.hours += enrolment.hours_attended
 
 
 def programme_results(programme):
     """A programme's participants who took up their place (invitations not taken up are left out),
-    completed, the completion rate and hours attended: in total, by region, by cohort level and by
-    experience group. One query. Returns [(dimension title, [ResultRow, …]), …], the total first."""
+    completed (a completion whose certificates were all revoked does not count), the completion rate (of
+    those enrolled in closed cohorts; None while none is closed: `ResultRow.in_progress`) and hours
+    attended: in total, by region, by cohort level and by experience group. One query. Returns [(dimension title, [ResultRow, …]), …], the total first."""
     enrolments = (
         Enrolment.objects.filter(cohort__programme=programme)
         .exclude(status=EnrolmentStatus.INVITED)
         .select_related("cohort__area", "cohort__region", "participant__coordinator")
         .with_hours()
+        .annotate(
+            has_certificate=Exists(Certificate.objects.filter(enrolment=OuterRef("pk"))),
+            has_valid_certificate=Exists(Certificate.objects.valid().filter(enrolment=OuterRef("pk"))),
+        )
         .order_by("pk")
     )
     total = ResultRow(_("All participants"))
@@ -193,9 +213,21 @@ def programme_results(programme):
 
 
 def programme_results_table(sections):
+    """The report as (headers, rows) for the .xlsx: a rate in progress is an empty cell, and a note row
+    at the end says why."""
     headers = [_("Group"), _("Enrolled"), _("Completed"), _("Completion rate (%)"), _("Hours attended")]
     rows = []
+    in_progress = False
     for title, section_rows in sections:
         for row in section_rows:
             rows.append([f"{title}: {row.label}", row.enrolled, row.completed, row.completion_rate, row.hours])
+            in_progress = in_progress or row.in_progress
+    if in_progress:
+        rows.append([str(IN_PROGRESS_NOTE)])
     return headers, rows
+
+
+IN_PROGRESS_NOTE = gettext_lazy(
+    "An empty completion rate means in progress: none of the group's cohorts is closed yet, and completion "
+    "is decided when a cohort closes."
+)

@@ -1,6 +1,6 @@
 """Reads for pages, each with a fixed number of queries whatever the data."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 
 from areas.models import local_name
 from portal.text import in_active_script
@@ -15,6 +15,7 @@ from .models import (
     Programme,
     SurveyAnswer,
     SurveyResponse,
+    counted_completion,
     person_detail,
     person_detail_annotations,
 )
@@ -22,13 +23,16 @@ from .models import (
 
 def participant_history(participant):
     """Every enrolment of one person across programmes and years, newest first, each with
-    `hours_attended`, `cohort.programme`, `attendances` (sessions in date order) and `certificates`
-    (newest first). Three queries, whatever the length of the history."""
+    `hours_attended`, `cohort.programme`, the span of its sessions (`held_from`, `held_until`),
+    `attendances` (the sessions attended, with hours above 0, in date order: a 0 records an absence) and
+    `certificates` (newest first). Three queries, whatever the length of the history."""
     return list(
         Enrolment.objects.for_participant(participant).prefetch_related(
             Prefetch(
                 "attendances",
-                Attendance.objects.select_related("session__module").order_by("session__held_on", "session__pk"),
+                Attendance.objects.filter(hours__gt=0)
+                .select_related("session__module")
+                .order_by("session__held_on", "session__pk"),
             ),
             Prefetch("certificates", Certificate.objects.order_by("-issued_on", "-pk")),
         )
@@ -93,7 +97,7 @@ def programmes_for_public():
         .values("programme_id", "level", "region__name", "area__name", "area__name_cyrillic", "area__name_en")
         .annotate(
             cohorts=Count("pk", distinct=True),
-            completed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.COMPLETED)),
+            completed=Count("enrolments", filter=counted_completion("enrolments__")),
         )
     )
     by_programme = {}

@@ -1,7 +1,7 @@
 """Writes that touch several rows: each in one transaction, all or nothing."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,14 +51,45 @@ def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
     return enrolment
 
 
+def bulk_delete_with_history(records, model):
+    """Delete `records` (instances of `model`) in one query, each with its "-" history row, made in bulk as
+    simple-history's `bulk_create_with_history` makes "+" rows (it has no bulk delete of its own: a queryset's
+    delete would fetch the rows and write one history row each). For models nothing else points to."""
+    history = model.history.model
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=now,
+                history_user=history.get_default_history_user(record),
+                history_change_reason="",
+                history_type="-",
+                **{field.attname: getattr(record, field.attname) for field in history.tracked_fields},
+            )
+            for record in records
+        ],
+        batch_size=500,
+    )
+    # No signals: the history rows are written above. _raw_delete is QuerySet.delete's own fast path.
+    model.objects.filter(pk__in=[record.pk for record in records])._raw_delete(model.objects.db)
+
+
+@dataclass(frozen=True)
+class SheetSaved:
+    created: int
+    updated: int
+    deleted: int
+
+
 @transaction.atomic
 def attendance_sheet_save(*, cohort, hours):
     """Save a whole attendance sheet: `hours` maps (session id, enrolment id) to hours or None.
 
-    None leaves a cell unrecorded (or sets an existing record to 0). Every cell that changes something is
-    checked first (`validate_attendance`); one bad cell saves nothing, and a closed cohort saves nothing at
-    all. The cohort's row is locked, as `cohort_close` locks it, so a sheet and a close do not cross.
-    Writes are bulk: a fixed number of queries whatever the sheet's size. Returns (created, updated).
+    None means not recorded: an empty cell stays unrecorded, and a cleared cell removes its record (with a
+    history row of the removal); 0 is a record of absence. Every cell that changes something is checked
+    first (`validate_attendance`); one bad cell saves nothing, and a closed cohort saves nothing at all. The
+    cohort's row is locked, as `cohort_close` locks it, so a sheet and a close do not cross. Writes are bulk:
+    a fixed number of queries whatever the sheet's size. Returns a `SheetSaved` (created, updated, deleted).
     """
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.closed_on is not None:
@@ -72,7 +103,7 @@ def attendance_sheet_save(*, cohort, hours):
     existing = {
         (a.session_id, a.enrolment_id): a for a in Attendance.objects.filter(session__cohort=cohort)
     }  # fmt: skip
-    errors, create, update = [], [], []
+    errors, create, update, delete = [], [], [], []
     for (session_id, enrolment_id), value in hours.items():
         session, enrolment = sessions.get(session_id), enrolments.get(enrolment_id)
         if session is None or enrolment is None:
@@ -81,10 +112,8 @@ def attendance_sheet_save(*, cohort, hours):
         record = existing.get((session_id, enrolment_id))
         if record is None and value is None:
             continue  # left unrecorded: nothing to check
-        if record is not None:
-            value = ZERO_HOURS if value is None else value
-            if record.hours == value:
-                continue  # unchanged (a session not held yet may show what an older rule let in)
+        if record is not None and record.hours == value:
+            continue  # unchanged (a session not held yet may show what an older rule let in)
         try:
             validate_attendance(session, enrolment, value)
         except ValidationError as error:
@@ -92,6 +121,8 @@ def attendance_sheet_save(*, cohort, hours):
             continue
         if record is None:
             create.append(Attendance(session=session, enrolment=enrolment, hours=value))
+        elif value is None:
+            delete.append(record)
         else:
             record.hours = value
             update.append(record)
@@ -101,9 +132,11 @@ def attendance_sheet_save(*, cohort, hours):
         bulk_create_with_history(create, Attendance, batch_size=500)
     if update:
         bulk_update_with_history(update, Attendance, ["hours"], batch_size=500)
-    if create or update:
+    if delete:
+        bulk_delete_with_history(delete, Attendance)
+    if create or update or delete:
         data_changed()  # bulk writes send no post_save
-    return len(create), len(update)
+    return SheetSaved(created=len(create), updated=len(update), deleted=len(delete))
 
 
 def completes(*, attended, total, percent):
@@ -125,18 +158,21 @@ class CohortClosing:
 @dataclass(frozen=True)
 class ClosingPlan:
     """What closing a cohort would do, nothing written: the enrolments that would complete (one
-    certificate each) and drop out, and the invitations that would stay as they are."""
+    certificate each) and drop out (each with `hours_attended` and its participant, for the confirmation
+    page), the invitations that would stay as they are, the cohort's hours and the hours the rule needs."""
 
     completed: list
     dropped_out: list
     still_invited: int
+    total_hours: Decimal = ZERO_HOURS
+    needed_hours: Decimal = ZERO_HOURS
 
 
 def for_closing(cohorts):
-    """Cohorts with what `cohort_closing_plan` reads: three queries however many cohorts."""
-    return cohorts.select_related("programme").prefetch_related(
-        "sessions", Prefetch("enrolments", queryset=Enrolment.objects.with_hours().order_by("pk"))
-    )
+    """Cohorts with what `cohort_closing_plan` reads (and its confirmation page names): three queries
+    however many cohorts."""
+    enrolments = Enrolment.objects.with_hours().select_related("participant__coordinator").order_by("pk")
+    return cohorts.select_related("programme").prefetch_related("sessions", Prefetch("enrolments", queryset=enrolments))
 
 
 def cohort_closing_plan(*, cohort, closed_on=None):
@@ -176,7 +212,15 @@ def cohort_closing_plan(*, cohort, closed_on=None):
             done = completes(attended=enrolment.hours_attended, total=total, percent=percent)
             (completed if done else dropped).append(enrolment)
     still_invited = sum(1 for enrolment in enrolments if enrolment.status == EnrolmentStatus.INVITED)
-    return ClosingPlan(completed=completed, dropped_out=dropped, still_invited=still_invited)
+    # The least hours that complete, to the sheet's tenth of an hour (attended * 100 >= total * percent).
+    needed = (total * percent / 100).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
+    return ClosingPlan(
+        completed=completed,
+        dropped_out=dropped,
+        still_invited=still_invited,
+        total_hours=total,
+        needed_hours=needed,
+    )
 
 
 @transaction.atomic

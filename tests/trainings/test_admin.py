@@ -798,11 +798,12 @@ def test_attendance_sheet_untick_of_a_whole_session_clears_the_cell_without_a_sc
     )
 
     assert response.status_code == 302
-    # A cleared cell of a stored record is 0 hours (attendance_sheet_save never deletes a record).
+    # A cleared cell removes its record: not recorded, as the page's help says (not 0 hours, an absence).
     assert sorted(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours")) == [
-        (ana.pk, Decimal("0.0")),
         (bojan.pk, Decimal("4.0")),
     ]
+    removal = Attendance.history.filter(enrolment_id=ana.pk).latest("history_id")
+    assert (removal.history_type, removal.history_user) == ("-", staff_user)
 
 
 def test_attendance_sheet_tells_apart_two_coordinators_of_one_name(client, staff_user):

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from trainings.models import (
+    SESSION_MAX_HOURS,
     Attendance,
     Certificate,
     CertificateStatus,
@@ -31,7 +32,8 @@ def test_demo_2017_programme_trains_70_plus_coordinators_in_three_regions():
         "Ministarstvo omladine i sporta",
     )
     assert programme.coordinator_count >= 70
-    assert programme.completed_count >= 70
+    # One of its certificates was revoked (issued by mistake): that completion no longer counts.
+    assert programme.completed_count >= 69
     assert programme.region_count == 3
     assert set(Cohort.objects.filter(programme=programme).values_list("region__name", flat=True)) == {
         "Centralna Srbija",
@@ -60,7 +62,10 @@ def test_demo_bosnian_programme_trains_council_members_not_coordinators():
     assert enrolments.count() == 24
     assert enrolments.filter(participant__organisation="Vijeće mladih Ključ").count() == 2
     assert enrolments.filter(participant__coordinator__isnull=True).count() >= 23
-    assert Session.objects.filter(cohort__programme__name="Mladi prate omladinsku politiku").count() == 6
+    sessions = Session.objects.filter(cohort__programme__name="Mladi prate omladinsku politiku")
+    # Six modules; the three-day workshop is a session a day (a session is at most one training day).
+    assert (sessions.values("module").distinct().count(), sessions.count()) == (6, 8)
+    assert max(session.hours for session in sessions) <= SESSION_MAX_HOURS
 
 
 def test_demo_every_completion_has_one_valid_certificate_but_the_revoked_one():

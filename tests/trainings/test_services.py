@@ -87,7 +87,7 @@ def test_attendance_sheet_save_creates_and_updates(cohort):
     enrolments = list(cohort.enrolments.order_by("pk"))
     attendance_sheet_save(cohort=cohort, hours={(sessions[0].pk, enrolments[0].pk): Decimal("4")})
 
-    created, updated = attendance_sheet_save(
+    saved = attendance_sheet_save(
         cohort=cohort,
         hours={
             (sessions[0].pk, enrolments[0].pk): Decimal("2.5"),
@@ -96,7 +96,7 @@ def test_attendance_sheet_save_creates_and_updates(cohort):
         },
     )
 
-    assert (created, updated) == (1, 1)
+    assert (saved.created, saved.updated, saved.deleted) == (1, 1, 0)
     assert sorted(Attendance.objects.filter(enrolment=enrolments[0]).values_list("hours", flat=True)) == [
         Decimal("2.5"),
         Decimal("4"),
@@ -384,12 +384,12 @@ def test_attendance_sheet_save_of_a_session_held_today_and_empty_cells_ahead_is_
     past, today, coming = cohort.sessions.order_by("held_on")
     enrolment = cohort.enrolments.order_by("pk").first()
 
-    created, updated = attendance_sheet_save(
+    saved = attendance_sheet_save(
         cohort=cohort,
         hours={(past.pk, enrolment.pk): Decimal("4"), (today.pk, enrolment.pk): Decimal("3"), (coming.pk, enrolment.pk): None},
     )  # fmt: skip
 
-    assert (created, updated) == (2, 0)
+    assert (saved.created, saved.updated) == (2, 0)
     assert today.held_on == TODAY
 
 

@@ -228,7 +228,7 @@ def test_training_list_counts_are_exact(client):
     section = page.split(f'id="programme-{cohort.programme.pk}"')[1].split("</section>")[0]
     # Its cohort has no region: the headline names none.
     assert "2 participants completed the training</p>" in " ".join(section.split())
-    assert '<dt class="col-sm-4">Participants</dt><dd class="col-sm-8">3</dd>' in section
+    assert '<dt class="col-sm-4">Participants (who took up their place)</dt><dd class="col-sm-8">3</dd>' in section
     assert (
         '<td class="d-none d-sm-table-cell">basic</td><td class="text-end d-none d-sm-table-cell">1</td>'
         '<td class="text-end">2</td>'
