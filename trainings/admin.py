@@ -325,7 +325,7 @@ class CohortAdmin(HistoryAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                saved = attendance_sheet_save(cohort=cohort, hours=form.hours())
+                saved = attendance_sheet_save(cohort=cohort, hours=form.hours(), user=request.user)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,27 +51,28 @@ def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
     return enrolment
 
 
-def bulk_delete_with_history(records, model):
-    """Delete `records` (instances of `model`) in one query, each with its "-" history row, made in bulk as
-    simple-history's `bulk_create_with_history` makes "+" rows (it has no bulk delete of its own: a queryset's
-    delete would fetch the rows and write one history row each). For models nothing else points to."""
+def delete_with_history(records, model, *, user=None):
+    """Delete `records` (instances of `model`) with one "-" history row each, in bulk: one insert of the
+    history rows (built as simple-history builds them) and one plain DELETE, which sends no signal (the
+    rows are written here). simple-history has no bulk delete of its own, and a queryset's delete would
+    write one history row per record. For models nothing else points to."""
     history = model.history.model
     now = timezone.now()
+    fields = [field.attname for field in model._meta.concrete_fields]
     history.objects.bulk_create(
         [
-            history(
-                history_date=now,
-                history_user=history.get_default_history_user(record),
-                history_change_reason="",
-                history_type="-",
-                **{field.attname: getattr(record, field.attname) for field in history.tracked_fields},
-            )
+            history(history_date=now, history_user=user, history_change_reason="", history_type="-",
+                    **{name: getattr(record, name) for name in fields})
             for record in records
         ],
         batch_size=500,
-    )
-    # No signals: the history rows are written above. _raw_delete is QuerySet.delete's own fast path.
-    model.objects.filter(pk__in=[record.pk for record in records])._raw_delete(model.objects.db)
+    )  # fmt: skip
+    table, key = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
+    ids = [record.pk for record in records]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,15 @@ class SheetSaved:
 
 
 @transaction.atomic
-def attendance_sheet_save(*, cohort, hours):
+def attendance_sheet_save(*, cohort, hours, user=None):
     """Save a whole attendance sheet: `hours` maps (session id, enrolment id) to hours or None.
 
     None means not recorded: an empty cell stays unrecorded, and a cleared cell removes its record (with a
     history row of the removal); 0 is a record of absence. Every cell that changes something is checked
     first (`validate_attendance`); one bad cell saves nothing, and a closed cohort saves nothing at all. The
     cohort's row is locked, as `cohort_close` locks it, so a sheet and a close do not cross. Writes are bulk:
-    a fixed number of queries whatever the sheet's size. Returns a `SheetSaved` (created, updated, deleted).
+    a fixed number of queries whatever the sheet's size; their history rows name `user`. Returns a
+    `SheetSaved` (created, updated, deleted).
     """
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.closed_on is not None:
@@ -129,11 +131,11 @@ def attendance_sheet_save(*, cohort, hours):
     if errors:
         raise ValidationError(errors)
     if create:
-        bulk_create_with_history(create, Attendance, batch_size=500)
+        bulk_create_with_history(create, Attendance, batch_size=500, default_user=user)
     if update:
-        bulk_update_with_history(update, Attendance, ["hours"], batch_size=500)
+        bulk_update_with_history(update, Attendance, ["hours"], batch_size=500, default_user=user)
     if delete:
-        bulk_delete_with_history(delete, Attendance)
+        delete_with_history(delete, Attendance, user=user)
     if create or update or delete:
         data_changed()  # bulk writes send no post_save
     return SheetSaved(created=len(create), updated=len(update), deleted=len(delete))
