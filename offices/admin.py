@@ -294,12 +294,14 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     def invite(self, request, queryset):
         """E-mail each selected coordinator a one-time link to set a password (in the site's language).
 
-        Someone who already signs in (an account with a password) gets a link to set a new one: the
-        message names them, so staff know they re-sent rather than invited."""
+        Someone who already signs in (an account with a password) gets a link to set a new one, and
+        someone whose earlier invitation is still unused (no password yet) gets it again: the message
+        names both, so staff know they re-sent rather than invited."""
         site_url = request.build_absolute_uri("/").rstrip("/")
-        invited, reset, refused = [], [], []
+        invited, reset, again, refused = [], [], [], []
         for person in queryset.select_related("user").order_by("last_name", "first_name", "pk"):
             had_password = person.user is not None and person.user.has_usable_password()
+            pending = person.user is not None and not had_password
             try:
                 coordinator_invite(coordinator=person, site_url=site_url)
             except InvitationRefused as reason:
@@ -308,6 +310,8 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
                 invited.append(person.full_name)
                 if had_password:
                     reset.append(person.full_name)
+                elif pending:
+                    again.append(person.full_name)
         if invited:
             message = ngettext(
                 "Invited %(count)s coordinator: %(names)s.", "Invited %(count)s coordinators: %(names)s.", len(invited)
@@ -318,6 +322,12 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
                     "Of them, %(count)s already had an account and got a link to set a new password: %(names)s.",
                     len(reset),
                 ) % {"count": len(reset), "names": ", ".join(reset)}
+            if again:
+                message += " " + ngettext(
+                    "Of them, %(count)s had no password yet and got the invitation again: %(names)s.",
+                    "Of them, %(count)s had no password yet and got the invitation again: %(names)s.",
+                    len(again),
+                ) % {"count": len(again), "names": ", ".join(again)}
             messages.success(request, message)
         if refused:
             messages.error(request, _("Not invited: %(reasons)s") % {"reasons": " ".join(refused)})

@@ -110,3 +110,32 @@ def test_invitation_reuses_a_linked_account_and_a_taken_username(client, staff_u
     assert person.user.username == "vuk.tomic@example.org-2"
     assert len(mail.outbox) == 2
     assert get_user_model().objects.filter(username__startswith="vuk.tomic").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "second"),
+    [
+        (
+            "",
+            "Pozvan je 1 koordinator: Dragana Ćirić. Od njih je poziv ponovo poslat za 1 (lozinka još nije "
+            "postavljena): Dragana Ćirić.",
+        ),
+        (
+            "/en",
+            "Invited 1 coordinator: Dragana Ćirić. Of them, 1 had no password yet and got the invitation again: "
+            "Dragana Ćirić.",
+        ),
+    ],
+)
+def test_reinviting_someone_whose_invitation_is_pending_says_it_was_sent_again(client, staff_user, prefix, second):
+    person = CoordinatorFactory(first_name="Dragana", last_name="Ćirić", email="dragana.ciric@example.org")
+    client.force_login(staff_user)
+
+    first = _invite(client, [person], prefix=prefix)
+    again = _invite(client, [person], prefix=prefix)
+
+    assert [str(m) for m in first.context["messages"]] == [
+        {"": "Pozvan je 1 koordinator: Dragana Ćirić.", "/en": "Invited 1 coordinator: Dragana Ćirić."}[prefix]
+    ]
+    assert [str(m) for m in again.context["messages"]] == [second]
+    assert len(mail.outbox) == 2

@@ -916,3 +916,62 @@ def test_attendance_sheet_ticks_are_labelled_in_each_language(client, staff_user
 
     assert response.status_code == 200
     assert response.content.decode().count(f": {words}</label>") == 9  # three people × three sessions
+
+
+def test_a_closed_cohorts_sessions_show_their_dates_and_hours_read_only(client, staff_user):
+    from tests.trainings.test_models import closed_cohort
+
+    cohort = closed_cohort()
+    session = cohort.sessions.order_by("held_on").first()
+    open_cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
+    client.force_login(staff_user)
+
+    page = client.get(reverse("admin:trainings_cohort_change", args=[cohort.pk])).content.decode()
+    open_page = client.get(reverse("admin:trainings_cohort_change", args=[open_cohort.pk])).content.decode()
+    alone = client.get(reverse("admin:trainings_session_change", args=[session.pk])).content.decode()
+
+    assert ('name="sessions-0-held_on"' in page, 'name="sessions-0-hours"' in page) == (False, False)
+    assert 'name="sessions-0-place"' in page  # where it happened may still be corrected
+    assert ('name="sessions-0-held_on"' in open_page, 'name="sessions-0-hours"' in open_page) == (True, True)
+    assert ('name="held_on"' in alone, 'name="hours"' in alone, 'name="cohort"' in alone) == (False, False, False)
+    assert 'name="place"' in alone
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefix):
+    from tests.trainings.test_models import closed_cohort
+
+    enrolment = closed_cohort().enrolments.get()
+    client.force_login(staff_user)
+
+    page = client.get(prefix + reverse("admin:trainings_enrolment_change", args=[enrolment.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ('name="status"' in html, 'name="cohort"' in html, 'name="participant"' in html) == (False, False, False)
+    assert {"": "završena obuka", "/sr": "завршена обука", "/en": "completed"}[prefix] in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "je zatvorena 01.03.2018: o završetku obuke odlučeno je pri zatvaranju, pa se njeni upisi više ne menjaju."),
+        ("/en", "was closed on 01.03.2018: its completions were decided when it was closed, so its enrolments no longer change."),
+    ],
+)  # fmt: skip
+def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client, staff_user, prefix, words):
+    from tests.trainings.test_models import closed_cohort
+
+    closed = closed_cohort()
+    enrolment = make_cohort(people=1, name="Šumadija, osnovni nivo").enrolments.get()
+    client.force_login(staff_user)
+
+    response = client.post(
+        prefix + reverse("admin:trainings_enrolment_change", args=[enrolment.pk]),
+        {"cohort": closed.pk, "participant": enrolment.participant_id, "status": "enrolled"},
+    )
+
+    assert response.status_code == 200
+    subject = {"": f"Grupa {closed} ", "/en": f"The cohort {closed} "}[prefix]
+    assert [str(e) for e in response.context["adminform"].form.non_field_errors()] == [subject + words]
+    assert Enrolment.objects.get(pk=enrolment.pk).cohort_id != closed.pk
