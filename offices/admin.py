@@ -393,18 +393,25 @@ class AppointmentAdmin(FoldedSearchMixin, HistoryAdmin):
 class OfficeChangeProposalAdmin(HistoryAdmin):
     """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
 
-    list_display = ["office", "proposed_by", "proposed_at", "status", "reviewed_by"]
+    list_display = ["office", "proposer", "proposed_at", "status", "reviewed_by"]
     list_filter = ["status"]
-    list_select_related = ["office", "proposed_by", "reviewed_by"]
-    search_fields = ["office__name", "proposed_by__username"]
+    list_select_related = ["office", "proposed_by__coordinator", "reviewed_by"]
+    search_fields = ["office__name", "proposed_by__username", "proposed_by__coordinator__last_name"]
     date_hierarchy = "proposed_at"
     show_full_result_count = False
-    fields = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at", "note"]
+    fields = ["office", "proposer", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at", "note"]
     change_form_template = "admin/offices/officechangeproposal/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at"]
+        readonly = ["office", "proposer", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at"]
         return readonly if obj is None or obj.status == ProposalStatus.PENDING else [*readonly, "note"]
+
+    @admin.display(description=gettext_lazy("proposed by"), ordering="proposed_by")
+    def proposer(self, obj):
+        """The coordinator's name, which staff know them by; the account's name if it has no coordinator."""
+        user = obj.proposed_by
+        coordinator = getattr(user, "coordinator", None)
+        return coordinator.full_name if coordinator is not None else (user.get_full_name() or user.get_username())
 
     def has_add_permission(self, request):
         return False  # coordinators propose from their own page

@@ -291,7 +291,7 @@ def test_close_cohorts_action_says_how_many_invitations_stay_unanswered(client, 
     )
 
     assert [str(message) for message in response.context["messages"]] == [
-        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja. 3 poziva su ostala bez odgovora; ostaju u stanju „pozvan“."
+        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja. 3 poziva su ostala bez odgovora; ostaju u stanju „poslat poziv“."
     ]
     assert cohort.enrolments.filter(status="invited").count() == 3
 
@@ -387,8 +387,8 @@ def test_close_cohorts_action_asks_first_saying_what_will_happen_and_writes_noth
     assert response.templates[0].name == "admin/trainings/cohort_close_confirmation.html"
     page = " ".join(response.content.decode().split())
     assert "1 učesnik završava i dobija uverenje" in page
-    assert "1 učesnik nije prisustvovao dovoljno i označava se kao odustao" in page
-    assert "1 poziv je ostao bez odgovora i ostaje u stanju „pozvan“" in page
+    assert "1 učesnik nije prisustvovao dovoljno i dobija stanje „odustajanje“" in page
+    assert "1 poziv je ostao bez odgovora i ostaje u stanju „poslat poziv“" in page
     last = ahead.sessions.order_by("held_on").last().held_on
     assert f"Grupa {ahead} ne može da se zatvori pre nego što se održi njena poslednja sesija, {last:%d.%m.%Y}." in page
     assert 'value="Da, zatvori 1 grupu"' in page
@@ -443,8 +443,8 @@ def test_enrolment_change_to_completed_by_hand_is_refused_in_the_users_language(
 
     assert latin.context["adminform"].form.errors == {
         "status": [
-            "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
-            "Izaberite pozvan, upisan ili odustao."
+            "„završena obuka“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+            "Izaberite „poslat poziv“, „potvrđen upis“ ili „odustajanje“."
         ]
     }
     assert english.context["adminform"].form.errors["status"] == [
@@ -949,7 +949,9 @@ def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefi
     assert page.status_code == 200
     html = page.content.decode()
     assert ('name="status"' in html, 'name="cohort"' in html, 'name="participant"' in html) == (False, False, False)
-    assert {"": "završena obuka", "/sr": "завршена обука", "/en": "completed"}[prefix] in html
+    label = {"completed": ("završena obuka", "завршена обука", "completed"),
+             "dropped_out": ("odustajanje", "одустајање", "dropped out")}[enrolment.status]  # fmt: skip
+    assert label[["", "/sr", "/en"].index(prefix)] in html
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
     jovana_row = row_html(preview, 5)
     assert "<td>dodavanje</td>" in jovana_row
     assert f'<td>{area.name}<small class="typed">upisano: {to_cyrillic(area.name)}</small></td>' in jovana_row
-    assert '<td>upisan<small class="typed">upisano: Upisan</small></td>' in jovana_row
+    assert '<td>potvrđen upis<small class="typed">upisano: Upisan</small></td>' in jovana_row
     assert "<td>Djordje.Zivkovic@PRIMER.rs</td>" in row_html(preview, 4)
     assert "<del>pozvan</del> → <ins>upisan</ins>" in row_html(preview, 6)
     assert "<td>izmena</td>" in row_html(preview, 6)
@@ -277,7 +277,7 @@ def bad_files(people, cohort, full_cohort):
 EXPECTED = {
     "unknown coordinator": {
         "sr-latn": "Nepoznata osoba: niko nema e-poštu djurdja@primer.rs; nisu navedene ni opština ni organizacija "
-        "da bi se Đurđa Nepoznatić pronašao/la po imenu. Uvoz nikoga ne dodaje: novog učesnika prvo dodajte "
+        "da bi se osoba Đurđa Nepoznatić pronašla po imenu. Uvoz nikoga ne dodaje: novog učesnika prvo dodajte "
         "u administraciji.",
         "en": "Unknown person: nobody has the e-mail djurdja@primer.rs; neither a municipality nor an organisation "
         "is given to find Đurđa Nepoznatić by name. An import adds nobody: add a new participant in the admin first.",

@@ -287,7 +287,7 @@ HEADERS = {
         "en": ["Competence area", "Region", "basic", "intermediate", "advanced", "Coordinators"],
     },
     "results": {
-        "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Prisustvovali sati"],
+        "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Sati prisustva"],
         "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Присуствовали сати"],
         "en": ["Group", "Enrolled", "Completed", "Completion rate (%)", "Hours attended"],
     },

@@ -327,8 +327,8 @@ def test_enrolment_create_completed_is_refused_in_the_users_language(cohort):
         enrolment_create(cohort=cohort, participant=_outsider(), status=EnrolmentStatus.COMPLETED)
 
     assert latin.value.messages == [
-        "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
-        "Izaberite pozvan, upisan ili odustao."
+        "„završena obuka“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+        "Izaberite „poslat poziv“, „potvrđen upis“ ili „odustajanje“."
     ]
     assert english.value.messages == [
         "“completed” cannot be set by hand: Completion follows the programme's rule when the cohort is closed. "
