@@ -142,3 +142,25 @@ def test_reinviting_someone_whose_invitation_is_pending_says_it_was_sent_again(c
     ]
     assert [str(m) for m in again.context["messages"]] == [second]
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Lozinka je previše slična podatku „korisničko ime“."),
+        ("/sr", "Лозинка је превише слична податку „корисничко име“."),
+        ("/en", "The password is too similar to the username."),
+    ],
+)
+def test_a_password_like_the_username_is_refused_in_words_that_read_right(client, staff_user, prefix, words):
+    person = CoordinatorFactory(first_name="Vesna", last_name="Đokić", email="vesna.djokic@example.org")
+    client.force_login(staff_user)
+    _invite(client, [person])
+    link = re.search(r"http://testserver(/me/welcome/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+
+    form_url = client.get(prefix + link, follow=True).redirect_chain[-1][0]
+    refused = client.post(form_url, {"new_password1": "vesna.djokic@example", "new_password2": "vesna.djokic@example"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["new_password2"] == [words]

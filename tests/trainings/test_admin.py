@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from offices.models import Coordinator
 from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory, free_areas
@@ -977,3 +978,42 @@ def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client,
     subject = {"": f"Grupa {closed} ", "/en": f"The cohort {closed} "}[prefix]
     assert [str(e) for e in response.context["adminform"].form.non_field_errors()] == [subject + words]
     assert Enrolment.objects.get(pk=enrolment.pk).cohort_id != closed.pk
+
+
+@pytest.mark.parametrize(
+    ("prefix", "added", "title"),
+    [
+        ("", "Dodato: oblast kompetencija „Omladinski rad u zajednici“.", "Dodavanje: oblast kompetencija"),
+        ("/sr", "Додато: област компетенција „Omladinski rad u zajednici“.", "Додавање: област компетенција"),
+        ("/en", "The competence area “Omladinski rad u zajednici” was added successfully.", "Add competence area"),
+    ],
+)
+def test_admin_says_what_it_added_in_words_that_read_right(client, staff_user, prefix, added, title):
+    url = prefix + reverse("admin:trainings_competencearea_add")
+    client.force_login(staff_user)
+
+    page = client.get(url)
+    response = client.post(url, {"name": "Omladinski rad u zajednici", "position": "3"}, follow=True)
+
+    assert f"<title>{title} |" in page.content.decode()
+    assert [strip_tags(str(m)) for m in response.context["messages"]] == [added]  # the name links to its page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "svako dobija novo uverenje s novom šifrom"),
+        ("/sr", "свако добија ново уверење с новом шифром"),
+        ("/en", "each gets a new certificate with a new code"),
+    ],
+)
+def test_reissue_confirmation_calls_the_code_a_sifra_as_elsewhere(client, staff_user, cohort, prefix, words):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    certificate_revoke(certificate=certificate, reason="Greška u imenu")
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/certificate/", {"action": "reissue", "_selected_action": [certificate.pk]}
+    )
+
+    assert words in response.content.decode()
