@@ -114,7 +114,7 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
     assert f'<td>{area.name}<small class="typed">upisano: {to_cyrillic(area.name)}</small></td>' in jovana_row
     assert '<td>potvrđen upis<small class="typed">upisano: Upisan</small></td>' in jovana_row
     assert "<td>Djordje.Zivkovic@PRIMER.rs</td>" in row_html(preview, 4)
-    assert "<del>pozvan</del> → <ins>upisan</ins>" in row_html(preview, 6)
+    assert "<del>poslat poziv</del> → <ins>potvrđen upis</ins>" in row_html(preview, 6)
     assert "<td>izmena</td>" in row_html(preview, 6)
     assert f'— IOM<small class="typed">upisano: {cohort.pk}</small>' in row_html(preview, 6)  # the id, read as the name
     assert snapshot() == before  # a preview writes nothing

@@ -288,7 +288,7 @@ HEADERS = {
     },
     "results": {
         "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Sati prisustva"],
-        "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Присуствовали сати"],
+        "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Сати присуства"],
         "en": ["Group", "Enrolled", "Completed", "Completion rate (%)", "Hours attended"],
     },
 }

@@ -140,7 +140,7 @@ def test_attendance_full_clean_not_enrolled_is_refused(cohort):
     with pytest.raises(ValidationError) as raised:
         Attendance(session=session, enrolment=stranger, hours=Decimal("1")).full_clean()
 
-    assert raised.value.messages == [f"Amra Hadžić nije upisan(a) u grupu sesije {session}."]
+    assert raised.value.messages == [f"Amra Hadžić nema upis u grupu sesije {session}."]
 
 
 def test_session_outside_cohort_dates_is_refused(cohort):
