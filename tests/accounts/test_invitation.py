@@ -34,7 +34,7 @@ def test_invitation_flow_sets_a_password_once_and_signs_in(client, staff_user):
     message = mail.outbox[0]
     assert message.to == ["Milica.Djuric@example.org"]
     assert message.subject == "Vaš nalog na KZM portalu"
-    assert "Poštovani/a Milica Đurić," in message.body
+    assert "Dobar dan, Milica Đurić," in message.body
     person.refresh_from_db()
     account = person.user
     assert account.username == "milica.djuric@example.org"
@@ -66,7 +66,7 @@ def test_invitation_is_in_the_sites_language_whatever_the_admins(client, staff_u
     response = _invite(client, [person], prefix=prefix)
 
     assert mail.outbox[0].subject == "Vaš nalog na KZM portalu"
-    assert mail.outbox[0].body.startswith("Poštovani/a Ana Petrović,")
+    assert mail.outbox[0].body.startswith("Dobar dan, Ana Petrović,")
     assert re.search(r"http://testserver/me/welcome/[^/]+/[^/]+/\n", mail.outbox[0].body)
     assert response.context["messages"]  # the message to staff is in the admin's language
     assert response.context["LANGUAGE_CODE"] == {"": "sr-latn", "/sr": "sr", "/en": "en"}[prefix]
@@ -164,3 +164,19 @@ def test_a_password_like_the_username_is_refused_in_words_that_read_right(client
 
     assert refused.status_code == 200
     assert refused.context["form"].errors["new_password2"] == [words]
+
+
+def test_inviting_an_anonymised_coordinator_is_refused_in_words_without_gender(client, staff_user):
+    from offices.services import coordinator_anonymise
+
+    person = CoordinatorFactory(first_name="Jelena", last_name="Marić", email="jelena.maric@example.org")
+    coordinator_anonymise(coordinator=person, user=staff_user)
+    person.refresh_from_db()
+    client.force_login(staff_user)
+
+    response = _invite(client, [person])
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Nisu pozvani: Podaci osobe {person.full_name} su anonimizovani."
+    ]
+    assert mail.outbox == []
