@@ -15,7 +15,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import OperationalError
-from django.db.models import FETCH_PEERS
+from django.db.models import FETCH_PEERS, Count
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -284,6 +284,20 @@ def change_reason_display(reason):
     return format_html('<a href="{}">{}</a>', url, text % {"id": pk})
 
 
+def record_counts(batch):
+    """How many records the batch added and changed (a row may touch several), by ImportRecord.Action."""
+    counts = dict.fromkeys(ImportRecord.Action, 0)
+    counts.update(batch.records.values_list("action").annotate(n=Count("pk")).order_by())
+    return counts
+
+
+class Deleted:
+    """What record_link needs of an ImportRecord, for a record known by its id only."""
+
+    def __init__(self, pk):
+        self.label, self.object_id = "", pk
+
+
 def batches_that_created(records):
     """The imports (not undone) that created these records, oldest first: one query per model."""
     by_model = defaultdict(list)
@@ -323,14 +337,14 @@ class ImporterFilter(admin.SimpleListFilter):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "import_name", "user", "created_at", "rows", "created_count", "updated_count",
-                    "unchanged_count", "undone_at"]  # fmt: skip
+    list_display = ["__str__", "import_name", "user", "created_at", "rows", "rows_created", "rows_updated",
+                    "rows_unchanged", "undone_at"]  # fmt: skip
     list_filter = [ImporterFilter, "created_at", "undone_at"]
     list_select_related = ["user"]
     show_full_result_count = False
     change_form_template = "imports/batch_change_form.html"
     readonly_fields = ["import_name", "user", "created_at", "file_name", "file_size", "file_sha256", "sheet", "rows",
-                       "created_count", "updated_count", "unchanged_count", "empty_cells_clear", "undone_at",
+                       "rows_created", "rows_updated", "rows_unchanged", "empty_cells_clear", "undone_at",
                        "undone_by", "touched"]  # fmt: skip
     fields = readonly_fields
     TOUCHED_SHOWN = 100  # a batch may hold thousands: the page lists the first ones
@@ -338,6 +352,20 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("import"), ordering="importer")
     def import_name(self, batch):
         return import_name(batch.importer)
+
+    # The counts are of the file's rows; a row may add or change more than one record (a participant
+    # and their enrolment), which "records it touched" lists and counts.
+    @admin.display(description=gettext_lazy("rows that added records"), ordering="created_count")
+    def rows_created(self, batch):
+        return batch.created_count
+
+    @admin.display(description=gettext_lazy("rows that changed records"), ordering="updated_count")
+    def rows_updated(self, batch):
+        return batch.updated_count
+
+    @admin.display(description=gettext_lazy("rows that changed nothing"), ordering="unchanged_count")
+    def rows_unchanged(self, batch):
+        return batch.unchanged_count
 
     @admin.display(description=gettext_lazy("records it touched"))
     def touched(self, batch):
@@ -353,9 +381,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 for record in records
             ),
         )  # fmt: skip
-        total = batch.records.count()
+        counts = record_counts(batch)
+        total = sum(counts.values())
         more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
-        return format_html("<ul>{}</ul>{}", items, more)
+        summary = _("%(created)s added, %(updated)s changed.") % {
+            "created": counts[ImportRecord.Action.CREATED],
+            "updated": counts[ImportRecord.Action.UPDATED],
+        }
+        return format_html("<p>{}</p><ul>{}</ul>{}", summary, items, more)
 
     def records_found(self, records):
         """The records that still exist, by (content type, id): a query a model, each with its peers'
@@ -386,6 +419,21 @@ class ImportBatchAdmin(admin.ModelAdmin):
         opts = instance._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
         return format_html('<a href="{}">{}</a>', url, labeller.record_label(instance) if labeller else instance)
+
+    def changed_records(self, changed):
+        """The records (model, pk) an undo was refused for, each by its kind and name, linked to its page."""
+        found = {}
+        for model in {model for model, _pk in changed}:
+            queryset = model._default_manager.fetch_mode(FETCH_PEERS)
+            labeller = labelling_admin(self.admin_site, model)
+            if labeller is not None and hasattr(labeller, "label_queryset"):
+                queryset = labeller.label_queryset(queryset)
+            pks = [pk for kind, pk in changed if kind is model]
+            found.update({(model, pk): instance for pk, instance in queryset.in_bulk(pks).items()})
+        return [
+            format_html("{} {}", model._meta.verbose_name, self.record_link(Deleted(pk), found.get((model, pk))))
+            for model, pk in changed
+        ]
 
     def has_add_permission(self, request):
         return False
@@ -420,17 +468,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
             service_undo_note = declaration.service_undo_note
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
+        counts = record_counts(batch)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
-                   "title": _("Undo this import"), "service_undo_note": service_undo_note}  # fmt: skip
+                   "title": _("Undo this import"), "service_undo_note": service_undo_note,
+                   "created": counts[ImportRecord.Action.CREATED],
+                   "updated": counts[ImportRecord.Action.UPDATED]}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)
             except UndoRefused as refusal:
                 messages.error(request, str(refusal))
-                context["changed"] = [
-                    format_html("{} {}", model._meta.verbose_name, model._default_manager.filter(pk=pk).first() or pk)
-                    for model, pk in refusal.changed[:200]
-                ]
+                context["changed"] = self.changed_records(refusal.changed[:200])
                 return TemplateResponse(request, "imports/undo.html", context)
             except ProtectedError as refusal:
                 blocking = sorted(refusal.protected_objects, key=lambda record: (type(record).__name__, record.pk))

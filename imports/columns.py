@@ -193,10 +193,11 @@ class IntegerColumn(Column):
 class ChoiceColumn(Column):
     """One of a TextChoices' values, read as its label in any of the three languages or as its code."""
 
-    def __init__(self, *args, choices, words=None, **kwargs):
+    def __init__(self, *args, choices, words=None, offered=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.choices = choices
         self.extra_words = words or {}  # more spellings: {"otvorena": "open"}
+        self.offered = offered  # the values an unknown word's message lists (default: all of them)
         self._words = None
 
     def words(self):
@@ -213,7 +214,8 @@ class ChoiceColumn(Column):
     def parse(self, raw, context):
         folded = fold(self.text(raw))
         if folded not in self.words():
-            options = ", ".join(str(label) for _value, label in self.choices.choices)
+            offered = self.offered if self.offered is not None else self.choices.values
+            options = ", ".join(str(label) for value, label in self.choices.choices if value in offered)
             raise ValidationError(_("Write one of: %(options)s.") % {"options": options}, code="invalid_choice")
         return self.words()[folded]
 

@@ -294,12 +294,14 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     def invite(self, request, queryset):
         """E-mail each selected coordinator a one-time link to set a password (in the site's language).
 
-        Someone who already signs in (an account with a password) gets a link to set a new one: the
-        message names them, so staff know they re-sent rather than invited."""
+        Someone who already signs in (an account with a password) gets a link to set a new one, and
+        someone whose earlier invitation is still unused (no password yet) gets it again: the message
+        names both, so staff know they re-sent rather than invited."""
         site_url = request.build_absolute_uri("/").rstrip("/")
-        invited, reset, refused = [], [], []
+        invited, reset, again, refused = [], [], [], []
         for person in queryset.select_related("user").order_by("last_name", "first_name", "pk"):
             had_password = person.user is not None and person.user.has_usable_password()
+            pending = person.user is not None and not had_password
             try:
                 coordinator_invite(coordinator=person, site_url=site_url)
             except InvitationRefused as reason:
@@ -308,6 +310,8 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
                 invited.append(person.full_name)
                 if had_password:
                     reset.append(person.full_name)
+                elif pending:
+                    again.append(person.full_name)
         if invited:
             message = ngettext(
                 "Invited %(count)s coordinator: %(names)s.", "Invited %(count)s coordinators: %(names)s.", len(invited)
@@ -318,6 +322,12 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
                     "Of them, %(count)s already had an account and got a link to set a new password: %(names)s.",
                     len(reset),
                 ) % {"count": len(reset), "names": ", ".join(reset)}
+            if again:
+                message += " " + ngettext(
+                    "Of them, %(count)s had no password yet and got the invitation again: %(names)s.",
+                    "Of them, %(count)s had no password yet and got the invitation again: %(names)s.",
+                    len(again),
+                ) % {"count": len(again), "names": ", ".join(again)}
             messages.success(request, message)
         if refused:
             messages.error(request, _("Not invited: %(reasons)s") % {"reasons": " ".join(refused)})
@@ -383,18 +393,25 @@ class AppointmentAdmin(FoldedSearchMixin, HistoryAdmin):
 class OfficeChangeProposalAdmin(HistoryAdmin):
     """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
 
-    list_display = ["office", "proposed_by", "proposed_at", "status", "reviewed_by"]
+    list_display = ["office", "proposer", "proposed_at", "status", "reviewed_by"]
     list_filter = ["status"]
-    list_select_related = ["office", "proposed_by", "reviewed_by"]
-    search_fields = ["office__name", "proposed_by__username"]
+    list_select_related = ["office", "proposed_by__coordinator", "reviewed_by"]
+    search_fields = ["office__name", "proposed_by__username", "proposed_by__coordinator__last_name"]
     date_hierarchy = "proposed_at"
     show_full_result_count = False
-    fields = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at", "note"]
+    fields = ["office", "proposer", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at", "note"]
     change_form_template = "admin/offices/officechangeproposal/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["office", "proposed_by", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at"]
+        readonly = ["office", "proposer", "proposed_at", "changes", "status", "reviewed_by", "reviewed_at"]
         return readonly if obj is None or obj.status == ProposalStatus.PENDING else [*readonly, "note"]
+
+    @admin.display(description=gettext_lazy("proposed by"), ordering="proposed_by")
+    def proposer(self, obj):
+        """The coordinator's name, which staff know them by; the account's name if it has no coordinator."""
+        user = obj.proposed_by
+        coordinator = getattr(user, "coordinator", None)
+        return coordinator.full_name if coordinator is not None else (user.get_full_name() or user.get_username())
 
     def has_add_permission(self, request):
         return False  # coordinators propose from their own page

@@ -1,6 +1,7 @@
 from itertools import pairwise
 
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,13 @@ from portal.folded_search import MAX_QUERY_LENGTH, folded_search
 from portal.text import fold, slugify, validate_no_control_characters
 
 from .validators import raise_collected, validate_not_in_future, validate_point_in_area_country
+
+
+def normalize_email(address):
+    """An e-mail address with its domain in lower case ("Kzm.Sabac@sabac.rs"), as Django keeps users':
+    a domain has no case, and a published address should not show "Sabac.RS" as typed."""
+    return BaseUserManager.normalize_email(address.strip()) if address else address
+
 
 # Every text field a person types into refuses invisible control characters (admin and import alike).
 TEXT = [validate_no_control_characters]
@@ -253,6 +261,7 @@ class Office(models.Model):
     def clean(self):
         # The rules on status and dates that the database holds are its constraints, reported by
         # validate_constraints(); clean() checks only what a constraint cannot.
+        self.email = normalize_email(self.email)
         errors = {}
         for name, label in (("initiated_on", _("The initiation date")), ("opened_on", _("The opening date")),
                             ("closed_on", _("The closing date"))):  # fmt: skip
@@ -487,6 +496,7 @@ class Coordinator(models.Model):
         return self.phone if self.publish_phone else ""
 
     def clean(self):
+        self.email = normalize_email(self.email)
         errors = {}
         this_year = timezone.localdate().year
         if self.birth_year is not None and not 1930 <= self.birth_year <= this_year - 14:

@@ -30,6 +30,7 @@ from .models import (
     OfficeStatus,
     OfficeStatusChange,
     ProposalStatus,
+    normalize_email,
     period_within,
     working_periods,
 )
@@ -364,6 +365,8 @@ def office_change_propose(*, office, user, values):
     """Record a proposal of new public details; only the fields that differ from the office's are kept.
 
     The values are checked against the office's own rules now, so staff review only valid proposals."""
+    if values.get("email"):
+        values = {**values, "email": normalize_email(values["email"])}
     changed = {
         name: values[name] for name in PROPOSABLE_FIELDS if name in values and values[name] != getattr(office, name)
     }

@@ -106,3 +106,28 @@ MONTHS_ALT = [
     pgettext_lazy("alt. month", "November"),
     pgettext_lazy("alt. month", "December"),
 ]
+
+# Django's admin and password-validation strings whose Serbian reads wrong: they put a model's name
+# or a field's name in the nominative where Serbian needs another case ("Objekat grupa … uspešno
+# dodat", "Lozinka je previše slična korisničko ime"). Our wording sets the name after a colon or in
+# quotes, where the nominative reads right. Each is a msgid of Django's own catalogue
+# (tests/portal/test_library_strings.py checks it).
+DJANGO_ADMIN = [
+    # django/contrib/admin/options.py
+    gettext_noop("The {name} “{obj}” was added successfully."),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("Select %s to change"),
+    gettext_noop("Select %s"),
+    gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+]
+DJANGO_AUTH = [
+    # django/contrib/auth/password_validation.py
+    gettext_noop("The password is too similar to the %(verbose_name)s."),
+]

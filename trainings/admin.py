@@ -206,6 +206,12 @@ class SessionInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.closed_on)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs.
+        if obj is not None and obj.closed_on:
+            return [*super().get_readonly_fields(request, obj), "held_on", "hours"]
+        return super().get_readonly_fields(request, obj)
+
 
 def cohort_closing_message(*, cohort, closing):
     """The result of a close in words, for staff: certificates issued, and any invitations left open."""
@@ -279,7 +285,11 @@ class CohortAdmin(HistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        rows = obj is not None and SessionInline(self.model, self.admin_site).has_change_permission(request, obj)
+        rows = (
+            obj is not None
+            and not obj.closed_on  # its rows show the stored dates, read-only
+            and SessionInline(self.model, self.admin_site).has_change_permission(request, obj)
+        )
         return type(form.__name__, (form,), {"sessions_in_rows": rows})
 
     def get_urls(self):
@@ -395,6 +405,12 @@ class SessionAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.cohort.closed_on)
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.cohort.closed_on:
+            # What Session.clean_closed keeps; the topic, place and trainers may still be corrected.
+            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours"]
+        return super().get_readonly_fields(request, obj)
+
 
 def named_with_detail(participant, annotated):
     """A person's name with what tells them from another of the same name: "Nemanja Jovanović (Zrenjanin)"."""
@@ -481,6 +497,12 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
     def record_label(self, enrolment):  # autocompletes and import batches (portal.admin_site)
         return f"{named_with_detail(enrolment.participant, enrolment)} – {enrolment.cohort}"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A closed cohort's completions were decided when it closed: its enrolments are shown, not edited.
+        if obj is not None and obj.cohort.closed_on:
+            return [*super().get_readonly_fields(request, obj), "cohort", "participant", "status"]
+        return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         # The form checked for a free place; checked again under the cohort's row lock (the admin's

@@ -265,7 +265,14 @@ class EnrolmentImport(CoordinatorRows):
             "status",
             aliases=("stanje",),
             choices=EnrolmentStatus,
-            words={"upisan": "enrolled", "pozvan": "invited", "zavrsio": "completed", "odustao": "dropped_out"},
+            # Earlier labels, and their feminine forms, as files written before still say them.
+            words={
+                **dict.fromkeys(["pozvan", "pozvana", "pozvan/a", "pozvan(a)"], "invited"),
+                **dict.fromkeys(["upisan", "upisana", "upisan/a", "upisan(a)"], "enrolled"),
+                **dict.fromkeys(["zavrsio", "zavrsila", "zavrsio/la", "zavrsio/zavrsila"], "completed"),
+                **dict.fromkeys(["odustao", "odustala", "odustao/la", "odustao/odustala"], "dropped_out"),
+            },
+            offered=EnrolmentStatus.set_by_hand(),  # "completed" is refused by hand (validate_status_by_hand)
         ),
     ]
 

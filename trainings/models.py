@@ -753,6 +753,15 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
     `exclude`: the enrolment being changed, which holds its place already. `taken`: the places taken,
     when the caller counted them already (an import, for its whole file)."""
     if cohort.closed_on is not None:
+        if getattr(exclude, "pk", None):  # an enrolment changed, rather than a new one
+            raise ValidationError(
+                _(
+                    "The cohort %(cohort)s was closed on %(date)s: its completions were decided when it was "
+                    "closed, so its enrolments no longer change."
+                )
+                % {"cohort": cohort, "date": cohort.closed_on.strftime("%d.%m.%Y")},
+                code="closed",
+            )
         raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
     if status in EnrolmentStatus.taking_places():
         if taken is None:

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from offices.models import Coordinator
 from tests.factories import AppointmentFactory, CoordinatorFactory
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _invite(client, people, prefix=""):
+    with translation.override("sr-latn"):  # the unprefixed path, whatever the last request's language
+        url = prefix + reverse("admin:offices_coordinator_changelist")
     return client.post(
-        prefix + reverse("admin:offices_coordinator_changelist"),
+        url,
         {"action": "invite", admin.helpers.ACTION_CHECKBOX_NAME: [person.pk for person in people]},
         follow=True,
     )
@@ -31,7 +34,7 @@ def test_invitation_flow_sets_a_password_once_and_signs_in(client, staff_user):
     message = mail.outbox[0]
     assert message.to == ["Milica.Djuric@example.org"]
     assert message.subject == "Vaš nalog na KZM portalu"
-    assert "Poštovani/a Milica Đurić," in message.body
+    assert "Dobar dan, Milica Đurić," in message.body
     person.refresh_from_db()
     account = person.user
     assert account.username == "milica.djuric@example.org"
@@ -63,7 +66,7 @@ def test_invitation_is_in_the_sites_language_whatever_the_admins(client, staff_u
     response = _invite(client, [person], prefix=prefix)
 
     assert mail.outbox[0].subject == "Vaš nalog na KZM portalu"
-    assert mail.outbox[0].body.startswith("Poštovani/a Ana Petrović,")
+    assert mail.outbox[0].body.startswith("Dobar dan, Ana Petrović,")
     assert re.search(r"http://testserver/me/welcome/[^/]+/[^/]+/\n", mail.outbox[0].body)
     assert response.context["messages"]  # the message to staff is in the admin's language
     assert response.context["LANGUAGE_CODE"] == {"": "sr-latn", "/sr": "sr", "/en": "en"}[prefix]
@@ -79,8 +82,8 @@ def test_reinviting_someone_who_signs_in_says_they_got_a_new_password_link(clien
     response = _invite(client, [signs_in, new])
 
     assert [str(m) for m in response.context["messages"]] == [
-        "Pozvana su 2 koordinatora: Milica Babić, Jovana Lazić. Od njih je 1 već imao nalog i dobio vezu "
-        "za postavljanje nove lozinke: Milica Babić."
+        "Pozvana su 2 koordinatora: Milica Babić, Jovana Lazić. Od njih je veza za postavljanje nove lozinke "
+        "poslata za 1 (nalog već postoji): Milica Babić."
     ]
     assert len(mail.outbox) == 2
 
@@ -110,3 +113,70 @@ def test_invitation_reuses_a_linked_account_and_a_taken_username(client, staff_u
     assert person.user.username == "vuk.tomic@example.org-2"
     assert len(mail.outbox) == 2
     assert get_user_model().objects.filter(username__startswith="vuk.tomic").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "second"),
+    [
+        (
+            "",
+            "Pozvan je 1 koordinator: Dragana Ćirić. Od njih je poziv ponovo poslat za 1 (lozinka još nije "
+            "postavljena): Dragana Ćirić.",
+        ),
+        (
+            "/en",
+            "Invited 1 coordinator: Dragana Ćirić. Of them, 1 had no password yet and got the invitation again: "
+            "Dragana Ćirić.",
+        ),
+    ],
+)
+def test_reinviting_someone_whose_invitation_is_pending_says_it_was_sent_again(client, staff_user, prefix, second):
+    person = CoordinatorFactory(first_name="Dragana", last_name="Ćirić", email="dragana.ciric@example.org")
+    client.force_login(staff_user)
+
+    first = _invite(client, [person], prefix=prefix)
+    again = _invite(client, [person], prefix=prefix)
+
+    assert [str(m) for m in first.context["messages"]] == [
+        {"": "Pozvan je 1 koordinator: Dragana Ćirić.", "/en": "Invited 1 coordinator: Dragana Ćirić."}[prefix]
+    ]
+    assert [str(m) for m in again.context["messages"]] == [second]
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Lozinka je previše slična podatku „korisničko ime“."),
+        ("/sr", "Лозинка је превише слична податку „корисничко име“."),
+        ("/en", "The password is too similar to the username."),
+    ],
+)
+def test_a_password_like_the_username_is_refused_in_words_that_read_right(client, staff_user, prefix, words):
+    person = CoordinatorFactory(first_name="Vesna", last_name="Đokić", email="vesna.djokic@example.org")
+    client.force_login(staff_user)
+    _invite(client, [person])
+    link = re.search(r"http://testserver(/me/welcome/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+
+    form_url = client.get(prefix + link, follow=True).redirect_chain[-1][0]
+    refused = client.post(form_url, {"new_password1": "vesna.djokic@example", "new_password2": "vesna.djokic@example"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["new_password2"] == [words]
+
+
+def test_inviting_an_anonymised_coordinator_is_refused_in_words_without_gender(client, staff_user):
+    from offices.services import coordinator_anonymise
+
+    person = CoordinatorFactory(first_name="Jelena", last_name="Marić", email="jelena.maric@example.org")
+    coordinator_anonymise(coordinator=person, user=staff_user)
+    person.refresh_from_db()
+    client.force_login(staff_user)
+
+    response = _invite(client, [person])
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Nisu pozvani: Podaci osobe {person.full_name} su anonimizovani."
+    ]
+    assert mail.outbox == []

@@ -332,3 +332,24 @@ def test_sign_in_follows_next_for_staff_too(client, staff_user):
     response = client.post("/accounts/login/?next=/me/trainings/", {"username": staff_user.username, "password": "x"})
 
     assert response["Location"] == "/me/trainings/"
+
+
+@pytest.mark.parametrize(
+    ("language", "since", "hours"),
+    [
+        ("sr-latn", "Koordinatorska funkcija od", "Sati prisustva"),
+        ("sr", "Координаторска функција од", "Сати присуства"),
+        ("en", "Coordinator since", "Hours attended"),
+    ],
+)
+def test_home_and_history_word_the_appointment_and_the_hours_without_gender(
+    coordinator_a_client, coordinator_a, language, since, hours
+):
+    training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2025, 3, 1), sessions=2)
+    set_language(coordinator_a_client, language)
+
+    home = coordinator_a_client.get(reverse("accounts:home")).text
+    history = coordinator_a_client.get(reverse("accounts:history")).text
+
+    assert since in home
+    assert hours in history

@@ -96,7 +96,8 @@ def test_an_undo_that_is_refused_lists_the_changed_records(staff_client, office_
     office_a.save()
     batch = ImportBatch.objects.get()
     response = staff_client.post(reverse("admin:imports_importbatch_undo", args=[batch.pk]))
-    assert "kancelarija za mlade Kancelarija za mlade Šabac" in response.text
+    link = reverse("admin:offices_office_change", args=[office_a.pk])
+    assert f'kancelarija za mlade <a href="{link}">Kancelarija za mlade Šabac</a>' in response.text
     office_a.refresh_from_db()
     assert office_a.description == "Novi opis"
 

@@ -150,3 +150,53 @@ def test_admin_reject_without_a_note_says_so_and_the_coordinator_reads_a_given_n
     client.force_login(coordinator_a.user)
     page = client.get(reverse("accounts:home")).content.decode()
     assert "Razlog odbijanja: Radno vreme je već objavljeno na sajtu opštine." in page
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_admin_names_the_proposer_by_the_coordinators_name(staff_client, proposal, coordinator_a, prefix):
+    listing_url = prefix + reverse("admin:offices_officechangeproposal_changelist")
+    page_url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    listing = staff_client.get(listing_url).content.decode()
+    page = staff_client.get(page_url).content.decode()
+
+    username = coordinator_a.user.username
+    assert f'<td class="field-proposer">{coordinator_a.full_name}</td>' in listing
+    assert f'<div class="readonly">{coordinator_a.full_name}</div>' in page
+    assert (f">{username}<" in listing, f">{username}<" in page) == (False, False)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "decision", "words"),
+    [
+        ("", "_accept", "Predlog izmena je prihvaćen, javna stranica prikazuje nove podatke: Kancelarija za mlade Šabac."),
+        ("", "_reject", "Predlog izmena je odbijen: Kancelarija za mlade Šabac."),
+        ("/sr", "_reject", "Предлог измена је одбијен: Kancelarija za mlade Šabac."),
+        ("/en", "_reject", "Rejected the proposal for Kancelarija za mlade Šabac."),
+    ],
+)  # fmt: skip
+def test_admin_review_message_reads_right_with_the_office_name(staff_client, proposal, prefix, decision, words):
+    url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    response = staff_client.post(url, {"note": "Provereno telefonom", decision: "1"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [words]
+
+
+def test_a_proposed_e_mail_is_kept_with_its_domain_in_lower_case(staff_user, office_a, coordinator_a):
+    proposal = office_change_propose(office=office_a, user=coordinator_a.user, values={"email": " Kzm.Sabac@Sabac.RS "})
+
+    office_change_proposal_accept(proposal=proposal, user=staff_user, note="")
+
+    assert proposal.values == {"email": "Kzm.Sabac@sabac.rs"}
+    assert Office.objects.get(pk=office_a.pk).email == "Kzm.Sabac@sabac.rs"
+
+
+def test_office_and_coordinator_e_mails_are_cleaned_to_a_lower_case_domain(office_a, coordinator_a):
+    office_a.email = "Kzm.Sabac@Sabac.RS"
+    coordinator_a.email = "Milan.Jovic@Mladi-Sabac.RS"
+
+    office_a.full_clean()
+    coordinator_a.full_clean()
+
+    assert (office_a.email, coordinator_a.email) == ("Kzm.Sabac@sabac.rs", "Milan.Jovic@mladi-sabac.rs")

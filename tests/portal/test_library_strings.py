@@ -42,3 +42,18 @@ def test_listed_django_msgids_occur_in_django():
         months = [str(month) for month in MONTHS_ALT]
     assert len(months) == 12
     assert [month for month in months if f'pgettext_lazy("alt. month", "{month}")' not in dates] == []
+
+
+@pytest.mark.parametrize("app", ["admin", "auth"])
+def test_listed_django_admin_and_auth_msgids_are_djangos(app):
+    import gettext
+
+    import django
+
+    from portal.library_strings import DJANGO_ADMIN, DJANGO_AUTH
+
+    mo = Path(django.__file__).parent / "contrib" / app / "locale" / "sr_Latn" / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as file:
+        catalogue = gettext.GNUTranslations(file)._catalog
+    listed = {"admin": DJANGO_ADMIN, "auth": DJANGO_AUTH}[app]
+    assert [msgid for msgid in listed if msgid not in catalogue] == []

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from offices.models import Coordinator
 from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory, free_areas
@@ -291,7 +292,7 @@ def test_close_cohorts_action_says_how_many_invitations_stay_unanswered(client, 
     )
 
     assert [str(message) for message in response.context["messages"]] == [
-        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja. 3 poziva su ostala bez odgovora; ostaju u stanju „pozvan“."
+        f"Grupa {cohort} je zatvorena: izdato je 0 uverenja. 3 poziva su ostala bez odgovora; ostaju u stanju „poslat poziv“."
     ]
     assert cohort.enrolments.filter(status="invited").count() == 3
 
@@ -387,8 +388,8 @@ def test_close_cohorts_action_asks_first_saying_what_will_happen_and_writes_noth
     assert response.templates[0].name == "admin/trainings/cohort_close_confirmation.html"
     page = " ".join(response.content.decode().split())
     assert "1 učesnik završava i dobija uverenje" in page
-    assert "1 učesnik nije prisustvovao dovoljno i označava se kao odustao" in page
-    assert "1 poziv je ostao bez odgovora i ostaje u stanju „pozvan“" in page
+    assert "1 učesnik nije prisustvovao dovoljno i dobija stanje „odustajanje“" in page
+    assert "1 poziv je ostao bez odgovora i ostaje u stanju „poslat poziv“" in page
     last = ahead.sessions.order_by("held_on").last().held_on
     assert f"Grupa {ahead} ne može da se zatvori pre nego što se održi njena poslednja sesija, {last:%d.%m.%Y}." in page
     assert 'value="Da, zatvori 1 grupu"' in page
@@ -443,8 +444,8 @@ def test_enrolment_change_to_completed_by_hand_is_refused_in_the_users_language(
 
     assert latin.context["adminform"].form.errors == {
         "status": [
-            "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
-            "Izaberite pozvan, upisan ili odustao."
+            "„završena obuka“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+            "Izaberite „poslat poziv“, „potvrđen upis“ ili „odustajanje“."
         ]
     }
     assert english.context["adminform"].form.errors["status"] == [
@@ -917,3 +918,103 @@ def test_attendance_sheet_ticks_are_labelled_in_each_language(client, staff_user
 
     assert response.status_code == 200
     assert response.content.decode().count(f": {words}</label>") == 9  # three people × three sessions
+
+
+def test_a_closed_cohorts_sessions_show_their_dates_and_hours_read_only(client, staff_user):
+    from tests.trainings.test_models import closed_cohort
+
+    cohort = closed_cohort()
+    session = cohort.sessions.order_by("held_on").first()
+    open_cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
+    client.force_login(staff_user)
+
+    page = client.get(reverse("admin:trainings_cohort_change", args=[cohort.pk])).content.decode()
+    open_page = client.get(reverse("admin:trainings_cohort_change", args=[open_cohort.pk])).content.decode()
+    alone = client.get(reverse("admin:trainings_session_change", args=[session.pk])).content.decode()
+
+    assert ('name="sessions-0-held_on"' in page, 'name="sessions-0-hours"' in page) == (False, False)
+    assert 'name="sessions-0-place"' in page  # where it happened may still be corrected
+    assert ('name="sessions-0-held_on"' in open_page, 'name="sessions-0-hours"' in open_page) == (True, True)
+    assert ('name="held_on"' in alone, 'name="hours"' in alone, 'name="cohort"' in alone) == (False, False, False)
+    assert 'name="place"' in alone
+
+
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefix):
+    from tests.trainings.test_models import closed_cohort
+
+    enrolment = closed_cohort().enrolments.get()
+    client.force_login(staff_user)
+
+    page = client.get(prefix + reverse("admin:trainings_enrolment_change", args=[enrolment.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ('name="status"' in html, 'name="cohort"' in html, 'name="participant"' in html) == (False, False, False)
+    label = {"completed": ("završena obuka", "завршена обука", "completed"),
+             "dropped_out": ("odustajanje", "одустајање", "dropped out")}[enrolment.status]  # fmt: skip
+    assert label[["", "/sr", "/en"].index(prefix)] in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "je zatvorena 01.03.2018: o završetku obuke odlučeno je pri zatvaranju, pa se njeni upisi više ne menjaju."),
+        ("/en", "was closed on 01.03.2018: its completions were decided when it was closed, so its enrolments no longer change."),
+    ],
+)  # fmt: skip
+def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client, staff_user, prefix, words):
+    from tests.trainings.test_models import closed_cohort
+
+    closed = closed_cohort()
+    enrolment = make_cohort(people=1, name="Šumadija, osnovni nivo").enrolments.get()
+    client.force_login(staff_user)
+
+    response = client.post(
+        prefix + reverse("admin:trainings_enrolment_change", args=[enrolment.pk]),
+        {"cohort": closed.pk, "participant": enrolment.participant_id, "status": "enrolled"},
+    )
+
+    assert response.status_code == 200
+    subject = {"": f"Grupa {closed} ", "/en": f"The cohort {closed} "}[prefix]
+    assert [str(e) for e in response.context["adminform"].form.non_field_errors()] == [subject + words]
+    assert Enrolment.objects.get(pk=enrolment.pk).cohort_id != closed.pk
+
+
+@pytest.mark.parametrize(
+    ("prefix", "added", "title"),
+    [
+        ("", "Dodato: oblast kompetencija „Omladinski rad u zajednici“.", "Dodavanje: oblast kompetencija"),
+        ("/sr", "Додато: област компетенција „Omladinski rad u zajednici“.", "Додавање: област компетенција"),
+        ("/en", "The competence area “Omladinski rad u zajednici” was added successfully.", "Add competence area"),
+    ],
+)
+def test_admin_says_what_it_added_in_words_that_read_right(client, staff_user, prefix, added, title):
+    url = prefix + reverse("admin:trainings_competencearea_add")
+    client.force_login(staff_user)
+
+    page = client.get(url)
+    response = client.post(url, {"name": "Omladinski rad u zajednici", "position": "3"}, follow=True)
+
+    assert f"<title>{title} |" in page.content.decode()
+    assert [strip_tags(str(m)) for m in response.context["messages"]] == [added]  # the name links to its page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "svako dobija novo uverenje s novom šifrom"),
+        ("/sr", "свако добија ново уверење с новом шифром"),
+        ("/en", "each gets a new certificate with a new code"),
+    ],
+)
+def test_reissue_confirmation_calls_the_code_a_sifra_as_elsewhere(client, staff_user, cohort, prefix, words):
+    [certificate] = _closed_with_certificates(cohort, 1)
+    certificate_revoke(certificate=certificate, reason="Greška u imenu")
+    client.force_login(staff_user)
+
+    response = client.post(
+        f"{prefix}/admin/trainings/certificate/", {"action": "reissue", "_selected_action": [certificate.pk]}
+    )
+
+    assert words in response.content.decode()

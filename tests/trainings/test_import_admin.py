@@ -112,9 +112,9 @@ def test_staff_import_enrolments_preview_confirm_see_the_batch_and_undo_it(staff
     jovana_row = row_html(preview, 5)
     assert "<td>dodavanje</td>" in jovana_row
     assert f'<td>{area.name}<small class="typed">upisano: {to_cyrillic(area.name)}</small></td>' in jovana_row
-    assert '<td>upisan<small class="typed">upisano: Upisan</small></td>' in jovana_row
+    assert '<td>potvrđen upis<small class="typed">upisano: Upisan</small></td>' in jovana_row
     assert "<td>Djordje.Zivkovic@PRIMER.rs</td>" in row_html(preview, 4)
-    assert "<del>pozvan</del> → <ins>upisan</ins>" in row_html(preview, 6)
+    assert "<del>poslat poziv</del> → <ins>potvrđen upis</ins>" in row_html(preview, 6)
     assert "<td>izmena</td>" in row_html(preview, 6)
     assert f'— IOM<small class="typed">upisano: {cohort.pk}</small>' in row_html(preview, 6)  # the id, read as the name
     assert snapshot() == before  # a preview writes nothing
@@ -277,7 +277,7 @@ def bad_files(people, cohort, full_cohort):
 EXPECTED = {
     "unknown coordinator": {
         "sr-latn": "Nepoznata osoba: niko nema e-poštu djurdja@primer.rs; nisu navedene ni opština ni organizacija "
-        "da bi se Đurđa Nepoznatić pronašao/la po imenu. Uvoz nikoga ne dodaje: novog učesnika prvo dodajte "
+        "da bi se osoba Đurđa Nepoznatić pronašla po imenu. Uvoz nikoga ne dodaje: novog učesnika prvo dodajte "
         "u administraciji.",
         "en": "Unknown person: nobody has the e-mail djurdja@primer.rs; neither a municipality nor an organisation "
         "is given to find Đurđa Nepoznatić by name. An import adds nobody: add a new participant in the admin first.",
@@ -436,3 +436,53 @@ def test_attendance_import_costs_the_same_queries_for_n_and_5n_rows(staff_client
     assert ImportBatch.objects.order_by("pk").values_list("created_count", "updated_count")[::1] == [(2, 1), (10, 5)]
     assert set(Attendance.objects.filter(session__cohort=cohort).values_list("hours", flat=True)) == {Decimal("3.5")}
     assert large == small == EXPECTED_QUERIES["attendance"]
+
+
+@pytest.mark.parametrize(
+    ("language", "created", "summary", "undo"),
+    [
+        ("sr-latn", "Redovi koji su dodali zapise", "Dodato: 4, izmenjeno: 0.", "koje je ovaj uvoz dodao (4)"),
+        ("sr", "Редови који су додали записе", "Додато: 4, измењено: 0.", "које је овај увоз додао (4)"),
+        ("en", "Rows that added records", "4 added, 0 changed.", "this import created (4)"),
+    ],
+)
+def test_a_batch_counts_its_rows_and_its_records_for_what_they_are(staff_client, language, created, summary, undo):
+    from tests.imports.files import run_import
+    from trainings.importers import EnrolmentImport
+
+    cohort = make_cohort(people=0, name="Niš, osnovni nivo")
+    people = list(Coordinator.objects.filter(participant__isnull=True).exclude(email="").order_by("pk")[:2])
+    rows = [[cohort.name, p.first_name, p.last_name, p.email, "", "upisana"] for p in people]
+    batch = run_import(EnrolmentImport(), xlsx_file([ENROLMENT_HEADER, *rows]))  # 2 rows: 2 participants, 2 enrolments
+
+    page = staff_client.get(url("imports_importbatch_change", language, [batch.pk])).content.decode()
+    undo_page = staff_client.get(url("imports_importbatch_undo", language, [batch.pk])).content.decode()
+
+    assert (batch.rows, batch.created_count) == (2, 2)
+    assert f"<label>{created}:</label>" in page
+    assert f"<p>{summary}</p>" in page
+    assert undo in undo_page
+
+
+def test_a_refused_undo_of_enrolments_lists_each_changed_one_by_name(staff_client):
+    from tests.imports.files import run_import
+    from trainings.importers import EnrolmentImport
+
+    cohort = make_cohort(people=0, name="Niš, osnovni nivo")
+    people = list(Coordinator.objects.filter(participant__isnull=True).exclude(email="").order_by("pk")[:2])
+    rows = [[cohort.name, p.first_name, p.last_name, p.email, "", "pozvana"] for p in people]
+    batch = run_import(EnrolmentImport(), xlsx_file([ENROLMENT_HEADER, *rows]))
+    changed = Enrolment.objects.get(participant__coordinator=people[0])
+    changed.status = EnrolmentStatus.ENROLLED
+    changed.save()
+
+    response = staff_client.post(url("imports_importbatch_undo", args=[batch.pk]))
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ništa nije poništeno: 1 zapis je izmenjen posle ovog uvoza."
+    ]
+    listed = response.content.decode().split('<ul id="changed-records">')[1].split("</ul>")[0]
+    link = url("trainings_enrolment_change", args=[changed.pk])
+    assert listed.startswith(f'<li>upis <a href="{link}">{people[0].first_name} {people[0].last_name}')
+    assert listed.count("<li>") == 1
+    assert Enrolment.objects.filter(cohort=cohort).count() == 2

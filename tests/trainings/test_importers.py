@@ -325,8 +325,8 @@ def test_enrolment_import_refuses_completed_and_saves_nothing_in_the_users_langu
         "is closed. Choose invited, enrolled or dropped out."
     ]
     assert [error for row in latin.value.preview.rows for error in row.errors] == [
-        "status: „završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
-        "Izaberite pozvan, upisan ili odustao."
+        "status: „završena obuka“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+        "Izaberite „poslat poziv“, „potvrđen upis“ ili „odustajanje“."
     ]
 
 
@@ -384,7 +384,7 @@ def test_attendance_import_for_a_session_still_to_come_is_refused():
 
 @pytest.mark.parametrize(
     ("prefix", "words"),
-    [("", "uvoz nikad ne postavlja „završio“"), ("/en", "an import never sets “completed”")],
+    [("", "uvoz nikad ne postavlja „završena obuka“"), ("/en", "an import never sets “completed”")],
 )
 def test_enrolment_import_page_says_completed_follows_the_close(client, staff_user, prefix, words):
     client.force_login(staff_user)
@@ -501,3 +501,43 @@ def test_batch_page_names_each_enrolment_with_what_tells_its_person_apart(client
 
     assert f"{person.full_name} ({detail}) – {cohort.name}</a>" in body
     assert f"{selma.full_name} (Vijeće mladih Cazin) – {cohort.name}</a>" in body
+
+
+@pytest.mark.parametrize(
+    ("words", "statuses"),
+    [
+        (("pozvana", "upisana", "odustala"), ["invited", "enrolled", "dropped_out"]),  # feminine forms
+        (("pozvan", "upisan", "odustao"), ["invited", "enrolled", "dropped_out"]),  # the earlier labels
+        (("poslat poziv", "POTVRĐEN UPIS", "одустајање"), ["invited", "enrolled", "dropped_out"]),  # today's
+    ],
+)
+def test_enrolment_import_reads_a_status_in_earlier_feminine_and_todays_words(words, statuses):
+    cohort = new_cohort(people=0)
+    people = free_coordinators(3)
+    upload = csv_file(
+        [ENROLMENT_HEADER]
+        + [[cohort.name, p.first_name, p.last_name, p.email, "", word] for p, word in zip(people, words, strict=True)]
+    )
+
+    confirmed(EnrolmentImport(), upload)
+
+    stored = dict(Enrolment.objects.filter(cohort=cohort).values_list("participant__coordinator", "status"))
+    assert [stored[p.pk] for p in people] == statuses
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sr-latn", "status: Upišite jedno od sledećeg: poslat poziv, potvrđen upis, odustajanje."),
+        ("en", "status: Write one of: invited, enrolled, dropped out."),
+    ],
+)
+def test_enrolment_import_unknown_status_lists_only_what_may_be_set(language, words):
+    cohort = new_cohort(people=0)
+    person = free_coordinators(1)[0]
+    upload = csv_file([ENROLMENT_HEADER, [cohort.name, person.first_name, person.last_name, person.email, "", "možda"]])
+
+    with translation.override(language), pytest.raises(ImportFailed) as failure:
+        run_import(EnrolmentImport(), upload)
+
+    assert [error for row in failure.value.preview.rows for error in row.errors] == [words]

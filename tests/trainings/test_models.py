@@ -41,7 +41,7 @@ def test_participant_without_name_or_coordinator_is_refused():
     with pytest.raises(ValidationError) as raised:
         Participant(organisation="Vijeće mladih Bihać").full_clean()
 
-    assert raised.value.messages == ["Unesite ime učesnika ili izaberite njegov zapis koordinatora."]
+    assert raised.value.messages == ["Unesite ime učesnika ili izaberite zapis koordinatora."]
 
 
 @pytest.mark.parametrize(

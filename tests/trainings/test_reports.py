@@ -287,8 +287,8 @@ HEADERS = {
         "en": ["Competence area", "Region", "basic", "intermediate", "advanced", "Coordinators"],
     },
     "results": {
-        "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Prisustvovali sati"],
-        "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Присуствовали сати"],
+        "sr-latn": ["Grupa", "Upisani", "Završili", "Stopa završavanja (%)", "Sati prisustva"],
+        "sr": ["Група", "Уписани", "Завршили", "Стопа завршавања (%)", "Сати присуства"],
         "en": ["Group", "Enrolled", "Completed", "Completion rate (%)", "Hours attended"],
     },
 }

@@ -140,7 +140,7 @@ def test_attendance_full_clean_not_enrolled_is_refused(cohort):
     with pytest.raises(ValidationError) as raised:
         Attendance(session=session, enrolment=stranger, hours=Decimal("1")).full_clean()
 
-    assert raised.value.messages == [f"Amra Hadžić nije upisan(a) u grupu sesije {session}."]
+    assert raised.value.messages == [f"Amra Hadžić nema upis u grupu sesije {session}."]
 
 
 def test_session_outside_cohort_dates_is_refused(cohort):
@@ -327,8 +327,8 @@ def test_enrolment_create_completed_is_refused_in_the_users_language(cohort):
         enrolment_create(cohort=cohort, participant=_outsider(), status=EnrolmentStatus.COMPLETED)
 
     assert latin.value.messages == [
-        "„završio“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
-        "Izaberite pozvan, upisan ili odustao."
+        "„završena obuka“ ne može da se postavi ručno: završetak sledi pravilo programa kada se grupa zatvori. "
+        "Izaberite „poslat poziv“, „potvrđen upis“ ili „odustajanje“."
     ]
     assert english.value.messages == [
         "“completed” cannot be set by hand: Completion follows the programme's rule when the cohort is closed. "

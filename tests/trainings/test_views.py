@@ -398,13 +398,13 @@ def test_verify_page_of_a_revoked_certificate_reads_well_in_three_languages(
     [
         (
             "",
-            ["Ovim se potvrđuje da je", "završio/la program obuke", "U partnerstvu sa: IOM",
+            ["Ovo uverenje dobija", "za završen program obuke", "U partnerstvu sa: IOM",
              "Uz podršku: Ministarstvo omladine i sporta", "Izdato 10. marta 2018."],
             "uverenje",
         ),
         (
             "/sr",
-            ["Овим се потврђује да је", "завршио/ла програм обуке", "У партнерству са: ИОМ",
+            ["Ово уверење добија", "за завршен програм обуке", "У партнерству са: ИОМ",
              "Уз подршку: Министарство омладине и спорта", "Издато 10. марта 2018."],
             "uverenje",
         ),
