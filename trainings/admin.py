@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
+from imports.columns import decimal_text
 from portal.folded_search import FoldedSearchMixin
 
 from . import reports
@@ -482,7 +483,8 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
         ).annotate(**person_detail_annotations("enrolment__participant__"))
 
     def record_label(self, attendance):  # import batches (portal.admin_site)
-        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {attendance.hours}"
+        hours = decimal_text(attendance.hours)
+        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {hours}"
 
     @admin.display(description=gettext_lazy("participant"), ordering="enrolment__participant")
     def person(self, attendance):
