@@ -236,3 +236,13 @@ def test_programme_results_list_regions_by_the_alphabet_of_the_script(staff_clie
 
     assert latin.index("<td>Region Šumadije i Zapadne Srbije</td>") < latin.index("<td>Vojvodina</td>")
     assert cyrillic.index("<td>Војводина</td>") < cyrillic.index("<td>Регион Шумадије и Западне Србије</td>")
+
+
+@pytest.mark.parametrize(("prefix", "hours"), [("", "4,0"), ("/sr", "4,0"), ("/en", "4.0")])
+def test_cohort_page_session_rows_write_hours_as_the_language_does(staff_client, prefix, hours):
+    cohort = make_cohort(people=0)
+
+    page = staff_client.get(f"{prefix}/admin/trainings/cohort/{cohort.pk}/change/").content.decode()
+
+    assert re.search(rf'name="sessions-0-hours" value="{re.escape(hours)}"', page)
+    assert 'href="/static/trainings/admin.css"' in page or "trainings/admin." in page  # the rows' widths
