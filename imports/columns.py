@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
@@ -134,7 +134,7 @@ class DateColumn(Column):
         return from_excel(number).date()
 
     def show(self, value, context):
-        return value.strftime("%d.%m.%Y") if value else ""
+        return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def decimal_text(value):

@@ -39,7 +39,8 @@ class CellView:
 
     @property
     def understood_differently(self):
-        return bool(self.shown) and self.shown != self.typed
+        # A closing dot is no difference: "03.10.2017" is shown back as Serbian writes it, "03.10.2017."
+        return bool(self.shown) and self.shown.rstrip(".") != self.typed.strip().rstrip(".")
 
 
 @dataclass

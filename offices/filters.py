@@ -5,6 +5,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area, AreaKind, local_name
+from portal.text import collation_key
 
 from .models import Office, OfficeStatus
 
@@ -77,11 +78,13 @@ class OfficeFilter(django_filters.FilterSet):
         return {code: (pk, path) for _kind, code, _name, _cyrillic, _english, pk, path in self.areas}
 
     def area_choices(self, kinds):
-        return [
+        """The areas of these kinds by name, in the order of the active script's alphabet."""
+        choices = [
             (code, local_name(name, cyrillic, english))
             for kind, code, name, cyrillic, english, *_ in self.areas
             if kind in kinds
         ]
+        return sorted(choices, key=lambda choice: collation_key(choice[1]))
 
     @cached_property
     def opening_years(self):

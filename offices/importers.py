@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -52,7 +53,7 @@ OFFICE_MARK = ("kancelarija (oznaka)", "oznaka", "slug", "office", "adresa na sa
 
 
 def show_date(value):
-    return value.strftime("%d.%m.%Y") if value else "—"
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
 def constraint_error(model, name, field=None):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractYear, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -349,7 +350,7 @@ class OfficeStatusChange(models.Model):
         indexes = [models.Index(fields=["office", "on"])]
 
     def __str__(self):
-        return f"{self.office} – {self.get_event_display()} ({self.on:%d.%m.%Y})"
+        return f"{self.office} – {self.get_event_display()} ({date_format(self.on, 'SHORT_DATE_FORMAT')})"
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -625,7 +626,7 @@ class Appointment(models.Model):
             raise ValidationError(
                 _("The appointment cannot start before the office opened (%(date)s)."),
                 code="before_opening",
-                params={"date": periods[0][0].strftime("%d.%m.%Y.")},
+                params={"date": date_format(periods[0][0], "SHORT_DATE_FORMAT")},
             )
         if period_within(periods, self.started_on, self.ended_on):
             return
@@ -637,14 +638,17 @@ class Appointment(models.Model):
                         "an appointment cannot start in that period."
                     ),
                     code="inactive_gap",
-                    params={"stopped": stopped.strftime("%d.%m.%Y."), "reopened": reopened.strftime("%d.%m.%Y.")},
+                    params={
+                        "stopped": date_format(stopped, "SHORT_DATE_FORMAT"),
+                        "reopened": date_format(reopened, "SHORT_DATE_FORMAT"),
+                    },
                 )
         # It starts in a working period (or after the last one ended) and runs past that period's end.
         stopped = next((end for start, end in reversed(periods) if start <= self.started_on), periods[-1][1])
         raise ValidationError(
             _("The office stopped working on %(date)s: the appointment ends on that day at the latest."),
             code="after_closing",
-            params={"date": stopped.strftime("%d.%m.%Y.")},
+            params={"date": date_format(stopped, "SHORT_DATE_FORMAT")},
         )
 
     def overlaps(self, started_on, ended_on):
@@ -709,8 +713,8 @@ class Appointment(models.Model):
     def period_params(self):
         return {
             "name": self.coordinator.full_name,
-            "start": self.started_on.strftime("%d.%m.%Y."),
-            "end": self.ended_on.strftime("%d.%m.%Y.") if self.ended_on else gettext("today"),
+            "start": date_format(self.started_on, "SHORT_DATE_FORMAT"),
+            "end": date_format(self.ended_on, "SHORT_DATE_FORMAT") if self.ended_on else gettext("today"),
         }
 
 

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -87,7 +88,7 @@ def office_status_change_validate(*, office, status, on):
         raise ValidationError(
             {
                 "on": _("The last recorded change is of %(date)s: a new change cannot be earlier.")
-                % {"date": last.on.strftime("%d.%m.%Y.")}
+                % {"date": date_format(last.on, "SHORT_DATE_FORMAT")}
             }
         )
     earliest = office.opened_on if event != OfficeEvent.OPENED else office.initiated_on
@@ -95,7 +96,7 @@ def office_status_change_validate(*, office, status, on):
         raise ValidationError(
             {
                 "on": _("The change cannot be earlier than %(date)s, when the office opened or was initiated.")
-                % {"date": earliest.strftime("%d.%m.%Y.")}
+                % {"date": date_format(earliest, "SHORT_DATE_FORMAT")}
             }
         )
     if event in (OfficeEvent.INACTIVE, OfficeEvent.CLOSED):
@@ -153,7 +154,7 @@ def _office_state_from_history(office, steps):
 
 
 def _format(day):
-    return day.strftime("%d.%m.%Y.")
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _check_appointments_within(office, steps):

@@ -182,6 +182,45 @@ def fold(text):
     return " ".join(stripped.split())
 
 
+# The Serbian alphabets in their own order (the Latin one with the letters foreign words bring, where
+# the Latin alphabet has them): a list of names sorts as a Serbian reader looks for it.
+LATIN_ALPHABET = ["a", "b", "c", "č", "ć", "d", "dž", "đ", "e", "f", "g", "h", "i", "j", "k", "l", "lj", "m", "n",
+                  "nj", "o", "p", "q", "r", "s", "š", "t", "u", "v", "w", "x", "y", "z", "ž"]  # fmt: skip
+CYRILLIC_ALPHABET = ["а", "б", "в", "г", "д", "ђ", "е", "ж", "з", "и", "ј", "к", "л", "љ", "м", "н", "њ", "о", "п",
+                     "р", "с", "т", "ћ", "у", "ф", "х", "ц", "ч", "џ", "ш"]  # fmt: skip
+_LATIN_RANKS = {letter: rank for rank, letter in enumerate(LATIN_ALPHABET)}
+_CYRILLIC_RANKS = {letter: rank for rank, letter in enumerate(CYRILLIC_ALPHABET)}
+_LATIN_LETTERS = re.compile(r"dž|lj|nj|.", re.DOTALL)
+_ANY_LETTER = re.compile(r".", re.DOTALL)
+
+
+def collation_key(text):
+    """A sort key that orders names by the Serbian alphabet of the active language's script (Latin
+    for English): "Region Šumadije" before "Region Vojvodine", "Војводина, Јужна, Централна". The text
+    is first put in that script. Spaces and punctuation come first, then digits, then letters; a
+    letter of neither alphabet sorts as its base letter (é as e) or after the alphabet; case only
+    breaks ties. "dž", "lj" and "nj" are one letter, even in the rare prefixed word ("nadživeti").
+    No ICU: the lists sorted so are short (regions, districts), and the alphabets are fixed."""
+    text = str(text or "")
+    text = to_cyrillic(text) if cyrillic_active() else to_latin(text)
+    ranks, letters = (_CYRILLIC_RANKS, _ANY_LETTER) if cyrillic_active() else (_LATIN_RANKS, _LATIN_LETTERS)
+    key = []
+    for match in letters.finditer(text.casefold()):
+        letter = match.group()
+        if letter in ranks:
+            key.append(1000 + ranks[letter])
+        elif letter.isspace():
+            key.append(0)
+        elif letter.isdigit():
+            key.append(100 + int(letter) if letter.isascii() else 100)
+        elif not letter.isalpha():
+            key.append(1 + min(ord(letter), 98))
+        else:
+            base = unicodedata.normalize("NFKD", letter)[0]
+            key.append(1000 + ranks[base] if base in ranks else 2000 + ord(letter))
+    return tuple(key), text
+
+
 def slugify(text):
     """A URL slug that keeps Serbian names readable: "Đorđević" → "djordjevic", "Шабац" → "sabac"."""
     return django_slugify(fold(text))

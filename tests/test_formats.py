@@ -28,3 +28,12 @@ def test_serbian_dates_name_the_month_in_the_genitive(language, months):
 def test_english_dates_are_left_as_django_writes_them():
     with translation.override("en"):
         assert date_format(date(2018, 4, 20)) == "April 20, 2018"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("sr-latn", "01.04.2023."), ("sr", "01.04.2023."), ("en", "04/01/2023")]
+)
+def test_short_dates_are_padded_and_serbian_ones_end_with_a_dot(language, written):
+    with translation.override(language):
+        assert date_format(date(2023, 4, 1), "SHORT_DATE_FORMAT") == written
+        assert date_format(datetime(2023, 4, 1, 9, 5), "SHORT_DATETIME_FORMAT").startswith(written)

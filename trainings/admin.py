@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
+from imports.columns import decimal_text
 from portal.folded_search import FoldedSearchMixin
 
 from . import reports
@@ -199,6 +200,11 @@ class SessionInline(admin.TabularInline):
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
     autocomplete_fields = ["module"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "hours":
+            kwargs["localize"] = True  # "4,5" as Serbian writes it, as on the attendance sheet ("4.5" is read too)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     # A closed cohort's sessions are what its completions were counted on (Session.clean_closed).
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not (obj and obj.closed_on)
@@ -282,6 +288,9 @@ class CohortAdmin(HistoryAdmin):
     form = CohortAdminForm
     inlines = [SessionInline]
     actions = ["close_cohorts"]
+
+    class Media:
+        css = {"all": ["trainings/admin.css"]}  # the session rows fit a laptop
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -533,7 +542,8 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
         ).annotate(**person_detail_annotations("enrolment__participant__"))
 
     def record_label(self, attendance):  # import batches (portal.admin_site)
-        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {attendance.hours}"
+        hours = decimal_text(attendance.hours)
+        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {hours}"
 
     @admin.display(description=gettext_lazy("participant"), ordering="enrolment__participant")
     def person(self, attendance):

@@ -35,6 +35,12 @@ def hours_text(hours):
     return number_format(hours.to_integral() if hours == hours.to_integral() else hours.normalize())
 
 
+def pdf_date(day):
+    """Every date on the certificate in one form, the language's long one: "1. aprila 2023.", "April 1, 2023"
+    (a paper read abroad too: no figures to take for day or month, no mix of padded and plain figures)."""
+    return date_format(day, "DATE_FORMAT")
+
+
 def certificate_qr(verify_url):
     """The QR code of the certificate's public address (error correction M: survives a crease)."""
     return segno.make(verify_url, error="m", micro=False)
@@ -44,12 +50,12 @@ def not_valid_band(certificate):
     """(headline, detail) for a certificate that is no longer valid, or None for a valid one."""
     if certificate.status == CertificateStatus.REVOKED:
         return _("REVOKED – NOT VALID"), _("This certificate was revoked on %(date)s.") % {
-            "date": date_format(certificate.revoked_on, "DATE_FORMAT")
+            "date": pdf_date(certificate.revoked_on)
         }
     if certificate.status == CertificateStatus.REPLACED:
         new = certificate.replaced_by
         return _("REPLACED – NOT VALID"), _("This certificate was replaced on %(date)s by certificate %(code)s.") % {
-            "date": date_format(new.issued_on, "DATE_FORMAT"),
+            "date": pdf_date(new.issued_on),
             "code": new.code,
         }
     return None
@@ -104,8 +110,8 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         % {
             "level": cohort.get_level_display(),
             "hours": hours_text(hours_attended),
-            "start": date_format(getattr(certificate, "held_from", None) or cohort.starts_on, "SHORT_DATE_FORMAT"),
-            "end": date_format(getattr(certificate, "held_until", None) or cohort.ends_on, "SHORT_DATE_FORMAT"),
+            "start": pdf_date(getattr(certificate, "held_from", None) or cohort.starts_on),
+            "end": pdf_date(getattr(certificate, "held_until", None) or cohort.ends_on),
         },
         12,
         space=4,
@@ -117,7 +123,7 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         line(_("Supported by: %(funder)s") % {"funder": in_active_script(programme.funder)}, 10, space=2)
     pdf.ln(2)
     line(
-        _("Issued on %(date)s") % {"date": date_format(certificate.issued_on, "DATE_FORMAT")},
+        _("Issued on %(date)s") % {"date": pdf_date(certificate.issued_on)},
         12,
         space=0,
     )

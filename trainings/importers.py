@@ -7,6 +7,7 @@ session's hours); records are loaded once, so a row costs no query.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -67,7 +68,8 @@ class SessionColumn(DateColumn):
         return super().show(value, context) if hasattr(value, "strftime") else str(value or "")
 
     def export(self, value, context):
-        return self.show(value.held_on, context)
+        # Written as the import reads it back, whatever the language (the preview shows it localized).
+        return value.held_on.strftime("%d.%m.%Y")
 
 
 PERSON_COLUMNS = [
@@ -375,7 +377,7 @@ class AttendanceImport(CoordinatorRows):
         else:
             found = [session for session in sessions if fold(session.topic) == fold(given)]
         if len(found) != 1:
-            shown = given.strftime("%d.%m.%Y") if hasattr(given, "strftime") else given
+            shown = date_format(given, "SHORT_DATE_FORMAT") if hasattr(given, "strftime") else given
             message = (
                 ngettext(
                     "%(count)s session of %(cohort)s matches “%(session)s”: give its date.",

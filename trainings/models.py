@@ -10,12 +10,13 @@ from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, ProgrammeRegion, local_name
+from imports.columns import decimal_text
 from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
 from portal.text import fold
@@ -85,7 +86,7 @@ class SurveyVersion(models.Model):
         ordering = ["-published_on"]
 
     def __str__(self):
-        return f"{self.title} ({self.published_on:%Y-%m-%d})"
+        return f"{self.title} ({date_format(self.published_on, 'SHORT_DATE_FORMAT')})"
 
 
 class SurveyQuestion(models.Model):
@@ -139,7 +140,7 @@ class SurveyResponse(models.Model):
         indexes = [models.Index(fields=["participant", "answered_on"])]
 
     def __str__(self):
-        return f"{self.participant} – {self.answered_on:%Y-%m-%d}"
+        return f"{self.participant} – {date_format(self.answered_on, 'SHORT_DATE_FORMAT')}"
 
     def area_levels(self):
         """{competence area: suggested level} from the mean share of the scale of its answers."""
@@ -459,7 +460,7 @@ class Session(models.Model):
         indexes = [models.Index(fields=["cohort", "held_on"])]
 
     def __str__(self):
-        return f"{self.topic} ({self.held_on:%d.%m.%Y})"
+        return f"{self.topic} ({date_format(self.held_on, 'SHORT_DATE_FORMAT')})"
 
     @property
     def topic(self):
@@ -475,7 +476,10 @@ class Session(models.Model):
             errors["held_on"] = ValidationError(
                 _("The session must fall within its cohort's dates, %(start)s to %(end)s."),
                 code="outside_cohort",
-                params={"start": cohort.starts_on.strftime("%d.%m.%Y"), "end": cohort.ends_on.strftime("%d.%m.%Y")},
+                params={
+                    "start": date_format(cohort.starts_on, "SHORT_DATE_FORMAT"),
+                    "end": date_format(cohort.ends_on, "SHORT_DATE_FORMAT"),
+                },
             )
         if self.pk and self.cohort_id and self.hours is not None:
             errors.update(self.clean_attendance())
@@ -504,7 +508,7 @@ class Session(models.Model):
             NON_FIELD_ERRORS: ValidationError(
                 _("The cohort %(cohort)s was closed on %(date)s: its sessions' dates and hours no longer change."),
                 code="cohort_closed",
-                params={"cohort": closed, "date": closed.closed_on.strftime("%d.%m.%Y")},
+                params={"cohort": closed, "date": date_format(closed.closed_on, "SHORT_DATE_FORMAT")},
             )
         }
 
@@ -802,7 +806,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enrolment.participant} – {self.session}: {self.hours}"
+        return f"{self.enrolment.participant} – {self.session}: {decimal_text(self.hours)}"
 
     def clean(self):
         if self.session_id and self.enrolment_id:
@@ -817,7 +821,7 @@ def validate_attendance(session, enrolment, hours):
         raise ValidationError(
             _("The cohort %(cohort)s was closed on %(date)s: its attendance can no longer be changed."),
             code="cohort_closed",
-            params={"cohort": session.cohort, "date": session.cohort.closed_on.strftime("%d.%m.%Y")},
+            params={"cohort": session.cohort, "date": date_format(session.cohort.closed_on, "SHORT_DATE_FORMAT")},
         )
     if session.held_on > timezone.localdate():
         raise ValidationError(

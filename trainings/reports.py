@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import PATH_SEPARATOR, Area, AreaKind
+from imports.columns import decimal_text
 from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
-from portal.text import in_active_script
+from portal.text import collation_key, in_active_script
 
 from .models import (
     ZERO_HOURS,
@@ -97,7 +98,7 @@ def survey_summary(version):
 
 
 def _region_order(name):
-    return (name == str(NO_REGION), name)
+    return (name == str(NO_REGION), collation_key(name))
 
 
 def survey_summary_table(areas, regions, counts, next_levels):
@@ -157,6 +158,12 @@ class ResultRow:
         """Someone is enrolled, but none of the group's cohorts is closed yet."""
         return bool(self.enrolled) and not self.enrolled_in_closed
 
+    @property
+    def shown(self):
+        """(completion rate, hours) as the page writes them: "21,5" and "66" in Serbian, "–" for no rate."""
+        rate = self.completion_rate
+        return ("–" if rate is None else decimal_text(rate)), decimal_text(self.hours)
+
     def add(self, enrolment):
         self.enrolled += 1
         self.enrolled_in_closed += enrolment.cohort.closed_on is not None
@@ -203,7 +210,7 @@ def programme_results(programme):
     experience_order = [str(label) for label in Experience.ORDER]
     return [
         (_("Total"), [total]),
-        (_("By region"), sorted(groups["region"].values(), key=lambda row: row.label)),
+        (_("By region"), sorted(groups["region"].values(), key=lambda row: collation_key(row.label))),
         (_("By level"), sorted(groups["level"].values(), key=lambda row: level_order.index(row.label))),
         (
             _("By experience in youth work"),

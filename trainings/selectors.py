@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch
 
 from areas.models import local_name
-from portal.text import in_active_script
+from portal.text import collation_key, in_active_script
 
 from .models import (
     Attendance,
@@ -115,6 +115,6 @@ def programmes_for_public():
     for programme in programmes:
         programme.cohort_groups = sorted(
             by_programme.get(programme.pk, []),
-            key=lambda group: (str(group["place"]), level_order[group["level_value"]]),
+            key=lambda group: (collation_key(group["place"]), level_order[group["level_value"]]),
         )
     return programmes

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -97,7 +98,7 @@ def attendance_sheet_save(*, cohort, hours, user=None):
     if cohort.closed_on is not None:
         raise ValidationError(
             _("The cohort %(cohort)s was closed on %(date)s: its attendance can no longer be changed.")
-            % {"cohort": cohort, "date": cohort.closed_on.strftime("%d.%m.%Y")},
+            % {"cohort": cohort, "date": date_format(cohort.closed_on, "SHORT_DATE_FORMAT")},
             code="cohort_closed",
         )
     sessions = {session.pk: session for session in cohort.sessions.select_related("module")}
@@ -188,7 +189,7 @@ def cohort_closing_plan(*, cohort, closed_on=None):
     if closed_on > today:
         raise ValidationError(
             _("The cohort %(cohort)s cannot be closed on a day still to come (%(date)s).")
-            % {"cohort": cohort, "date": closed_on.strftime("%d.%m.%Y")},
+            % {"cohort": cohort, "date": date_format(closed_on, "SHORT_DATE_FORMAT")},
             code="closed_in_future",
         )
     sessions = list(cohort.sessions.all())
@@ -202,7 +203,7 @@ def cohort_closing_plan(*, cohort, closed_on=None):
         # A session held on the closing day counts as held: its attendance can be recorded that day.
         raise ValidationError(
             _("The cohort %(cohort)s cannot be closed before its last session has taken place, on %(date)s.")
-            % {"cohort": cohort, "date": last.strftime("%d.%m.%Y")},
+            % {"cohort": cohort, "date": date_format(last, "SHORT_DATE_FORMAT")},
             code="sessions_ahead",
         )
     total = sum((session.hours for session in sessions), ZERO_HOURS)
@@ -263,7 +264,7 @@ def validate_certificate_revoke(certificate):
     if certificate.status == CertificateStatus.REVOKED:
         raise ValidationError(
             _("%(code)s is already revoked (on %(date)s).")
-            % {"code": certificate.code, "date": certificate.revoked_on.strftime("%d.%m.%Y")},
+            % {"code": certificate.code, "date": date_format(certificate.revoked_on, "SHORT_DATE_FORMAT")},
             code="revoked",
         )
     if certificate.status == CertificateStatus.REPLACED:

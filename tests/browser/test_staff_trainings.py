@@ -128,3 +128,39 @@ def test_sheet_with_ticks_scrolls_inside_its_frame_on_a_phone(staff_phone, porta
     expect(cell.locator("input[type=checkbox]")).to_be_visible()
     assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert run_axe(staff_phone) == []
+
+
+def test_cohort_change_page_session_rows_fit_a_laptop(staff, portal):
+    cohort_id, _person = running_cohort(portal["database"])
+    staff.goto(f"/admin/trainings/cohort/{cohort_id}/change/")
+
+    group = staff.locator("#sessions-group")
+    expect(group.locator("tbody tr.form-row").first).to_be_visible()
+    # Every column of a session row is on screen, none cut by the page's edge or the inline's own box.
+    right_edges = (
+        group.locator("tbody tr.form-row")
+        .first.locator("td")
+        .evaluate_all("cells => cells.map(cell => cell.getBoundingClientRect().right)")
+    )
+    group_right = group.evaluate("element => element.getBoundingClientRect().right")
+    assert max(right_edges) <= group_right + 1, (right_edges, group_right)
+    assert staff.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    trainers = group.locator("tbody tr.form-row").first.locator("td.field-trainers input")
+    box = trainers.bounding_box()
+    assert box["x"] + box["width"] <= 1366
+
+
+@pytest.mark.parametrize("language", ["", "/sr", "/en"])
+def test_results_report_and_sheet_fit_a_phone_their_tables_scroll_in_their_box(staff_phone, portal, language):
+    cohort_id, _person = running_cohort(portal["database"])
+    for url, box in [
+        (f"{language}/admin/trainings/programme/results/", ".results"),
+        (f"{language}/admin/trainings/surveyresponse/summary/", ".results"),
+        (f"{language}/admin/trainings/cohort/{cohort_id}/attendance/", ".sheet-scroll"),
+    ]:
+        staff_phone.goto(url)
+        expect(staff_phone.locator(box)).to_be_visible()
+        assert staff_phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+        frame = staff_phone.locator(box).bounding_box()
+        assert frame["x"] >= 0 and frame["x"] + frame["width"] <= 390, (url, frame)
+    assert run_axe(staff_phone) == []

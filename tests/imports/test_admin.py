@@ -237,7 +237,7 @@ def test_the_batch_page_names_a_record_deleted_since_as_the_import_wrote_it(staf
     response = staff_client.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
     assert "<li>red 2: kancelarija za mlade Kancelarija za mlade Čoka (obrisan) (kreirano)</li>" in response.text
     assert (
-        "promena statusa kancelarije Kancelarija za mlade Čoka – kancelarija je otvorena (01.03.2024) (obrisan)"
+        "promena statusa kancelarije Kancelarija za mlade Čoka – kancelarija je otvorena (01.03.2024.) (obrisan)"
         in response.text
     )
 

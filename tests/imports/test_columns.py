@@ -32,7 +32,17 @@ def read(column, raw):
 )
 def test_dates_in_the_ways_people_type_them(typed, understood):
     value, shown, warnings = read(DateColumn("d", "datum"), typed)
-    assert (value, shown, warnings) == (understood, "24.01.2018", [])
+    assert (value, shown, warnings) == (understood, "01/24/2018", [])
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("sr-latn", "24.01.2018."), ("sr", "24.01.2018."), ("en", "01/24/2018")]
+)
+def test_a_date_is_shown_back_as_the_language_writes_it_and_exported_as_the_import_reads_it(language, shown):
+    column = DateColumn("d", "datum")
+    with translation.override(language):
+        assert column.read("24.1.2018", None)[1] == shown
+    assert column.export(date(2018, 1, 24), None) == date(2018, 1, 24)
 
 
 @pytest.mark.parametrize(

@@ -343,3 +343,20 @@ def test_a_search_reads_its_page_and_its_total_in_one_query(client):
     assert [query["sql"] for query in second_page.captured_queries if "COUNT(*) AS" in query["sql"]] == []
     assert client.get(url, {"q": "a", "page": "99"}).status_code == 404
     assert client.get(url, {"q": "a", "page": "last"}).context["page_obj"].number == (len(expected) + 23) // 24
+
+
+@pytest.mark.parametrize(
+    ("prefix", "before", "after"),
+    [
+        # by path (RS-05 before RS-12) and by code point the other way round
+        ("", "Šumadijski okrug", "Zapadnobački okrug"),  # š after s, before z
+        ("/sr", "Борски округ", "Јужнобачки округ"),  # the azbuka: б before ј (Ј is U+0408, before А)
+        ("/en", "Šumadija District", "West Bačka District"),
+    ],
+)
+def test_directory_filter_lists_districts_by_the_alphabet_of_the_script(client, prefix, before, after):
+    page = client.get(f"{prefix}{reverse('offices:list')}").content.decode()
+    select = page.split('name="district"', 1)[1].split("</select>", 1)[0]
+    names = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]+)</option>", select)
+
+    assert names.index(before) < names.index(after)

@@ -4,8 +4,9 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
 
-from portal.text import fold, slugify, to_cyrillic, to_latin
+from portal.text import collation_key, fold, slugify, to_cyrillic, to_latin
 
 
 @pytest.mark.parametrize(
@@ -178,3 +179,37 @@ def test_tabs_line_breaks_and_serbian_letters_are_allowed():
     from portal.text import validate_no_control_characters
 
     assert validate_no_control_characters("Đurđevdan\tčetvrtak\r\nЉубовија – „mladi”") is None
+
+
+# Sorting names by the Serbian alphabet of the active script (portal.text.collation_key)
+
+
+@pytest.mark.parametrize(
+    ("language", "names", "ordered"),
+    [
+        ("sr-latn", ["Region Vojvodine", "Region Šumadije", "Region Južne Srbije", "Beogradski region"],
+         ["Beogradski region", "Region Južne Srbije", "Region Šumadije", "Region Vojvodine"]),
+        # č, ć after c; dž, đ after d; lj after l; nj after n; ž after z; case only breaks ties
+        ("sr-latn", ["Žabalj", "Zrenjanin", "Ćuprija", "Čačak", "Crna Trava", "Đakovica", "Džep", "Despotovac",
+                     "Ljig", "Lučani", "Njegoš", "Novi Sad", "novi Sad"],
+         ["Crna Trava", "Čačak", "Ćuprija", "Despotovac", "Džep", "Đakovica", "Lučani", "Ljig", "Novi Sad",
+          "novi Sad", "Njegoš", "Zrenjanin", "Žabalj"]),
+        # Cyrillic in the azbuka's order, whatever the script the names were typed in
+        ("sr", ["Централна Србија", "Vojvodina", "Јужна Србија", "Šabac", "Ћуприја", "Џеп", "Чачак"],
+         ["Vojvodina", "Јужна Србија", "Ћуприја", "Централна Србија", "Чачак", "Џеп", "Šabac"]),
+        # English: the names are Serbian, in Latin
+        ("en", ["Vojvodina Region", "Šumadija and Western Serbia Region", "Southern and Eastern Serbia Region"],
+         ["Southern and Eastern Serbia Region", "Šumadija and Western Serbia Region", "Vojvodina Region"]),
+        # spaces and punctuation before letters, digits before letters, a prefix first
+        ("sr-latn", ["Novi Sad", "Novi", "Novi-Beograd", "Novigrad", "1. maj", "Éclair", "Ecka"],
+         ["1. maj", "Ecka", "Éclair", "Novi", "Novi Sad", "Novi-Beograd", "Novigrad"]),
+    ],
+)  # fmt: skip
+def test_collation_key_sorts_by_the_serbian_alphabet_of_the_active_script(language, names, ordered):
+    with translation.override(language):
+        assert sorted(names, key=collation_key) == ordered
+
+
+def test_collation_key_of_nothing_sorts_first():
+    with translation.override("sr-latn"):
+        assert sorted(["a", "", None], key=collation_key) == ["", None, "a"]

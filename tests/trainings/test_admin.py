@@ -231,7 +231,7 @@ def test_cohort_change_form_refuses_dates_that_leave_sessions_out_on_their_rows(
     assert response.status_code == 200
     [sessions] = response.context["inline_admin_formsets"]
     assert [form.errors.get("held_on") for form in sessions.formset.forms] == [
-        ["Sesija mora biti u periodu grupe, od 03.10.2017 do 28.02.2018."],
+        ["Sesija mora biti u periodu grupe, od 03.10.2017. do 28.02.2018."],
         None,
         None,
     ]
@@ -343,7 +343,7 @@ def test_cohort_change_form_without_session_rights_checks_the_stored_sessions(cl
 
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [
-        "1 sesija je van ovih datuma: Uvod u omladinsku politiku (02.10.2017). "
+        "1 sesija je van ovih datuma: Uvod u omladinsku politiku (02.10.2017.). "
         "Prvo je premestite ili izaberite datume koji je obuhvataju."
     ]
     assert Cohort.objects.get(pk=cohort.pk).starts_on == date(2017, 10, 1)
@@ -485,7 +485,7 @@ def test_attendance_sheet_of_a_closed_cohort_is_read_only_and_says_why(client, s
     assert '<td class="read-only">3,5</td>' in page
     assert "<input" not in page.split('class="sheet"')[1]
     assert response.context["form"].non_field_errors() == [
-        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+        f"Grupa {cohort} je zatvorena 01.03.2018.: njeno prisustvo više ne može da se menja."
     ]
     assert Attendance.objects.get(session=session, enrolment=enrolment).hours == Decimal("3.5")
 
@@ -521,7 +521,7 @@ def test_attendance_admin_form_refuses_a_closed_cohort_and_a_session_still_to_co
 
     closed = client.post(url, {"session": cohort.sessions.first().pk, "enrolment": enrolment.pk, "hours": "4"})
     assert closed.context["adminform"].form.non_field_errors() == [
-        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+        f"Grupa {cohort} je zatvorena 01.03.2018.: njeno prisustvo više ne može da se menja."
     ]
     ahead = client.post(f"/en{url}", {"session": coming.pk, "enrolment": running.enrolments.get().pk, "hours": "4"})
 
@@ -577,7 +577,7 @@ def test_cohort_add_page_refuses_a_session_row_outside_the_dates_typed(client, s
     [sessions] = response.context["inline_admin_formsets"]
     assert [form.errors.get("held_on") for form in sessions.formset.forms] == [
         None,
-        ["Sesija mora biti u periodu grupe, od 01.11.2017 do 30.11.2017."],
+        ["Sesija mora biti u periodu grupe, od 01.11.2017. do 30.11.2017."],
     ]
     assert not Cohort.objects.filter(name="Banat, osnovni nivo").exists()
 

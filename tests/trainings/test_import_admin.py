@@ -190,9 +190,9 @@ def test_staff_import_attendance_with_comma_hours_and_both_date_forms_then_undo(
     page = text_of(preview)
     assert "Pročitana su 4 reda: za dodavanje: 3, za izmenu: 1, bez izmena: 0." in page
     assert (
-        '<td>02.10.2017<small class="typed">upisano: 2.10.2017.</small></td><td>2,5</td>'  # understood as typed
+        '<td>02.10.2017.<small class="typed">upisano: 2.10.2017.</small></td><td>2,5</td>'  # understood as typed
     ) in row_html(preview, 2)
-    assert "<td>03.10.2017</td><td>4</td>" in row_html(preview, 3)
+    assert "<td>03.10.2017.</td><td>4</td>" in row_html(preview, 3)  # the same date: not flagged
     assert "<del>3</del> → <ins>3,5</ins>" in row_html(preview, 4)
     assert snapshot() == before
     staff_client.post(attendance_url(), {"token": preview.context["token"]})
@@ -291,12 +291,12 @@ EXPECTED = {
         "en": "The cohort Kragujevac, napredni nivo — jedno mesto is full: its 1 place is taken.",
     },
     "hours above the session's": {
-        "sr-latn": "Đorđe Živković: unesite od 0 do 4,0 sati za sesiju Uvod u omladinsku politiku (02.10.2017).",
-        "en": "Đorđe Živković: give from 0 to 4.0 hours for the session Uvod u omladinsku politiku (02.10.2017).",
+        "sr-latn": "Đorđe Živković: unesite od 0 do 4,0 sati za sesiju Uvod u omladinsku politiku (02.10.2017.).",
+        "en": "Đorđe Živković: give from 0 to 4.0 hours for the session Uvod u omladinsku politiku (10/02/2017).",
     },
     "a session of another cohort": {
-        "sr-latn": "Grupa Niš, osnovni nivo — IOM nema sesiju „21.11.2017“.",
-        "en": "The cohort Niš, osnovni nivo — IOM has no session “21.11.2017”.",
+        "sr-latn": "Grupa Niš, osnovni nivo — IOM nema sesiju „21.11.2017.“.",
+        "en": "The cohort Niš, osnovni nivo — IOM has no session “11/21/2017”.",
     },
 }
 

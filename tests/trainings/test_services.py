@@ -150,7 +150,7 @@ def test_session_outside_cohort_dates_is_refused(cohort):
     with pytest.raises(ValidationError) as raised:
         session.full_clean()
 
-    assert raised.value.message_dict == {"held_on": ["Sesija mora biti u periodu grupe, od 01.10.2017 do 28.02.2018."]}
+    assert raised.value.message_dict == {"held_on": ["Sesija mora biti u periodu grupe, od 01.10.2017. do 28.02.2018."]}
 
 
 def test_cohort_close_completes_by_programme_rule_and_issues_certificates(cohort):
@@ -351,10 +351,10 @@ def test_attendance_sheet_save_in_a_closed_cohort_saves_nothing(cohort):
         attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
 
     assert latin.value.messages == [
-        f"Grupa {cohort} je zatvorena 01.03.2018: njeno prisustvo više ne može da se menja."
+        f"Grupa {cohort} je zatvorena 01.03.2018.: njeno prisustvo više ne može da se menja."
     ]
     assert english.value.messages == [
-        f"The cohort {cohort} was closed on 01.03.2018: its attendance can no longer be changed."
+        f"The cohort {cohort} was closed on 03/01/2018: its attendance can no longer be changed."
     ]
     assert Attendance.objects.filter(session__cohort=cohort).count() == 0
 
@@ -373,8 +373,10 @@ def test_attendance_sheet_save_for_a_session_still_to_come_saves_nothing(db):
         english_messages = english.value.messages  # the rule's messages are lazy: read in the language
 
     assert latin.value.messages == [f"Sesija {coming} još nije održana: prisustvo se unosi od tog dana."]
+    with translation.override("en"):
+        coming_in_english = str(coming)
     assert english_messages == [
-        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+        f"The session {coming_in_english} has not taken place yet: its attendance can be recorded from that day on."
     ]
     assert Attendance.objects.filter(session__cohort=cohort).count() == 0
 
@@ -408,10 +410,11 @@ def test_attendance_full_clean_of_a_closed_cohort_or_a_session_still_to_come_is_
         with pytest.raises(ValidationError) as ahead:
             Attendance(session=coming, enrolment=running.enrolments.get(), hours=Decimal("1")).full_clean()
         messages = in_closed.value.messages, ahead.value.messages
+        coming_name = str(coming)
 
-    assert messages[0] == [f"The cohort {closed} was closed on 01.03.2018: its attendance can no longer be changed."]
+    assert messages[0] == [f"The cohort {closed} was closed on 03/01/2018: its attendance can no longer be changed."]
     assert messages[1] == [
-        f"The session {coming} has not taken place yet: its attendance can be recorded from that day on."
+        f"The session {coming_name} has not taken place yet: its attendance can be recorded from that day on."
     ]
 
 
@@ -428,10 +431,10 @@ def test_cohort_close_before_its_last_session_is_refused_and_writes_nothing(db):
         cohort_close(cohort=cohort)
 
     assert latin.value.messages == [
-        f"Grupa {cohort} ne može da se zatvori pre nego što se održi njena poslednja sesija, {coming.held_on:%d.%m.%Y}."
+        f"Grupa {cohort} ne može da se zatvori pre nego što se održi njena poslednja sesija, {coming.held_on:%d.%m.%Y.}"
     ]
     assert english.value.messages == [
-        f"The cohort {cohort} cannot be closed before its last session has taken place, on {coming.held_on:%d.%m.%Y}."
+        f"The cohort {cohort} cannot be closed before its last session has taken place, on {coming.held_on:%m/%d/%Y}."
     ]
     cohort.refresh_from_db()
     assert cohort.closed_on is None
@@ -456,11 +459,11 @@ def test_cohort_close_on_the_day_of_its_last_session_is_accepted(db):
     ("sessions", "closed_on", "message"),
     [
         (0, None, "The cohort {cohort} has no sessions: there is nothing to complete yet."),
-        (3, TODAY + timedelta(days=1), "The cohort {cohort} cannot be closed on a day still to come (16.06.2026)."),
+        (3, TODAY + timedelta(days=1), "The cohort {cohort} cannot be closed on a day still to come (06/16/2026)."),
         (
             3,
             date(2017, 10, 3),
-            "The cohort {cohort} cannot be closed before its last session has taken place, on 04.10.2017.",
+            "The cohort {cohort} cannot be closed before its last session has taken place, on 10/04/2017.",
         ),
     ],
     ids=["no sessions", "closing day ahead", "closing day before the last session"],
@@ -557,4 +560,4 @@ def test_certificate_revoke_twice_is_refused_naming_the_day(cohort):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         certificate_revoke(certificate=certificate, reason="Opet")
 
-    assert raised.value.messages == [f"{certificate.code} is already revoked (on 01.02.2019)."]
+    assert raised.value.messages == [f"{certificate.code} is already revoked (on 02/01/2019)."]

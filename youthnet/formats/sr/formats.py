@@ -10,5 +10,9 @@ DATE_INPUT_FORMATS = [*SERBIAN_DATES, ISO_DATE]
 DATETIME_INPUT_FORMATS = datetimes(DATE_INPUT_FORMATS)
 
 DATE_FORMAT = "j. E Y."
+# Short dates in figures keep two digits for day and month and end with the dot of an ordinal,
+# "01.04.2023." (Django's own "j.m.Y." writes "1.04.2023.", mixing the two).
+SHORT_DATE_FORMAT = "d.m.Y."
+SHORT_DATETIME_FORMAT = "d.m.Y. H:i"
 DATETIME_FORMAT = "j. E Y. H:i"
 MONTH_DAY_FORMAT = "j. E"
