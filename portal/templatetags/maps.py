@@ -33,18 +33,22 @@ def map_stylesheets():
 
 @register.simple_tag
 def map_scripts():
-    return _config_script(get_language()) + _tags('<script src="{}"></script>', SCRIPTS)
+    config = _config_script(get_language(), settings.MAP_TILE_URL, settings.MAP_TILE_ATTRIBUTION)
+    return config + _tags('<script src="{}"></script>', SCRIPTS)
 
 
 def _tags(pattern, paths):
     return mark_safe("\n" + format_html_join("\n", pattern, ((static(path),) for path in paths)))
 
 
-def _config_script(language):
-    """The settings and words the map script needs (static/js/map.js reads them), in `language`."""
+@functools.cache
+def _config_script(language, tile_url, attribution):
+    """The settings and words the map script needs (static/js/map.js reads them), in `language` (the
+    active one): made once per language, as escaping the outlines for a <script> is most of a map
+    page's template time."""
     config = {
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tileUrl": tile_url,
+        "attribution": attribution,
         "statuses": {value: str(label) for value, label in OfficeStatus.choices},
         "openPage": _("Open the office page"),
         "opened": _("Opened"),
