@@ -42,3 +42,18 @@ class OfficeChangeForm(forms.ModelForm):
         model = Office
         fields = PROPOSABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each field also posts back the value the page showed (Django's hidden initial input), so a
+        # proposal is made of what the coordinator changed, never of what staff changed meanwhile.
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def shown(self):
+        """{field: the value the page showed}, for the fields whose shown value came back with the post."""
+        return {
+            name: field.to_python(self.data[self.add_initial_prefix(name)])
+            for name, field in self.fields.items()
+            if self.add_initial_prefix(name) in self.data
+        }

@@ -79,7 +79,7 @@ def office_change(request, slug):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
         try:
-            office_change_propose(office=office, user=request.user, values=values)
+            office_change_propose(office=office, user=request.user, values=values, shown=form.shown())
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

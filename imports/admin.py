@@ -457,7 +457,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = get_object_or_404(ImportBatch, pk=pk)
         if not (request.user.is_staff and request.user.has_perm("imports.view_importbatch")):
             raise PermissionDenied
-        records = {record.content_type.model_class() for record in batch.records.select_related("content_type")}
+        records = {  # the batch's models: one query, whatever its number of records
+            ContentType.objects.get_for_id(pk).model_class()
+            for pk in batch.records.order_by().values_list("content_type", flat=True).distinct()
+        }
         needed = [f"{model._meta.app_label}.{action}_{model._meta.model_name}"
                   for model in records for action in ("change", "delete")]  # fmt: skip
         service_undo_note = ""

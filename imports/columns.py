@@ -230,12 +230,19 @@ class YesNoColumn(Column):
     TRUE = ("da", "yes", "true", "1", "x", "да")
     FALSE = ("ne", "no", "false", "0", "не")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._words = None
+
     def words(self):
-        words = {fold(word): True for word in self.TRUE} | {fold(word): False for word in self.FALSE}
-        for language in LANGUAGES:
-            with translation.override(language):
-                words[fold(_("yes"))], words[fold(_("no"))] = True, False
-        return words
+        """Every spelling of yes and no, in each language: worked out once, as ChoiceColumn.words is."""
+        if self._words is None:
+            words = {fold(word): True for word in self.TRUE} | {fold(word): False for word in self.FALSE}
+            for language in LANGUAGES:
+                with translation.override(language):
+                    words[fold(_("yes"))], words[fold(_("no"))] = True, False
+            self._words = words
+        return self._words
 
     def parse(self, raw, context):
         if isinstance(raw, bool):

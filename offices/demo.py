@@ -312,7 +312,7 @@ def demo_proposal_create():
     """A pending change proposal by the demo coordinator, for staff to review (once: none if one is pending)."""
     coordinator = Coordinator.objects.filter(user__username=DEMO_COORDINATOR).first()
     office = offices_of_coordinator(coordinator).first() if coordinator else None
-    if office is None or office.change_proposals.filter(status="pending").exists():
+    if office is None or office.change_proposals.pending().exists():
         return None
     return office_change_propose(
         office=office,

@@ -314,9 +314,10 @@ class OfficeImport(Import):
         changed |= set(changed_since(batch, OfficeStatusChange, list(step_ids.values())))
         changed |= set(changed_since(batch, Appointment, appointment_ids))
         steps, refused = [], []
+        step_changes = OfficeStatusChange.objects.in_bulk(list(step_ids.values()))
         for office_id in office_ids:
             office = offices.get(office_id)
-            change = OfficeStatusChange.objects.filter(pk=step_ids.get(office_id)).first()
+            change = step_changes.get(step_ids.get(office_id))
             stale = office is None or change is None or (Office, office_id) in changed
             stale = stale or (OfficeStatusChange, change.pk) in changed
             stale = stale or any((Appointment, pk) in changed for pk in ended[office_id])

@@ -362,15 +362,17 @@ def _admin_log_renamed(coordinator, account):
 
 
 @transaction.atomic
-def office_change_propose(*, office, user, values):
-    """Record a proposal of new public details; only the fields that differ from the office's are kept.
+def office_change_propose(*, office, user, values, shown=None):
+    """Record a proposal of new public details: only the fields the coordinator changed are kept.
 
+    `shown` holds the values their page showed (field by field; a field missing from it counts as the
+    office's value now). A field is changed when its value differs from what was shown, so a value staff
+    changed after the page was opened is neither proposed back nor recorded as what the coordinator saw.
     The values are checked against the office's own rules now, so staff review only valid proposals."""
     if values.get("email"):
         values = {**values, "email": normalize_email(values["email"])}
-    changed = {
-        name: values[name] for name in PROPOSABLE_FIELDS if name in values and values[name] != getattr(office, name)
-    }
+    seen = {name: getattr(office, name) for name in PROPOSABLE_FIELDS} | (shown or {})
+    changed = {name: values[name] for name in PROPOSABLE_FIELDS if name in values and values[name] != seen[name]}
     if not changed:
         raise ValidationError(_("Nothing was changed: the proposal would leave the office as it is."), code="unchanged")
     trial = copy.copy(office)
@@ -381,7 +383,7 @@ def office_change_propose(*, office, user, values):
         office=office,
         proposed_by=user,
         values=changed,
-        original={name: getattr(office, name) for name in changed},
+        original={name: seen[name] for name in changed},
     )
     proposal.full_clean()
     proposal.save()

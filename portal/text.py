@@ -116,8 +116,11 @@ def _is_roman_numeral(word, text, start, end):
     """
     if not word.isupper() or not _ROMAN.fullmatch(word):
         return False
-    before = _WORD.findall(text[:start])[-1:]
-    after = _WORD.findall(text[end:])[:1]
+    # The neighbouring words only: reading the whole text for each numeral made a long text in capitals
+    # quadratic. A word more than a line's length away does not count as a neighbour.
+    before = _WORD.findall(text[max(0, start - 120) : start])[-1:]
+    following = _WORD.search(text, end)
+    after = [following.group()] if following and following.start() - end <= 120 else []
     if len(word) > 1:
         return not any(len(w) > 1 and w.isupper() and not _ROMAN.fullmatch(w) for w in before + after)
     return bool(before) and before[0][0].isupper() and not before[0].isupper() and not text[end:].startswith(".")

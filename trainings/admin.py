@@ -344,7 +344,12 @@ class CohortAdmin(HistoryAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                saved = attendance_sheet_save(cohort=cohort, hours=form.hours(), user=request.user)
+                saved = attendance_sheet_save(
+                    cohort=cohort,
+                    hours=form.hours(),
+                    user=request.user,
+                    may_delete=request.user.has_perm("trainings.delete_attendance"),
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -439,7 +444,7 @@ class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
         return self.label_queryset(super().get_queryset(request))
 
     def label_queryset(self, queryset):
-        return queryset.select_related("coordinator").annotate(**person_detail_annotations())
+        return queryset.with_detail()
 
     @admin.display(description=gettext_lazy("municipality, organisation or e-mail"))
     def detail(self, participant):
@@ -555,8 +560,9 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from
-        # (the bulk delete asks this for each record, and refuses the whole selection).
-        if obj is not None and obj.session.cohort.closed_on is not None:
+        # (the bulk delete asks this for each record, and refuses the whole selection). The enrolment's
+        # cohort is the session's (validate_attendance), and label_queryset has already read it.
+        if obj is not None and obj.enrolment.cohort.closed_on is not None:
             return False
         return super().has_delete_permission(request, obj)
 

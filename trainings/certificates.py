@@ -6,11 +6,12 @@ public page, so anyone checks it with a phone (as Youthpass and EU diplomas do).
 
 import segno
 from django.conf import settings
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from imports.columns import decimal_text
 from portal.text import in_active_script
 
 from .models import CODE_ALPHABET, CODE_LENGTH, CertificateStatus
@@ -28,11 +29,6 @@ def normalise_code(text):
     if len(code) != CODE_LENGTH or any(character not in CODE_ALPHABET for character in code):
         return None
     return code
-
-
-def hours_text(hours):
-    """Hours as a person writes them: 12, 10,5 (whatever the database's decimal places)."""
-    return number_format(hours.to_integral() if hours == hours.to_integral() else hours.normalize())
 
 
 def pdf_date(day):
@@ -109,7 +105,7 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         _("%(level)s level, %(hours)s hours, %(start)s – %(end)s")
         % {
             "level": cohort.get_level_display(),
-            "hours": hours_text(hours_attended),
+            "hours": decimal_text(hours_attended),
             "start": pdf_date(getattr(certificate, "held_from", None) or cohort.starts_on),
             "end": pdf_date(getattr(certificate, "held_until", None) or cohort.ends_on),
         },

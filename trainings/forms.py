@@ -1,3 +1,6 @@
+import json
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +23,18 @@ class AttendanceSheetForm(forms.Form):
 
     The tick works without a script: ticked with no hours typed means the session's hours; typed hours
     win; a tick taken off a cell that held the whole session (its hours left as they were) clears it.
-    attendance.js does the same in the page as staff tick, so what they see is what is saved."""
+    attendance.js does the same in the page as staff tick, so what they see is what is saved.
+
+    The page also posts back what it showed (`shown`, one hidden field): only the cells staff changed on
+    it are saved, so a sheet opened before someone else recorded a cell never puts back or clears it."""
 
     def __init__(self, *args, sessions, enrolments, hours, locked=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sessions, self.enrolments = sessions, enrolments
+        # What the page shows, posted back in one hidden input (the template's "shown").
+        self.shown_json = json.dumps(
+            {cell_name(*cell): str(value) for cell, value in hours.items() if value is not None}, sort_keys=True
+        )
         for enrolment in enrolments:
             for session in sessions:
                 value = hours.get((session.pk, enrolment.pk))
@@ -64,21 +74,35 @@ class AttendanceSheetForm(forms.Form):
             for e in self.enrolments
         ]
 
-    def cell_hours(self, session, enrolment):
-        """A cell's hours from what was typed and ticked (see the class's docstring)."""
+    def cell_hours(self, session, enrolment, before):
+        """A cell's hours from what was typed and ticked (see the class's docstring); `before` is what
+        the cell showed."""
         name, tick = cell_name(session.pk, enrolment.pk), tick_name(session.pk, enrolment.pk)
         typed, ticked = self.cleaned_data[name], self.cleaned_data[tick]
         if ticked:
             return session.hours if typed is None else typed
-        was_ticked = self.fields[tick].initial
-        if was_ticked and typed == self.fields[name].initial:
+        if before is not None and before == session.hours and typed == before:
             return None  # the tick was taken off, the hours left as they were
         return typed
 
+    def shown_hours(self):
+        """{(session id, enrolment id): hours} as the page showed them, or None for a post that did not
+        say (not from the page: then every cell counts as changed)."""
+        try:
+            shown = json.loads(self.data.get("shown") or "null")
+            return None if shown is None else {name: Decimal(value) for name, value in shown.items()}
+        except (ValueError, TypeError, AttributeError, InvalidOperation):
+            return None
+
     def hours(self):
-        """The cleaned sheet as the service takes it: {(session id, enrolment id): hours or None}."""
-        return {
-            (session.pk, enrolment.pk): self.cell_hours(session, enrolment)
-            for enrolment in self.enrolments
-            for session in self.sessions
-        }
+        """The cells staff changed, as the service takes them: {(session id, enrolment id): hours or None}."""
+        shown = self.shown_hours()
+        result = {}
+        for enrolment in self.enrolments:
+            for session in self.sessions:
+                name = cell_name(session.pk, enrolment.pk)
+                before = shown.get(name) if shown is not None else self.fields[name].initial
+                value = self.cell_hours(session, enrolment, before)
+                if shown is None or value != before:
+                    result[session.pk, enrolment.pk] = value
+        return result

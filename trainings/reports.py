@@ -137,9 +137,6 @@ class Experience:
         return cls.OVER_7
 
 
-IN_PROGRESS = gettext_lazy("in progress")
-
-
 class ResultRow:
     def __init__(self, label):
         self.label, self.enrolled, self.completed, self.hours = label, 0, 0, ZERO_HOURS

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.page_cache import data_changed
@@ -84,7 +85,7 @@ class SheetSaved:
 
 
 @transaction.atomic
-def attendance_sheet_save(*, cohort, hours, user=None):
+def attendance_sheet_save(*, cohort, hours, user=None, may_delete=True):
     """Save a whole attendance sheet: `hours` maps (session id, enrolment id) to hours or None.
 
     None means not recorded: an empty cell stays unrecorded, and a cleared cell removes its record (with a
@@ -129,6 +130,20 @@ def attendance_sheet_save(*, cohort, hours, user=None):
         else:
             record.hours = value
             update.append(record)
+    if delete and not may_delete:
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "Clearing a cell removes its record, and you may not remove attendance: %(count)s cell was "
+                    "cleared.",
+                    "Clearing a cell removes its record, and you may not remove attendance: %(count)s cells were "
+                    "cleared.",
+                    len(delete),
+                )
+                % {"count": len(delete)},
+                code="may_not_delete",
+            )
+        )
     if errors:
         raise ValidationError(errors)
     if create:

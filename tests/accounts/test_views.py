@@ -1,10 +1,12 @@
+import html
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from offices.models import OfficeChangeProposal, ProposalStatus
+from offices.models import Office, OfficeChangeProposal, ProposalStatus
 from tests.conftest import set_language
 from trainings.models import Participant, SurveyResponse, SurveyVersion
 from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_create
@@ -353,3 +355,25 @@ def test_home_and_history_word_the_appointment_and_the_hours_without_gender(
 
     assert since in home
     assert hours in history
+
+
+def test_office_change_proposes_only_what_the_coordinator_changed_not_what_staff_changed_meanwhile(
+    coordinator_a_client, office_a
+):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+    page = coordinator_a_client.get(url).text
+    shown = dict(re.findall(r'<input type="hidden" name="(initial-[a-z_]+)" value="([^"]*)"', page))
+    form = coordinator_a_client.get(url).context["form"]
+    data = {name: form.initial[name] or "" for name in form.fields} | shown
+    staff_address = "Gospodar Jevremova 12"  # staff correct the address while the coordinator types
+    Office.objects.filter(pk=office_a.pk).update(address=staff_address)
+    data["working_hours"] = "Radnim danima 8–16 č"  # the only field the coordinator changed
+
+    response = coordinator_a_client.post(url, data)
+
+    assert response.status_code == 302
+    proposal = OfficeChangeProposal.objects.get(office=office_a)
+    assert proposal.values == {"working_hours": "Radnim danima 8–16 č"}
+    assert proposal.original == {"working_hours": html.unescape(shown["initial-working_hours"])}
+    office_a.refresh_from_db()
+    assert office_a.address == staff_address

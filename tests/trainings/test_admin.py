@@ -1,3 +1,4 @@
+import html
 import re
 from datetime import date
 from decimal import Decimal
@@ -1018,3 +1019,55 @@ def test_reissue_confirmation_calls_the_code_a_sifra_as_elsewhere(client, staff_
     )
 
     assert words in response.content.decode()
+
+
+def test_a_sheet_opened_before_someone_else_recorded_a_cell_neither_clears_nor_overwrites_it(
+    client, staff_user, cohort
+):
+    first, second = cohort.sessions.order_by("held_on")[:2]
+    ana, bojan = cohort.enrolments.order_by("pk")[:2]
+    client.force_login(staff_user)
+    page = client.get(_sheet_url(cohort)).text
+    [shown] = re.findall(r'<input type="hidden" name="shown" value="([^"]*)"', page)
+    # Meanwhile a colleague records two cells this page showed empty.
+    attendance_sheet_save(cohort=cohort, hours={(first.pk, ana.pk): Decimal("2"), (second.pk, ana.pk): Decimal("3")})
+
+    # The page posts every cell as it showed them (Ana's empty), with one typed: Bojan's first session.
+    response = client.post(_sheet_url(cohort), {"shown": html.unescape(shown), cell_name(first.pk, bojan.pk): "3,5"})
+
+    assert response.status_code == 302
+    assert sorted(Attendance.objects.filter(session__cohort=cohort).values_list("session_id", "enrolment_id", "hours")) == sorted(
+        [(first.pk, ana.pk, Decimal("2")), (second.pk, ana.pk, Decimal("3")), (first.pk, bojan.pk, Decimal("3.5"))]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Pražnjenje polja briše njegov zapis, a vi ne možete da uklanjate prisustvo: ispražnjeno je 1 polje."),
+        ("/en", "Clearing a cell removes its record, and you may not remove attendance: 1 cell was cleared."),
+    ],
+)
+def test_staff_who_may_not_remove_attendance_cannot_clear_a_cell(client, cohort, prefix, words):
+    first = cohort.sessions.order_by("held_on").first()
+    ana, bojan = cohort.enrolments.order_by("pk")[:2]
+    attendance_sheet_save(cohort=cohort, hours={(first.pk, ana.pk): Decimal("2")})
+    user = UserFactory(username="jelena.unos", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="trainings",
+            codename__in=["view_cohort", "view_attendance", "add_attendance", "change_attendance"],
+        )
+    )
+    client.force_login(user)
+    url = prefix + _sheet_url(cohort)
+    page = client.get(url).text
+    [shown] = re.findall(r'<input type="hidden" name="shown" value="([^"]*)"', page)
+
+    response = client.post(url, {"shown": html.unescape(shown), cell_name(first.pk, bojan.pk): "1"})  # Ana's cleared
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [words]
+    assert sorted(Attendance.objects.filter(session__cohort=cohort).values_list("enrolment_id", "hours")) == [
+        (ana.pk, Decimal("2"))
+    ]
