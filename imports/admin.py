@@ -169,7 +169,7 @@ class SpreadsheetAdminMixin:
                 preview = importer.preview(table)
                 context["preview"] = preview
                 if preview.ok:
-                    stored = StoredUpload.save(upload, clear_empty=importer.clear_empty)
+                    stored = StoredUpload.save(upload, clear_empty=importer.clear_empty, plan=preview.plan())
                     context["token"] = stored.token
         return TemplateResponse(request, "imports/import.html", context)
 
@@ -199,6 +199,7 @@ class SpreadsheetAdminMixin:
                 file_size=details.get("size", 0),
                 file_sha256=details.get("sha256", ""),
                 acknowledged=bool(request.POST.get("acknowledged")),
+                plan=details.get("plan"),
             )
         except AlreadyImported:
             return self._already_imported(request, ImportBatch.objects.filter(token=stored.claim).first())

@@ -7,6 +7,8 @@ writes in bulk with history, records the batch (imports.models) and exports the 
 """
 
 import difflib
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -50,6 +52,7 @@ class Save:
     instance: object
     created: bool
     fields: list = field(default_factory=list)
+    before: dict = field(default_factory=dict)  # the stored value of each field in `fields`, as it was
 
 
 @dataclass
@@ -90,6 +93,24 @@ class Preview:
     sheet: str = ""
     header_row: int = 1
     present: list = field(default_factory=list)  # the columns the file has, in the declaration's order
+
+    def plan(self):
+        """A digest of what the preview will write: each row's records, the fields it changes and their
+        stored values. Confirming compares it, so a record changed after the preview is not overwritten
+        unseen (whatever the language the preview was read in)."""
+        rows = [
+            [
+                row.number,
+                [
+                    [save.instance._meta.label, save.instance.pk, save.created,
+                     [[name, repr(save.before.get(name))] for name in sorted(save.fields)]]
+                    for save in row.saves
+                ],
+                [str(change) for change in row.service_changes],
+            ]
+            for row in self.rows
+        ]  # fmt: skip
+        return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
     @property
     def shows_found(self):
@@ -298,7 +319,7 @@ class Import:
 
         Returns a Save with the fields that change, and fills the preview's before → after.
         """
-        changed = []
+        changed, befores = [], {}
         columns = {column.field: column for column in self.columns}
         for name in names:
             value = row.values.get(name, EMPTY)
@@ -311,11 +332,12 @@ class Import:
             after = value.pk if field_.is_relation and value is not None else value
             if before != after:
                 changed.append(name)
+                befores[name] = before
                 if not created:
                     old = getattr(instance, name) if before is not None else None
                     row.cells[name].before = columns[name].show(old, self)
             setattr(instance, name, value)
-        return Save(instance, created, changed)
+        return Save(instance, created, changed, befores)
 
     def validate(self, instance, exclude=()):
         """The model's own rules (clean and fields) without a query: uniqueness is checked in batch."""
@@ -325,10 +347,17 @@ class Import:
 
     # Writing -----------------------------------------------------------------------------------
 
-    def apply(self, table, *, batch, acknowledged=False):
-        """Write every row, or nothing. Returns the preview, whose rows' saves were written."""
+    def apply(self, table, *, batch, acknowledged=False, plan=None):
+        """Write every row, or nothing. Returns the preview, whose rows' saves were written.
+
+        `plan` is the digest of the preview staff confirmed (`Preview.plan`): if the data changed since, so
+        that the file would now write something else, nothing is written."""
         with transaction.atomic():
             preview = self.preview(table)
+            if preview.ok and plan is not None and preview.plan() != plan:
+                preview.file_errors.append(
+                    _("The data changed since the preview: nothing was written. Check the new preview below.")
+                )
             if not preview.ok or (preview.acknowledge_rows and not acknowledged):
                 raise ImportFailed(preview)
             try:

@@ -17,7 +17,7 @@ class AlreadyImported(Exception):
     """The preview was confirmed before (or is being confirmed by another request right now)."""
 
 
-def import_confirm(*, importer, table, token, user, file_name, file_size, file_sha256, acknowledged=False):
+def import_confirm(*, importer, table, token, user, file_name, file_size, file_sha256, acknowledged=False, plan=None):
     """Write a previewed file as one batch. The batch row claims the preview's token first, in the
     same transaction: a second confirmation waits for the first and is then refused as a duplicate."""
     with transaction.atomic():
@@ -35,7 +35,7 @@ def import_confirm(*, importer, table, token, user, file_name, file_size, file_s
                 )
         except IntegrityError:
             raise AlreadyImported from None
-        importer.apply(table, batch=batch, acknowledged=acknowledged)
+        importer.apply(table, batch=batch, acknowledged=acknowledged, plan=plan)
     return batch
 
 

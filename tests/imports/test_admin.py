@@ -317,3 +317,25 @@ def test_import_and_undo_pages_count_one_record_in_words_that_fit(staff_client, 
     batch = ImportBatch.objects.get()
     undo = staff_client.get("/en" + reverse("admin:imports_importbatch_undo", args=[batch.pk]))
     assert "deletes the records this import created (0) and restores the records it updated (1)" in undo.text
+
+
+@pytest.mark.parametrize(
+    ("prefix", "words"),
+    [
+        ("", "Podaci su promenjeni posle pregleda: ništa nije upisano. Proverite novi pregled ispod."),
+        ("/en", "The data changed since the preview: nothing was written. Check the new preview below."),
+    ],
+)
+def test_a_record_changed_after_the_preview_is_not_overwritten_unseen(staff_client, office_a, prefix, words):
+    url = prefix + reverse(URL)
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Opis iz tabele"]])  # fmt: skip
+    token = staff_client.post(url, {"file": upload}).context["token"]
+    Office.objects.filter(pk=office_a.pk).update(description="Opis koji je kolega upravo uneo")  # after the preview
+
+    response = staff_client.post(url, {"token": token})
+
+    assert response.status_code == 200
+    assert words in response.context["preview"].file_errors
+    assert ImportBatch.objects.count() == 0
+    assert Office.objects.get(pk=office_a.pk).description == "Opis koji je kolega upravo uneo"
