@@ -361,6 +361,14 @@ def _admin_log_renamed(coordinator, account):
         ).update(object_repr=name[:200])
 
 
+class ProposalPending(Exception):
+    """The same person already proposed the very same change to this office, and it awaits review."""
+
+    def __init__(self, proposal):
+        super().__init__(proposal.pk)
+        self.proposal = proposal
+
+
 @transaction.atomic
 def office_change_propose(*, office, user, values, shown=None):
     """Record a proposal of new public details: only the fields the coordinator changed are kept.
@@ -368,7 +376,8 @@ def office_change_propose(*, office, user, values, shown=None):
     `shown` holds the values their page showed (field by field; a field missing from it counts as the
     office's value now). A field is changed when its value differs from what was shown, so a value staff
     changed after the page was opened is neither proposed back nor recorded as what the coordinator saw.
-    The values are checked against the office's own rules now, so staff review only valid proposals."""
+    The values are checked against the office's own rules now, so staff review only valid proposals.
+    Raises ProposalPending (nothing written) if the same person's identical proposal is still pending."""
     if values.get("email"):
         values = {**values, "email": normalize_email(values["email"])}
     seen = {name: getattr(office, name) for name in PROPOSABLE_FIELDS} | (shown or {})
@@ -379,6 +388,13 @@ def office_change_propose(*, office, user, values, shown=None):
     for name, value in changed.items():
         setattr(trial, name, value)
     trial.full_clean()
+    # The office's row lock makes proposals for one office one at a time: of two identical posts (a
+    # double click) the second waits for the first, then finds its proposal pending and is refused.
+    Office.objects.select_for_update().filter(pk=office.pk).values_list("pk").first()
+    pending = OfficeChangeProposal.objects.pending().filter(office=office, proposed_by=user).order_by("pk")
+    for earlier in pending:
+        if earlier.values == changed:
+            raise ProposalPending(earlier)
     proposal = OfficeChangeProposal(
         office=office,
         proposed_by=user,
