@@ -417,15 +417,28 @@ def _claim_pending(proposal):
 
 
 @transaction.atomic
-def office_change_proposal_accept(*, proposal, user, note=""):
-    """Apply the proposed values to the office (its full rules hold) and mark the proposal accepted."""
+def office_change_proposal_accept(*, proposal, user, note="", seen=None):
+    """Apply the proposed values to the office (its full rules hold) and mark the proposal accepted.
+
+    `seen` is the `office_digest()` the review page showed: if the office's proposed fields changed since,
+    nothing is written (ValidationError code "office_changed"), so the reviewer looks again. None skips the
+    check (a caller that read the office just now). The office's history row names the proposal
+    (`history_reason`, "proposal:<id>"), which the history page shows as a link to it."""
     proposal = _claim_pending(proposal)
     office = Office.objects.select_for_update().get(pk=proposal.office_id)
+    if seen is not None and seen != proposal.office_digest(office):
+        raise ValidationError(
+            _(
+                "The office's details changed while you reviewed this proposal: nothing was saved. "
+                "Check the changes again below, then accept or reject."
+            ),
+            code="office_changed",
+        )
     for name, value in proposal.values.items():
         if name in PROPOSABLE_FIELDS:
             setattr(office, name, value)
     office.full_clean()
-    office._change_reason = _("Accepted change proposal #%(id)s") % {"id": proposal.pk}
+    office._history_user, office._change_reason = user, proposal.history_reason
     office.save()
     return _proposal_review(proposal, user=user, status=ProposalStatus.ACCEPTED, note=note)
 
