@@ -1,6 +1,8 @@
 """Writes that touch several rows: each in one transaction, used by the admin, imports and commands."""
 
 import copy
+import logging
+import smtplib
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -36,6 +38,8 @@ from .models import (
     working_periods,
 )
 from .validators import validate_not_in_future
+
+logger = logging.getLogger(__name__)
 
 # Which status may follow which, and the event that records the step.
 TRANSITIONS = {
@@ -465,6 +469,10 @@ class InvitationRefused(Exception):
     """A coordinator who cannot be invited, with the reason to report."""
 
 
+class InvitationNotSent(InvitationRefused):
+    """The invitation's e-mail could not be sent; nothing of the invitation was kept."""
+
+
 def _username_from_email(email):
     User = get_user_model()
     base = email.lower()[:140]
@@ -481,7 +489,8 @@ def coordinator_invite(*, coordinator, site_url):
 
     The e-mail is in the site's language (settings.LANGUAGE_CODE, Serbian Latin), whatever the language of
     the admin page that sent it, and so is the link (unprefixed). The link is Django's password-reset
-    token: it works until the password is set (or the account signs in).
+    token: it works until the password is set (or the account signs in). If the e-mail cannot be sent,
+    InvitationNotSent is raised and nothing is written (the account is not created).
     `site_url` is the site's scheme and host, "https://kzm.example.org"."""
     if coordinator.anonymised_at:
         raise InvitationRefused(_("%(name)s is anonymised.") % {"name": coordinator.full_name})
@@ -516,5 +525,17 @@ def coordinator_invite(*, coordinator, site_url):
         context = {"coordinator": coordinator, "account": account, "link": site_url.rstrip("/") + path}
         subject = render_to_string("offices/email/invitation_subject.txt", context).strip()
         message = render_to_string("offices/email/invitation.txt", context)
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=[coordinator.email])
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[coordinator.email])
+    except (smtplib.SMTPException, OSError) as error:
+        # Raised inside the transaction: an account made for this invitation goes too, so nothing says
+        # the person was invited (a later invitation is a first one, not "sent again").
+        logger.warning("Invitation e-mail to coordinator %s not sent: %r", coordinator.pk, error)
+        raise InvitationNotSent(
+            _(
+                "The e-mail to %(name)s (%(email)s) could not be sent: the mail server refused it or could not be "
+                "reached. Nothing was changed for this person; invite them again later."
+            )
+            % {"name": coordinator.full_name, "email": coordinator.email}
+        ) from error
     return account
