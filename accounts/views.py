@@ -39,6 +39,14 @@ def history(request):
     return render(request, "accounts/history.html", {"coordinator": coordinator, "enrolments": enrolments})
 
 
+# What the survey page says after saving, by what `survey_response_save` did.
+SURVEY_SAVED = {
+    "created": gettext_lazy("Thank you: your answers are saved."),
+    "replaced": gettext_lazy("Thank you: your answers of today are changed (one response a day is kept)."),
+    "unchanged": gettext_lazy("These answers were already saved today: nothing was saved twice."),
+}
+
+
 @login_required
 def survey(request):
     coordinator = coordinator_of(request.user)
@@ -73,13 +81,6 @@ def survey(request):
         "accounts/survey.html",
         {"coordinator": coordinator, "version": version, "form": form, "responses": responses, "todays": todays},
     )
-
-
-SURVEY_SAVED = {
-    "created": gettext_lazy("Thank you: your answers are saved."),
-    "replaced": gettext_lazy("Thank you: your answers of today are changed (one response a day is kept)."),
-    "unchanged": gettext_lazy("These answers were already saved today: nothing was saved twice."),
-}
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from offices.models import OfficeChangeProposal
 from offices.services import ProposalPending, office_change_propose
@@ -212,3 +212,23 @@ def test_two_identical_proposals_at_the_same_moment_make_one(office_a):
 
     assert outcomes == ["pending", "proposed"]
     assert in_own_connection(written_and_clean_up) == 1
+
+
+def test_double_submits_are_told_in_english_on_english_pages(coordinator_a_client, office_a):
+    with translation.override("en"):
+        survey_url = reverse("accounts:survey")
+        change_url = reverse("accounts:office_change", args=[office_a.slug])
+    version = _version()
+    answers = _survey_post(version, lambda q: q.scale_min)
+    change = _change_data(coordinator_a_client, change_url, working_hours="Weekdays 9–17")
+    coordinator_a_client.post(survey_url, answers, follow=True)
+    coordinator_a_client.post(change_url, change, follow=True)
+
+    survey = coordinator_a_client.post(survey_url, answers, follow=True)
+    proposal = coordinator_a_client.post(change_url, change, follow=True)
+
+    assert _messages(survey) == ["These answers were already saved today: nothing was saved twice."]
+    day = timezone.localtime(OfficeChangeProposal.objects.get(office=office_a).proposed_at).strftime("%m/%d/%Y")
+    assert _messages(proposal) == [
+        f"You already proposed exactly this change on {day} and it is waiting for review: it was not sent again."
+    ]
