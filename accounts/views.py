@@ -8,13 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from offices.models import PROPOSABLE_FIELDS
 from offices.selectors import offices_of_coordinator
-from offices.services import office_change_propose
+from offices.services import ProposalPending, office_change_propose
 from trainings.selectors import participant_history, participant_survey_responses
-from trainings.services import participant_for_coordinator, survey_response_create
+from trainings.services import participant_for_coordinator, survey_response_save
 
 from .forms import OfficeChangeForm, SurveyForm
 from .selectors import coordinator_of, coordinator_overview, current_survey_version, participant_of
@@ -37,33 +39,47 @@ def history(request):
     return render(request, "accounts/history.html", {"coordinator": coordinator, "enrolments": enrolments})
 
 
+# What the survey page says after saving, by what `survey_response_save` did.
+SURVEY_SAVED = {
+    "created": gettext_lazy("Thank you: your answers are saved."),
+    "replaced": gettext_lazy("Thank you: your answers of today are changed (one response a day is kept)."),
+    "unchanged": gettext_lazy("These answers were already saved today: nothing was saved twice."),
+}
+
+
 @login_required
 def survey(request):
     coordinator = coordinator_of(request.user)
     if coordinator is None:
         return render(request, "accounts/survey.html", {"coordinator": None})
     version = current_survey_version()
-    form = SurveyForm(request.POST or None, questions=version.question_list if version else [])
+    participant = participant_of(coordinator)
+    responses = participant_survey_responses(participant) if participant else []
+    today = timezone.localdate()
+    # Today's answers to this version are the form's: saving again that day replaces them.
+    todays = next(
+        (r for r in responses if r.version_id == getattr(version, "pk", None) and r.answered_on == today), None
+    )
+    initial = {f"q{answer.question_id}": answer.rating for answer in todays.answers.all()} if todays else None
+    form = SurveyForm(request.POST or None, questions=version.question_list if version else [], initial=initial)
     if request.method == "POST" and version is not None and form.is_valid():
         try:
-            survey_response_create(
+            saved = survey_response_save(
                 participant=participant_for_coordinator(coordinator=coordinator),
                 version=version,
-                answered_on=timezone.localdate(),
+                answered_on=today,
                 ratings=form.ratings(),
             )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Thank you: your answers are saved."))
+            messages.success(request, str(SURVEY_SAVED[saved.outcome]))
             return redirect("accounts:survey")
-    participant = participant_of(coordinator)
-    responses = participant_survey_responses(participant) if participant else []
     return render(
         request,
         "accounts/survey.html",
-        {"coordinator": coordinator, "version": version, "form": form, "responses": responses},
+        {"coordinator": coordinator, "version": version, "form": form, "responses": responses, "todays": todays},
     )
 
 
@@ -80,6 +96,16 @@ def office_change(request, slug):
         values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
         try:
             office_change_propose(office=office, user=request.user, values=values, shown=form.shown())
+        except ProposalPending as pending:
+            messages.info(
+                request,
+                _(
+                    "You already proposed exactly this change on %(date)s and it is waiting for review: "
+                    "it was not sent again."
+                )
+                % {"date": date_format(timezone.localtime(pending.proposal.proposed_at), "SHORT_DATE_FORMAT")},
+            )
+            return redirect("accounts:home")
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -262,7 +263,8 @@ class SpreadsheetAdminMixin:
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch.
+    """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
+    (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
     through the library's `render_history_view` hook, so its template is not copied."""
@@ -274,11 +276,29 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().render_history_view(request, template, context, **kwargs)
 
 
+# How the history page shows other apps' reasons "<kind>:<id>": {kind: function of the id → HTML}.
+CHANGE_REASON_LINKS = {}
+CHANGE_REASON = re.compile(r"([a-z_]+):(\d+)")
+
+
+def change_reason_link(kind):
+    """Register the function that shows the history change reason "<kind>:<id>" (offices: "proposal")."""
+
+    def register(render):
+        CHANGE_REASON_LINKS[kind] = render
+        return render
+
+    return register
+
+
 def change_reason_display(reason):
-    """A history row's change reason as staff read it: an import's or an undo's links to its batch."""
+    """A history row's change reason as staff read it: an import's or an undo's links to its batch, a
+    registered kind's as its function shows it; any other reason (older sentences) as it is."""
     found = change_reason_batch(reason)
     if found is None:
-        return reason
+        match = CHANGE_REASON.fullmatch(reason or "")
+        render = CHANGE_REASON_LINKS.get(match[1]) if match else None
+        return render(int(match[2])) if render else reason
     kind, pk = found
     text = _("Import #%(id)s") if kind == "import" else _("Undo of import #%(id)s")
     url = reverse("admin:imports_importbatch_change", args=[pk])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from areas.admin import DistrictFilter, RegionFilter
-from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
+from imports.admin import HistoryAdmin, SpreadsheetAdminMixin, change_reason_link
 from portal.folded_search import FoldedSearchMixin
 from portal.text import validate_no_control_characters
 
@@ -389,6 +389,13 @@ class AppointmentAdmin(FoldedSearchMixin, HistoryAdmin):
     folded_search_fields = ["coordinator__search_text", "office__search_text"]
 
 
+@change_reason_link("proposal")
+def proposal_reason(pk):
+    """An office history row written by accepting a proposal ("proposal:<id>"): a link to the proposal."""
+    url = reverse("admin:offices_officechangeproposal_change", args=[pk])
+    return format_html('<a href="{}">{}</a>', url, _("Change proposal #%(id)s") % {"id": pk})
+
+
 @admin.register(OfficeChangeProposal)
 class OfficeChangeProposalAdmin(HistoryAdmin):
     """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
@@ -444,6 +451,11 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         )
         return format_html("<table><thead>{}</thead><tbody>{}</tbody></table>", header, rows)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status == ProposalStatus.PENDING:
+            context["office_seen"] = obj.office_digest()
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         decision = next((name for name in ("_accept", "_reject") if name in request.POST), None)
         if request.method != "POST" or object_id is None or decision is None:
@@ -453,9 +465,14 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)  # says it does not exist
         if not self.has_change_permission(request, proposal):
             raise PermissionDenied
-        review = office_change_proposal_accept if decision == "_accept" else office_change_proposal_reject
+        note = request.POST.get("note", "")
         try:
-            review(proposal=proposal, user=request.user, note=request.POST.get("note", ""))
+            if decision == "_accept":
+                # What the page showed of the office: a change made since refuses the accept.
+                seen = request.POST.get("office_seen", "")
+                office_change_proposal_accept(proposal=proposal, user=request.user, note=note, seen=seen)
+            else:
+                office_change_proposal_reject(proposal=proposal, user=request.user, note=note)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)

@@ -1,3 +1,5 @@
+import hashlib
+import json
 from itertools import pairwise
 
 from django.conf import settings
@@ -792,6 +794,18 @@ class OfficeChangeProposal(models.Model):
 
     def __str__(self):
         return gettext("Change of %(office)s") % {"office": self.office}
+
+    @property
+    def history_reason(self):
+        """The change reason of the office's history row its acceptance writes (shown as a link to it)."""
+        return f"proposal:{self.pk}"
+
+    def office_digest(self, office=None):
+        """A digest of the office's values now (or `office`'s) of the proposed fields: the review page posts
+        back what it showed, so an accept does not publish over a change made since the reviewer looked."""
+        office = office or self.office
+        values = [[name, getattr(office, name)] for name in PROPOSABLE_FIELDS if name in self.values]
+        return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
 
     def diff(self):
         """[(field, verbose name, value when proposed, value now, proposed value)] for the changed fields.

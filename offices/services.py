@@ -1,6 +1,8 @@
 """Writes that touch several rows: each in one transaction, used by the admin, imports and commands."""
 
 import copy
+import logging
+import smtplib
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -36,6 +38,8 @@ from .models import (
     working_periods,
 )
 from .validators import validate_not_in_future
+
+logger = logging.getLogger(__name__)
 
 # Which status may follow which, and the event that records the step.
 TRANSITIONS = {
@@ -361,6 +365,14 @@ def _admin_log_renamed(coordinator, account):
         ).update(object_repr=name[:200])
 
 
+class ProposalPending(Exception):
+    """The same person already proposed the very same change to this office, and it awaits review."""
+
+    def __init__(self, proposal):
+        super().__init__(proposal.pk)
+        self.proposal = proposal
+
+
 @transaction.atomic
 def office_change_propose(*, office, user, values, shown=None):
     """Record a proposal of new public details: only the fields the coordinator changed are kept.
@@ -368,7 +380,8 @@ def office_change_propose(*, office, user, values, shown=None):
     `shown` holds the values their page showed (field by field; a field missing from it counts as the
     office's value now). A field is changed when its value differs from what was shown, so a value staff
     changed after the page was opened is neither proposed back nor recorded as what the coordinator saw.
-    The values are checked against the office's own rules now, so staff review only valid proposals."""
+    The values are checked against the office's own rules now, so staff review only valid proposals.
+    Raises ProposalPending (nothing written) if the same person's identical proposal is still pending."""
     if values.get("email"):
         values = {**values, "email": normalize_email(values["email"])}
     seen = {name: getattr(office, name) for name in PROPOSABLE_FIELDS} | (shown or {})
@@ -379,6 +392,13 @@ def office_change_propose(*, office, user, values, shown=None):
     for name, value in changed.items():
         setattr(trial, name, value)
     trial.full_clean()
+    # The office's row lock makes proposals for one office one at a time: of two identical posts (a
+    # double click) the second waits for the first, then finds its proposal pending and is refused.
+    Office.objects.select_for_update().filter(pk=office.pk).values_list("pk").first()
+    pending = OfficeChangeProposal.objects.pending().filter(office=office, proposed_by=user).order_by("pk")
+    for earlier in pending:
+        if earlier.values == changed:
+            raise ProposalPending(earlier)
     proposal = OfficeChangeProposal(
         office=office,
         proposed_by=user,
@@ -401,15 +421,28 @@ def _claim_pending(proposal):
 
 
 @transaction.atomic
-def office_change_proposal_accept(*, proposal, user, note=""):
-    """Apply the proposed values to the office (its full rules hold) and mark the proposal accepted."""
+def office_change_proposal_accept(*, proposal, user, note="", seen=None):
+    """Apply the proposed values to the office (its full rules hold) and mark the proposal accepted.
+
+    `seen` is the `office_digest()` the review page showed: if the office's proposed fields changed since,
+    nothing is written (ValidationError code "office_changed"), so the reviewer looks again. None skips the
+    check (a caller that read the office just now). The office's history row names the proposal
+    (`history_reason`, "proposal:<id>"), which the history page shows as a link to it."""
     proposal = _claim_pending(proposal)
     office = Office.objects.select_for_update().get(pk=proposal.office_id)
+    if seen is not None and seen != proposal.office_digest(office):
+        raise ValidationError(
+            _(
+                "The office's details changed while you reviewed this proposal: nothing was saved. "
+                "Check the changes again below, then accept or reject."
+            ),
+            code="office_changed",
+        )
     for name, value in proposal.values.items():
         if name in PROPOSABLE_FIELDS:
             setattr(office, name, value)
     office.full_clean()
-    office._change_reason = _("Accepted change proposal #%(id)s") % {"id": proposal.pk}
+    office._history_user, office._change_reason = user, proposal.history_reason
     office.save()
     return _proposal_review(proposal, user=user, status=ProposalStatus.ACCEPTED, note=note)
 
@@ -436,6 +469,10 @@ class InvitationRefused(Exception):
     """A coordinator who cannot be invited, with the reason to report."""
 
 
+class InvitationNotSent(InvitationRefused):
+    """The invitation's e-mail could not be sent; nothing of the invitation was kept."""
+
+
 def _username_from_email(email):
     User = get_user_model()
     base = email.lower()[:140]
@@ -452,7 +489,8 @@ def coordinator_invite(*, coordinator, site_url):
 
     The e-mail is in the site's language (settings.LANGUAGE_CODE, Serbian Latin), whatever the language of
     the admin page that sent it, and so is the link (unprefixed). The link is Django's password-reset
-    token: it works until the password is set (or the account signs in).
+    token: it works until the password is set (or the account signs in). If the e-mail cannot be sent,
+    InvitationNotSent is raised and nothing is written (the account is not created).
     `site_url` is the site's scheme and host, "https://kzm.example.org"."""
     if coordinator.anonymised_at:
         raise InvitationRefused(_("%(name)s is anonymised.") % {"name": coordinator.full_name})
@@ -487,5 +525,17 @@ def coordinator_invite(*, coordinator, site_url):
         context = {"coordinator": coordinator, "account": account, "link": site_url.rstrip("/") + path}
         subject = render_to_string("offices/email/invitation_subject.txt", context).strip()
         message = render_to_string("offices/email/invitation.txt", context)
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=[coordinator.email])
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[coordinator.email])
+    except (smtplib.SMTPException, OSError) as error:
+        # Raised inside the transaction: an account made for this invitation goes too, so nothing says
+        # the person was invited (a later invitation is a first one, not "sent again").
+        logger.warning("Invitation e-mail to coordinator %s not sent: %r", coordinator.pk, error)
+        raise InvitationNotSent(
+            _(
+                "The e-mail to %(name)s (%(email)s) could not be sent: the mail server refused it or could not be "
+                "reached. Nothing was changed for this person; invite them again later."
+            )
+            % {"name": coordinator.full_name, "email": coordinator.email}
+        ) from error
     return account

@@ -40,7 +40,7 @@ from .services import (
     cohort_close,
     enrolment_create,
     participant_for_coordinator,
-    survey_response_create,
+    survey_response_save,
 )
 
 # (name, English name, description, English description)
@@ -220,7 +220,7 @@ class TrainingsDemo:
         base = {Level.BASIC: 1, Level.INTERMEDIATE: 2, Level.ADVANCED: 4}[level]
         ratings = {q.pk: min(max(base + self.rng.choice([-1, 0, 0, 1]), q.scale_min), q.scale_max) for q in questions}
         answered_on = date(2017, 5, 20) + timedelta(days=self.rng.randrange(0, 40))
-        survey_response_create(participant=participant, version=version, answered_on=answered_on, ratings=ratings)
+        survey_response_save(participant=participant, version=version, answered_on=answered_on, ratings=ratings)
 
     def attend(self, cohort, enrolments, sessions, full_for=()):
         hours = {}

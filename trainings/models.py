@@ -138,6 +138,17 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("survey responses")
         ordering = ["-answered_on", "-pk"]
         indexes = [models.Index(fields=["participant", "answered_on"])]
+        constraints = [
+            # One response per person, version and day: answering again that day replaces the answers
+            # (a double click must not count a person twice).
+            models.UniqueConstraint(
+                fields=["participant", "version", "answered_on"],
+                name="surveyresponse_one_per_day",
+                violation_error_message=_(
+                    "This person already answered this survey version on this day: change that response."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.participant} – {date_format(self.answered_on, 'SHORT_DATE_FORMAT')}"

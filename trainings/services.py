@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -362,9 +362,23 @@ def certificate_revoke(*, certificate, reason, revoked_on=None):
     return certificate
 
 
+@dataclass(frozen=True)
+class SurveySaved:
+    """What `survey_response_save` did: the day's response, and whether it was `created`, `replaced` (other
+    answers of the same day) or `unchanged` (the same answers again: a double click)."""
+
+    response: SurveyResponse
+    outcome: str
+
+
 @transaction.atomic
-def survey_response_create(*, participant, version, answered_on, ratings):
-    """Record a survey response; `ratings` maps question ids to ratings. One bad rating saves nothing."""
+def survey_response_save(*, participant, version, answered_on, ratings):
+    """Record a person's answers to a survey version on a day; `ratings` maps question ids to ratings.
+
+    A person has one response per version and day (a constraint): answering again on the same day (a
+    correction, or a double click) replaces that day's answers, an earlier day's response stays as it was.
+    One bad rating saves nothing. Two submissions at once are serialised by the response's row (the
+    second waits for the first, then finds its row). Returns a `SurveySaved`."""
     questions = {question.pk: question for question in version.questions.all()}
     errors, answers = {}, []
     for question_id, rating in ratings.items():
@@ -380,11 +394,26 @@ def survey_response_create(*, participant, version, answered_on, ratings):
         answers.append(SurveyAnswer(question=question, rating=rating))
     if errors:
         raise ValidationError(errors)
-    response = SurveyResponse(participant=participant, version=version, answered_on=answered_on)
-    response.full_clean()
-    response.save()
+    key = {"participant": participant, "version": version, "answered_on": answered_on}
+    response = SurveyResponse.objects.select_for_update().filter(**key).first()
+    outcome = "replaced"
+    if response is None:
+        response = SurveyResponse(**key)
+        response.full_clean(validate_constraints=False)  # the constraint is the insert's to hold, under a race
+        try:
+            with transaction.atomic():
+                response.save()
+            outcome = "created"
+        except IntegrityError:  # the same day's response was written by a request running at the same time
+            response = SurveyResponse.objects.select_for_update().get(**key)
+    if outcome == "replaced":
+        stored = dict(response.answers.values_list("question_id", "rating"))
+        if stored == {answer.question.pk: answer.rating for answer in answers}:
+            return SurveySaved(response=response, outcome="unchanged")
+        response.answers.all().delete()
+        response.save()  # a history row: the day's answers were changed
     for answer in answers:
         answer.response = response
         answer.scale_min, answer.scale_max = answer.question.scale_min, answer.question.scale_max
     SurveyAnswer.objects.bulk_create(answers)
-    return response
+    return SurveySaved(response=response, outcome=outcome)

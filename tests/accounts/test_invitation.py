@@ -180,3 +180,53 @@ def test_inviting_an_anonymised_coordinator_is_refused_in_words_without_gender(c
         f"Nisu pozvani: Podaci osobe {person.full_name} su anonimizovani."
     ]
     assert mail.outbox == []
+
+
+def test_an_e_mail_that_fails_for_one_person_is_reported_and_the_others_are_invited(client, staff_user, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.accounts.failing_mail.RefusingEmailBackend"}}
+    first = CoordinatorFactory(first_name="Ana", last_name="Antić", email="ana.antic@example.org")
+    second = CoordinatorFactory(first_name="Bojan", last_name="Babić", email="bojan.babic@example.org")
+    refused = CoordinatorFactory(first_name="Đorđe", last_name="Žikić", email="odbijena.adresa@example.org")
+    client.force_login(staff_user)
+
+    response = _invite(client, [first, second, refused])
+
+    assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [["ana.antic@example.org"], ["bojan.babic@example.org"]]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Pozvana su 2 koordinatora: Ana Antić, Bojan Babić.",
+        "Nisu pozvani: Poziv nije poslat: Đorđe Žikić (odbijena.adresa@example.org) – server e-pošte ga je odbio "
+        "ili nije dostupan. Za ovu osobu ništa nije promenjeno; pošaljite poziv ponovo kasnije.",
+    ]
+    # The invitations sent stand; the one not sent left nothing that looks sent (no account waiting for it).
+    assert Coordinator.objects.get(pk=first.pk).user is not None
+    assert Coordinator.objects.get(pk=refused.pk).user is None
+    assert not get_user_model().objects.filter(email="odbijena.adresa@example.org").exists()
+
+
+def test_an_invitation_whose_e_mail_failed_is_a_first_invitation_when_sent_later(client, staff_user, settings):
+    person = CoordinatorFactory(first_name="Đorđe", last_name="Žikić", email="odbijena.adresa@example.org")
+    client.force_login(staff_user)
+    settings.MAILERS = {"default": {"BACKEND": "tests.accounts.failing_mail.RefusingEmailBackend"}}
+    _invite(client, [person])
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+    response = _invite(client, [person], prefix="/en")
+
+    assert [str(m) for m in response.context["messages"]] == ["Invited 1 coordinator: Đorđe Žikić."]
+    assert [m.to for m in mail.outbox] == [["odbijena.adresa@example.org"]]
+
+
+def test_an_unreachable_mail_server_is_reported_in_english_too(client, staff_user, settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}}  # fmt: skip
+    person = CoordinatorFactory(first_name="Ana", last_name="Antić", email="ana.antic@example.org")
+    client.force_login(staff_user)
+
+    response = _invite(client, [person], prefix="/en")
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Not invited: The e-mail to Ana Antić (ana.antic@example.org) could not be sent: the mail server refused it "
+        "or could not be reached. Nothing was changed for this person; invite them again later."
+    ]
+    assert Coordinator.objects.get(pk=person.pk).user is None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from offices.models import Office, OfficeChangeProposal, ProposalStatus
 from tests.conftest import set_language
 from trainings.models import Participant, SurveyResponse, SurveyVersion
-from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_create
+from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_save
 
 from .conftest import training_of
 
@@ -247,7 +247,7 @@ def test_survey_queries_do_not_grow_with_earlier_answers(
     version = SurveyVersion.objects.order_by("-published_on").first()
     participant = participant_for_coordinator(coordinator=coordinator_a)
     for number in range(count):
-        survey_response_create(
+        survey_response_save(
             participant=participant,
             version=version,
             answered_on=date(2025, 1 + number, 1),

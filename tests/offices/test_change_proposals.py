@@ -1,11 +1,20 @@
+import importlib
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from offices.models import Office, OfficeChangeProposal, ProposalStatus
 from offices.services import office_change_proposal_accept, office_change_proposal_reject, office_change_propose
 
 pytestmark = pytest.mark.django_db
+
+
+def _seen(page):
+    """What the review page posts back of the office it showed."""
+    return re.search(r'name="office_seen" value="([0-9a-f]{64})"', page.text)[1]
 
 
 @pytest.fixture
@@ -90,7 +99,7 @@ def test_admin_change_page_shows_the_diff_and_accepts_with_a_note(staff_client, 
     url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
 
     page = staff_client.get(url)
-    response = staff_client.post(url, {"note": "Provereno telefonom", "_accept": "1"})
+    response = staff_client.post(url, {"note": "Provereno telefonom", "_accept": "1", "office_seen": _seen(page)})
 
     assert page.status_code == 200
     assert "promenjeno posle predloga" in page.text
@@ -177,8 +186,9 @@ def test_admin_names_the_proposer_by_the_coordinators_name(staff_client, proposa
 )  # fmt: skip
 def test_admin_review_message_reads_right_with_the_office_name(staff_client, proposal, prefix, decision, words):
     url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    seen = _seen(staff_client.get(url))
 
-    response = staff_client.post(url, {"note": "Provereno telefonom", decision: "1"}, follow=True)
+    response = staff_client.post(url, {"note": "Provereno telefonom", decision: "1", "office_seen": seen}, follow=True)
 
     assert [str(m) for m in response.context["messages"]] == [words]
 
@@ -200,3 +210,103 @@ def test_office_and_coordinator_e_mails_are_cleaned_to_a_lower_case_domain(offic
     coordinator_a.full_clean()
 
     assert (office_a.email, coordinator_a.email) == ("Kzm.Sabac@sabac.rs", "Milan.Jovic@mladi-sabac.rs")
+
+
+def test_accept_of_an_office_changed_since_the_review_page_writes_nothing_and_shows_the_review_again(
+    staff_client, proposal, office_a
+):
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    seen = _seen(staff_client.get(url))
+    Office.objects.filter(pk=office_a.pk).update(working_hours="Utorkom 10–14")  # another staff member meanwhile
+
+    response = staff_client.post(url, {"note": "", "_accept": "1", "office_seen": seen}, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Podaci kancelarije su promenjeni dok ste pregledali ovaj predlog: ništa nije sačuvano. "
+        "Ponovo proverite izmene ispod, pa prihvatite ili odbijte."
+    ]
+    assert "promenjeno posle predloga" in response.text
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    office = Office.objects.get(pk=office_a.pk)
+    assert (office.working_hours, office.website) == ("Utorkom 10–14", office_a.website)
+    # The page shown again carries the office as it is now: accepting from it is what the reviewer saw.
+    staff_client.post(url, {"note": "", "_accept": "1", "office_seen": _seen(response)})
+    assert Office.objects.get(pk=office_a.pk).working_hours == "Pon–pet 8–16"
+
+
+def test_accept_without_what_the_page_showed_writes_nothing(staff_client, proposal, office_a):
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    staff_client.post(url, {"note": "", "_accept": "1"})
+
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert Office.objects.get(pk=office_a.pk).working_hours == office_a.working_hours
+
+
+def test_a_change_to_a_field_not_proposed_does_not_stop_the_accept(staff_user, proposal, office_a):
+    seen = proposal.office_digest()
+    Office.objects.filter(pk=office_a.pk).update(phone="+381 15 123 456")
+
+    office_change_proposal_accept(proposal=proposal, user=staff_user, seen=seen)
+
+    assert Office.objects.get(pk=office_a.pk).working_hours == "Pon–pet 8–16"
+
+
+# The office's history names the accepted proposal by a key, shown as a link in the admin's language
+
+
+def _history_reasons(client, url):
+    page = client.get(url).text
+    return re.findall(r'<a href="(/[^"]*officechangeproposal/\d+/change/)">([^<]+)</a>', page)
+
+
+@pytest.mark.parametrize(("prefix", "words"), [("", "Predlog izmena br. {}"), ("/en", "Change proposal #{}")])
+def test_office_history_links_the_accepted_proposal_in_the_admins_language(
+    staff_client, staff_user, proposal, office_a, prefix, words
+):
+    with translation.override({"": "sr-latn", "/en": "en"}[prefix]):
+        history_url = reverse("admin:offices_office_history", args=[office_a.pk])
+        proposal_url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    office_change_proposal_accept(proposal=proposal, user=staff_user)
+
+    assert office_a.history.latest("history_id").history_change_reason == f"proposal:{proposal.pk}"
+    assert _history_reasons(staff_client, history_url) == [(proposal_url, words.format(proposal.pk))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Accepted change proposal #{}", "Prihvaćen predlog izmena br. {}", "Прихваћен предлог измена бр. {}"],
+)
+def test_migration_turns_the_old_sentence_into_the_key_and_leaves_other_reasons(office_a, office_b, sentence, proposal):
+    from django.apps import apps
+
+    migration = importlib.import_module("offices.migrations.0006_proposal_change_reason_keys")
+    old = office_a.history.latest("history_id")
+    old.history_change_reason = sentence.format(proposal.pk)
+    old.save()
+    typed = office_b.history.latest("history_id")
+    typed.history_change_reason = "Ispravka adrese po dopisu br. 12"
+    typed.save()
+
+    migration.reasons_to_keys(apps, None)
+
+    old.refresh_from_db()
+    typed.refresh_from_db()
+    assert (old.history_change_reason, typed.history_change_reason) == (
+        f"proposal:{proposal.pk}",
+        "Ispravka adrese po dopisu br. 12",
+    )
+
+
+def test_office_history_shows_a_reason_it_does_not_know_as_it_is(staff_client, office_a):
+    old = office_a.history.latest("history_id")
+    old.history_change_reason = "Ispravka adrese po dopisu br. 12"
+    old.save()
+
+    page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+
+    assert "Ispravka adrese po dopisu br. 12" in page

@@ -29,7 +29,7 @@ from trainings.services import (
     cohort_close,
     enrolment_create,
     participant_for_coordinator,
-    survey_response_create,
+    survey_response_save,
 )
 
 pytestmark = pytest.mark.django_db
@@ -65,12 +65,12 @@ def survey():
 
 def answer(coordinator, version, questions, ratings, on=date(2026, 5, 20)):
     participant = participant_for_coordinator(coordinator=coordinator)
-    return survey_response_create(
+    return survey_response_save(
         participant=participant,
         version=version,
         answered_on=on,
         ratings={question.pk: rating for question, rating in zip(questions, ratings, strict=True)},
-    )
+    ).response
 
 
 def test_survey_summary_counts_each_coordinators_latest_answer_in_their_region(survey):
@@ -83,7 +83,7 @@ def test_survey_summary_counts_each_coordinators_latest_answer_in_their_region(s
     answer(north_2, version, questions, [2, 3, 5])  # policy mean 2.5 → share .375 → intermediate; projects adv.
     answer(south, version, questions, [1, 2, 1])  # policy basic; projects basic
     outsider = Participant.objects.create(first_name="Emina", last_name="Hodžić", organisation="Vijeće mladih Ključ")
-    survey_response_create(
+    survey_response_save(
         participant=outsider, version=version, answered_on=date(2026, 5, 3), ratings={questions[0].pk: 5}
     )  # not a coordinator: not counted
 

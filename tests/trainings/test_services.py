@@ -30,7 +30,7 @@ from trainings.services import (
     enrolment_create,
     for_closing,
     participant_for_coordinator,
-    survey_response_create,
+    survey_response_save,
 )
 
 from ..conftest import TODAY
@@ -269,22 +269,22 @@ def _survey():
     return version, policy, projects, questions
 
 
-def test_survey_response_create_suggests_levels(db):
+def test_survey_response_save_suggests_levels(db):
     version, policy, projects, (first, second) = _survey()
 
-    response = survey_response_create(
+    response = survey_response_save(
         participant=_outsider(), version=version, answered_on=date(2017, 6, 1), ratings={first.pk: 1, second.pk: 5}
-    )
+    ).response
 
     assert response.area_levels() == {policy: Level.BASIC, projects: Level.ADVANCED}
     assert response.suggested_level() == Level.INTERMEDIATE
 
 
-def test_survey_response_create_rating_outside_scale_saves_nothing(db):
+def test_survey_response_save_rating_outside_scale_saves_nothing(db):
     version, _policy, _projects, (first, second) = _survey()
 
     with pytest.raises(ValidationError) as raised:
-        survey_response_create(
+        survey_response_save(
             participant=_outsider(), version=version, answered_on=date(2017, 6, 1), ratings={first.pk: 3, second.pk: 6}
         )
 
