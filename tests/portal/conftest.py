@@ -24,3 +24,4 @@ def memory_cache(settings):
     yield switch_on
     for name in ("default", "template_fragments"):
         caches[name].clear()
+
