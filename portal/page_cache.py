@@ -188,10 +188,14 @@ class PageCacheMiddleware:
                 response["X-Page-Cache"] = "hit"
                 return response
         response = self.get_response(request)
-        if key and getattr(response, "public_page", False) and not response.streaming and not response.cookies:
-            if not response.get("Cache-Control", "").startswith("private"):
-                self.keep(request, response, key)
+        if key and getattr(response, "public_page", False) and self.shareable(response):
+            self.keep(request, response, key)
         return response
+
+    @staticmethod
+    def shareable(response):
+        private = response.get("Cache-Control", "").startswith("private")
+        return not response.streaming and not response.cookies and not private
 
     def keep(self, request, response, key):
         # Compressed once here, so that no hit pays for it; public pages hold no secret to guess (BREACH).

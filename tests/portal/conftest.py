@@ -24,4 +24,3 @@ def memory_cache(settings):
     yield switch_on
     for name in ("default", "template_fragments"):
         caches[name].clear()
-

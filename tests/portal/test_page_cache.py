@@ -150,7 +150,9 @@ def test_an_import_makes_the_pages_fresh(client, committed):
     url = reverse("offices:list") + "?status=open&page=2"
     before = client.get(url).context["paginator"].count
     with committed():
-        run_rows(OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]])
+        run_rows(
+            OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        )
     assert client.get(url).context["paginator"].count == before + 1
 
 
@@ -324,13 +326,12 @@ def test_every_model_of_the_projects_apps_reaches_the_version_and_no_other():
 def test_a_transaction_takes_no_lock_on_the_version_until_it_commits(office_a, committed):
     # Inside the transaction nothing touches the version's row (a long import blocks no other write);
     # its one UPDATE comes after the commit, however many rows were written.
-    with CaptureQueriesContext(connection) as queries:
-        with committed():
-            with transaction.atomic():
-                for name in ("Kancelarija za mlade Šabac", "Канцеларија за младе Шабац", "KZM Šabac"):
-                    office_a.name = name
-                    office_a.save()
-            assert len(queries) > 3 and not [query for query in queries if "dataversion" in query["sql"].lower()]
+    with CaptureQueriesContext(connection) as queries, committed():
+        with transaction.atomic():
+            for name in ("Kancelarija za mlade Šabac", "Канцеларија за младе Шабац", "KZM Šabac"):
+                office_a.name = name
+                office_a.save()
+        assert len(queries) > 3 and not [query for query in queries if "dataversion" in query["sql"].lower()]
     updates = [query for query in queries if "dataversion" in query["sql"].lower()]
     assert len(updates) == 1 and updates[0]["sql"].startswith("UPDATE")
 
