@@ -1,23 +1,6 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-from portal.views import DATABASE_DOWN, database_unavailable
-
-
-class DatabaseUnavailableMiddleware:
-    """An unreachable database gets a plain 503 page (no template that asks it anything), not a 500."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN):
-            return database_unavailable(request)
-        return None
-
 
 class PrivateForSignedInMiddleware:
     """A signed-in visitor's pages carry their name and tokens: no shared cache may keep them."""

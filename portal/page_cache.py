@@ -1,16 +1,18 @@
 """Public pages and template fragments kept until the data changes, with Django's cache framework.
 
 1. The data version is one database row (portal.models.DataVersion). Saving or deleting any model
-   of this project's apps bumps it inside the same transaction (`data_changed`, connected to
-   post_save, post_delete and m2m_changed in PortalConfig.ready); a bulk write that sends no
-   signal (QuerySet.update, bulk_create, bulk_update, raw SQL) calls `data_changed()` itself. The
-   bump commits or rolls back with the data, and every process reads the same row.
-2. A public page (`@cache_public_page`) reads the version once, before it reads any data, and
-   every key it keeps carries that version: whatever was kept under an older one is never read
-   again, whichever process kept it, whether or not the cache was reachable at the change.
+   of this project's apps bumps it once its transaction commits (`data_changed`, connected to
+   post_save, post_delete and m2m_changed in PortalConfig.ready; one UPDATE per transaction, held
+   for no longer than that statement); a bulk write that sends no signal (QuerySet.update,
+   bulk_create, bulk_update, raw SQL) calls `data_changed()` itself. Every process reads the same row.
+2. A public page reads the version once, before it reads any data, and is kept with that version:
+   a page kept under an older one is never served again, whichever process kept it, whether or not
+   the cache was reachable at the change; the next render replaces it.
 3. The cache only stores: the "default" cache (memory per process, or Redis with CACHE_URL) holds
    whole pages for anonymous visitors; "template_fragments" (memory per process) holds
    `{% cache %}` fragments, whose keys name `data_version` (a context variable) and the language.
+4. `PageCacheMiddleware`, early in the stack, answers a kept page before sessions, languages, CSRF,
+   users and URLs are worked out, and keeps the page a `@cache_public_page` view marked as public.
 
 A cache that fails is skipped: the page is rendered. The database decides what is current.
 """
@@ -18,6 +20,8 @@ A cache that fails is skipped: the page is rendered. The database decides what i
 import hashlib
 import logging
 import re
+import threading
+import time
 from functools import cache as once
 from functools import partial, wraps
 from pathlib import Path
@@ -25,22 +29,39 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+from simple_history.models import HistoricalChanges
 
 from portal.models import DataVersion
 
 logger = logging.getLogger(__name__)
 
+# Whether this thread's transaction changed the data since the version was last bumped.
+_changed = threading.local()
+
 
 def data_changed(**_signal_arguments):
-    """Bump the data version in the current transaction: call it after a write that sends no signal."""
+    """Bump the data version when the current transaction commits: call it after a write that sends no signal.
+
+    At once outside a transaction. A transaction that rolls back bumps nothing; one that commits bumps
+    once, however many rows it wrote, and holds the version's row lock only for that one UPDATE.
+    """
+    _changed.pending = True
+    transaction.on_commit(_bump, robust=True)
+
+
+def _bump():
+    if not getattr(_changed, "pending", False):
+        return  # this commit's first callback has bumped it
+    _changed.pending = False
     if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        DataVersion.objects.get_or_create(pk=1)  # the row was removed (a test database flushed)
+        # The row was removed (a database flushed): a new one starts past any number kept before, as the migration's.
+        DataVersion.objects.create(pk=1, number=time.time_ns() // 1000)
 
 
 @once
@@ -48,9 +69,20 @@ def _project_apps():
     return {app.label for app in apps.get_app_configs() if Path(app.path).parent == settings.BASE_DIR}
 
 
+# What no public page reads: staff records of imports (the rows an import writes bump the version themselves).
+NOT_ON_PUBLIC_PAGES = {"imports.ImportBatch", "imports.ImportRecord"}
+
+
 def _is_project_model(model):
     # Not the models of a migration's state (their own registry): the version's table may not exist yet.
-    return model._meta.apps is apps and model._meta.app_label in _project_apps() and model is not DataVersion
+    # Not simple-history's records of the past: the change they record bumps the version already.
+    return (
+        model._meta.apps is apps
+        and model._meta.app_label in _project_apps()
+        and model is not DataVersion
+        and not issubclass(model, HistoricalChanges)
+        and model._meta.label not in NOT_ON_PUBLIC_PAGES
+    )
 
 
 def model_changed(sender, action=None, **_arguments):
@@ -106,25 +138,24 @@ def _accepts_gzip(request):
     return False
 
 
-def _page_key(request, allowed):
-    """The key of this request's page, or None when it is not to be kept (see CANONICAL_VALUE)."""
+def _page_key(request):
+    """The key of this request's page, or None when no page is kept for it (see CANONICAL_VALUE).
+
+    It names the page, not the data version: a page is kept with the version it was rendered under,
+    so that looking for one asks the database nothing (/ping, /healthz), and a new version replaces it.
+    """
     if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
         return None
     if any(name in request.COOKIES for name in PRIVATE_COOKIES):
         return None
     query = sorted(request.GET.lists())
-    if not all(name in allowed and len(values) == 1 and CANONICAL_VALUE.fullmatch(values[0]) for name, values in query):
+    if not all(len(values) == 1 and CANONICAL_VALUE.fullmatch(values[0]) for _name, values in query):
         return None
     url = f"{request.get_host()}{request.path}?{query}"  # the path names the language (/sr/…, /en/…)
     encoding = "gzip" if _accepts_gzip(request) else "identity"
     release = settings.RELEASE or _fingerprint()
     day = timezone.localdate().isoformat()  # "opened this year" and the like change at midnight
-    return f"page:{data_version(request)}:{release}:{day}:{encoding}:{hashlib.sha256(url.encode()).hexdigest()}"
-
-
-def skip_page_cache(request):
-    """Do not keep what this request renders (an invalid filter, say)."""
-    request.skip_page_cache = True
+    return f"page:{release}:{day}:{encoding}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def _cache(method, *args):
@@ -133,6 +164,54 @@ def _cache(method, *args):
     except Exception:  # the cache is a help, never a dependency: the page is rendered without it
         logger.warning("The page cache is unavailable", exc_info=True)
         return None
+
+
+class PageCacheMiddleware:
+    """Answers an anonymous visitor from a kept page, and keeps the pages `@cache_public_page` marks.
+
+    It stands before the sessions, languages, CSRF, users and URL resolving (settings.MIDDLEWARE),
+    so that a kept page costs little more than reading the data version: the headers those layers
+    gave the page (its language, Vary) are kept with it. The layers before it (security headers, CSP)
+    apply to every response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _page_key(request)
+        entry = _cache(cache.get, key) if key else None
+        if entry is not None:
+            version, content, headers = entry
+            if version == data_version(request):
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
+        response = self.get_response(request)
+        if key and getattr(response, "public_page", False) and self.shareable(response):
+            self.keep(request, response, key)
+        return response
+
+    @staticmethod
+    def shareable(response):
+        private = response.get("Cache-Control", "").startswith("private")
+        return not response.streaming and not response.cookies and not private
+
+    def keep(self, request, response, key):
+        # Compressed once here, so that no hit pays for it; public pages hold no secret to guess (BREACH).
+        if _accepts_gzip(request) and not response.has_header("Content-Encoding") and len(response.content) > 1000:
+            response.content = compress_string(response.content)
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        entry = (request.data_version, response.content, dict(response.items()))
+        _cache(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+        response["X-Page-Cache"] = "miss"
+
+
+def skip_page_cache(request):
+    """Do not keep what this request renders (an invalid filter, say)."""
+    request.skip_page_cache = True
 
 
 def cache_public_page(view=None, *, query=()):
@@ -147,31 +226,9 @@ def cache_public_page(view=None, *, query=()):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         data_version(request)  # first, before the view reads any data
-        key = _page_key(request, allowed)
-        entry = _cache(cache.get, key) if key else None
-        if entry is not None:
-            content, content_type, encoding = entry
-            response = HttpResponse(content, content_type=content_type)
-            if encoding:
-                response["Content-Encoding"] = encoding
-            response["X-Page-Cache"] = "hit"
-            patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-            return response
         response = view(request, *args, **kwargs)
-        if key is None or getattr(request, "skip_page_cache", False) or response.status_code != 200:
-            return response
-        if hasattr(response, "render"):
-            response.render()
-        if response.cookies or response.get("Cache-Control", "").startswith("private"):
-            return response
-        # Compressed once here, so that no hit pays for it; public pages hold no secret to guess (BREACH).
-        if _accepts_gzip(request) and not response.has_header("Content-Encoding") and len(response.content) > 1000:
-            response.content = compress_string(response.content)
-            response["Content-Encoding"] = "gzip"
-        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-        entry = (response.content, response["Content-Type"], response.get("Content-Encoding", ""))
-        _cache(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
-        response["X-Page-Cache"] = "miss"
+        if response.status_code == 200 and allowed.issuperset(request.GET) and not hasattr(request, "skip_page_cache"):
+            response.public_page = True  # PageCacheMiddleware keeps it
         return response
 
     return wrapper

@@ -62,15 +62,11 @@ def choose_language(request, language):
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
-def database_unavailable(request=None):
-    """A plain 503 page that needs no database (portal.middleware.DatabaseUnavailableMiddleware)."""
-    response = HttpResponse(render_to_string("503.html"), status=503)
-    response["Retry-After"] = "30"
-    return response
-
-
 def server_error(request):
-    """handler500: an unreachable database (met outside a view, say in a middleware) is a 503, not a 500."""
+    """handler500: an unreachable database, met in a view or a middleware, is a plain 503 page that needs
+    no database (a template rendered without a request context); anything else is Django's 500."""
     if isinstance(sys.exception(), DATABASE_DOWN):
-        return database_unavailable(request)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
     return defaults.server_error(request)

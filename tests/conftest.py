@@ -143,3 +143,9 @@ def translated(msgid, language):
 
     path = settings.LOCALE_PATHS[0] / to_locale(language) / "LC_MESSAGES" / "django.po"
     return polib.pofile(str(path)).find(msgid).msgstr
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): …`: the writes inside commit, as outside a test's transaction (the data version follows)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -82,7 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.middleware.DatabaseUnavailableMiddleware",
+    # Kept public pages are answered here, before the layers below (portal.page_cache).
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL's prefix (youthnet/urls.py: i18n_patterns).
     "django.middleware.locale.LocaleMiddleware",

@@ -38,12 +38,13 @@ def test_a_second_visit_is_served_from_the_cache_asking_only_the_data_version(cl
     assert "Cookie" in second["Vary"]
 
 
-def test_a_change_to_the_data_shows_at_once(client, office_a):
+def test_a_change_to_the_data_shows_at_once(client, office_a, committed):
     url = reverse("offices:list") + "?district=RS-08&year=2018"
     assert "Kancelarija za mlade Šabac" in client.get(url).text
     assert client.get(url)["X-Page-Cache"] == "hit"
     office_a.name = "Omladinski centar Šabac"
-    office_a.save()
+    with committed():
+        office_a.save()
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "Omladinski centar Šabac" in response.text
@@ -61,10 +62,11 @@ def test_a_change_to_the_data_shows_at_once(client, office_a):
     ],
     ids=["office", "area", "coordinator", "appointment deleted", "membership", "programme region's areas"],
 )
-def test_a_change_to_any_model_of_the_project_bumps_the_version(office_a, change):
+def test_a_change_to_any_model_of_the_project_bumps_the_version(office_a, change, committed):
     before = version()
-    change(office_a)
-    assert version() > before
+    with committed():
+        change(office_a)
+    assert version() == before + 1  # once per transaction, however many rows it wrote
 
 
 def test_what_the_pages_do_not_show_leaves_the_version_alone(client, staff_user):
@@ -82,21 +84,24 @@ def test_a_rolled_back_change_leaves_the_version_as_it_was(office_a):
     assert version() == before
 
 
-def test_a_bulk_write_bumps_the_version_with_one_call(client):
+def test_a_bulk_write_bumps_the_version_with_one_call(client, committed):
     url = reverse("offices:list") + "?status=closed"
     client.get(url)
-    Office.objects.filter(status="closed").update(status="inactive")  # sends no signal
+    with committed():
+        Office.objects.filter(status="closed").update(status="inactive")  # sends no signal
     assert client.get(url)["X-Page-Cache"] == "hit"  # the documented mistake
-    data_changed()
+    with committed():
+        data_changed()
     assert client.get(url)["X-Page-Cache"] == "miss"
 
 
-def test_refreshing_the_area_paths_bumps_the_version():
+def test_refreshing_the_area_paths_bumps_the_version(committed):
     from areas.services import areas_refresh_paths
 
     Area.objects.filter(code="RS-SABAC").update(path="stale")
     before = version()
-    assert areas_refresh_paths() == 1
+    with committed():
+        assert areas_refresh_paths() == 1
     assert version() > before
 
 
@@ -136,7 +141,7 @@ def test_query_strings_are_told_apart(client):
     assert {f["properties"]["status"] for f in response.json()["features"]} == {"closed"}
 
 
-def test_an_import_makes_the_pages_fresh(client):
+def test_an_import_makes_the_pages_fresh(client, committed):
     from offices.importers import OfficeImport
     from tests.conftest import free_areas
     from tests.imports.files import run_rows
@@ -144,7 +149,10 @@ def test_an_import_makes_the_pages_fresh(client):
     area = free_areas()[0]
     url = reverse("offices:list") + "?status=open&page=2"
     before = client.get(url).context["paginator"].count
-    run_rows(OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]])
+    with committed():
+        run_rows(
+            OfficeImport(), ["opština", "naziv", "status", "otvorena"], [[area.name, "KZM", "otvorena", "01.02.2020"]]
+        )
     assert client.get(url).context["paginator"].count == before + 1
 
 
@@ -239,12 +247,14 @@ def test_pages_render_when_the_cache_is_down(client, settings, office_a):
         settings.CACHES = working
 
 
-def test_an_office_page_hides_a_withdrawn_contact_at_once(client, coordinator_a, office_a):
+def test_an_office_page_hides_a_withdrawn_contact_at_once(client, coordinator_a, office_a, committed):
     coordinator_a.email, coordinator_a.publish_email = "jelena.petrovic@kzm-sabac.rs", True
-    coordinator_a.save()
+    with committed():
+        coordinator_a.save()
     assert "jelena.petrovic@kzm-sabac.rs" in client.get(office_a.get_absolute_url()).text
     coordinator_a.publish_email = False
-    coordinator_a.save()
+    with committed():
+        coordinator_a.save()
     assert "jelena.petrovic@kzm-sabac.rs" not in client.get(office_a.get_absolute_url()).text
 
 
@@ -267,7 +277,7 @@ def test_home_figures_follow_the_day(client, monkeypatch):
         assert f"otvorene {year}." in figure
 
 
-def test_the_home_body_is_rendered_once_per_data_version_and_language(client, settings, office_a):
+def test_the_home_body_is_rendered_once_per_data_version_and_language(client, settings, office_a, committed):
     # Its {% cache %} fragment: with whole pages off, the second render asks only the data version.
     settings.PAGE_CACHE_SECONDS = 0
     client.get(reverse("portal:home"))
@@ -275,7 +285,8 @@ def test_the_home_body_is_rendered_once_per_data_version_and_language(client, se
         client.get(reverse("portal:home"))
     assert len(queries) == 1
     office_a.name, office_a.opened_on = "Kancelarija za mlade Šabac, nova", datetime_today()
-    office_a.save()
+    with committed():
+        office_a.save()
     assert "Kancelarija za mlade Šabac, nova" in client.get(reverse("portal:home")).text
     assert "Канцеларија за младе Шабац, нова" in client.get("/sr/").text
 
@@ -310,3 +321,54 @@ def test_every_model_of_the_projects_apps_reaches_the_version_and_no_other():
         "axes.AccessAttempt",
         "admin.LogEntry",
     }
+
+
+def test_a_transaction_takes_no_lock_on_the_version_until_it_commits(office_a, committed):
+    # Inside the transaction nothing touches the version's row (a long import blocks no other write);
+    # its one UPDATE comes after the commit, however many rows were written.
+    with CaptureQueriesContext(connection) as queries, committed():
+        with transaction.atomic():
+            for name in ("Kancelarija za mlade Šabac", "Канцеларија за младе Шабац", "KZM Šabac"):
+                office_a.name = name
+                office_a.save()
+        assert len(queries) > 3 and not [query for query in queries if "dataversion" in query["sql"].lower()]
+    updates = [query for query in queries if "dataversion" in query["sql"].lower()]
+    assert len(updates) == 1 and updates[0]["sql"].startswith("UPDATE")
+
+
+def test_a_rolled_back_savepoint_leaves_the_rest_of_the_transaction_counted(office_a, committed):
+    before = version()
+    with committed(), transaction.atomic():
+        office_a.save()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            office_a.area.save()
+            raise RuntimeError("one row refused")
+    assert version() == before + 1
+
+
+def test_a_lost_version_row_starts_again_above_every_kept_page(committed):
+    before = version()
+    DataVersion.objects.all().delete()
+    with committed():
+        data_changed()
+    assert version() > before
+
+
+def test_the_baseline_and_the_health_check_ask_only_what_they_must(client, office_a):
+    client.get(office_a.get_absolute_url())  # a page kept, so the cache is not empty
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("portal:ping")).status_code == 200
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("portal:healthz")).status_code == 200
+    assert [query["sql"] for query in queries] == ["SELECT 1"]
+
+
+def test_a_kept_page_keeps_its_language_and_gets_the_security_headers(client, office_a):
+    url = "/en" + office_a.get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for header in ("Content-Language", "Content-Type", "Vary", "Content-Security-Policy", "X-Frame-Options"):
+        assert second[header] == first[header], header
+    assert second["Content-Language"] == "en"

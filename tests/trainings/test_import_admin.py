@@ -362,7 +362,7 @@ def test_an_empty_or_wrong_file_is_refused_in_the_staff_language(staff_client, p
 # per model one bulk insert and one bulk update, each with its history rows, the records of the
 # batch, the data version. Each file creates some records and updates a third of them: an updated
 # attendance once cost two queries more a row (its session and enrolment read lazily).
-EXPECTED_QUERIES = {"enrolments": (8, 31), "attendance": (10, 30)}
+EXPECTED_QUERIES = {"enrolments": (8, 28), "attendance": (10, 27)}
 
 
 def queries_of_preview_and_confirm(client, page_url, rows):

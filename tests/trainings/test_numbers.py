@@ -201,7 +201,7 @@ def test_clearing_a_whole_sheet_runs_the_same_queries_at_two_sizes(client, staff
     deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DELETE")]
     assert len(deletes) == 1
     # the same at both sizes: the page's reads, the lock, then one DELETE and one bulk insert of history rows
-    assert len(queries.captured_queries) == 15
+    assert len(queries.captured_queries) == 14
     removed = Attendance.history.filter(history_type="-", session_id__in=[s.pk for s in sessions])
     assert removed.filter(history_user=staff_user).count() == 3 * people
     message = [str(m) for m in response.wsgi_request._messages]

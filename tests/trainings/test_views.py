@@ -94,13 +94,15 @@ def test_verify_page_of_a_replaced_certificate_links_to_its_replacement(client, 
     assert f'href="/en/certificates/{new.code}/"' in page
 
 
-def test_verify_page_is_cached_yet_shows_a_revocation_at_once(client, coordinator_a, memory_cache):  # noqa: F811
+def test_verify_page_is_cached_yet_shows_a_revocation_at_once(client, coordinator_a, memory_cache, committed):  # noqa: F811
     memory_cache(600)
     certificate = certificate_for(coordinator_a)
     url = f"/en/certificates/{certificate.code}/"
     assert "This certificate is valid." in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
 
-    certificate_revoke(certificate=certificate, reason="Greška", revoked_on=date(2019, 1, 15))
+    with committed():
+        certificate_revoke(certificate=certificate, reason="Greška", revoked_on=date(2019, 1, 15))
 
     assert "This certificate was revoked on Jan. 15, 2019" in client.get(url).content.decode()
 
