@@ -43,7 +43,9 @@ def survey(request):
     if coordinator is None:
         return render(request, "accounts/survey.html", {"coordinator": None})
     version = current_survey_version()
-    form = SurveyForm(request.POST or None, questions=version.question_list if version else [])
+    # Bound on any POST: one with no answer at all is told so, not shown the empty form again.
+    data = request.POST if request.method == "POST" else None
+    form = SurveyForm(data, questions=version.question_list if version else [])
     if request.method == "POST" and version is not None and form.is_valid():
         try:
             survey_response_create(
@@ -75,9 +77,11 @@ def office_change(request, slug):
         raise Http404
     office = get_object_or_404(offices_of_coordinator(coordinator), slug=slug)
     initial = {name: getattr(office, name) for name in PROPOSABLE_FIELDS}
-    form = OfficeChangeForm(request.POST or None, initial=initial)
+    form = OfficeChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
+        # A field the post does not carry was not on the page that sent it: it proposes nothing (every
+        # field is text, so the page posts each one, empty or not).
+        values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS if name in request.POST}
         try:
             office_change_propose(office=office, user=request.user, values=values, shown=form.shown())
         except ValidationError as error:
