@@ -444,6 +444,16 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         )
         return format_html("<table><thead>{}</thead><tbody>{}</tbody></table>", header, rows)
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The buttons offered are the decisions this user may take.
+        context["may_review"] = obj is not None and self.has_change_permission(request, obj)
+        context["may_accept"] = obj is not None and self.may_accept(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def may_accept(self, request, proposal):
+        """Accepting changes the office: it takes the right to change offices too (rejecting does not)."""
+        return self.has_change_permission(request, proposal) and request.user.has_perm("offices.change_office")
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         decision = next((name for name in ("_accept", "_reject") if name in request.POST), None)
         if request.method != "POST" or object_id is None or decision is None:
@@ -452,6 +462,8 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         if proposal is None:
             return super().changeform_view(request, object_id, form_url, extra_context)  # says it does not exist
         if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        if decision == "_accept" and not self.may_accept(request, proposal):
             raise PermissionDenied
         review = office_change_proposal_accept if decision == "_accept" else office_change_proposal_reject
         try:
