@@ -279,9 +279,6 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = CoordinatorImport
 
-    def import_permissions(self):
-        return [*super().import_permissions(), "offices.add_appointment"]
-
     list_display = ["last_name", "first_name", "email", "youth_work_since", "user"]
     list_select_related = ["user"]
     list_filter = ["publish_email", "publish_phone"]
