@@ -8,6 +8,7 @@ from django.urls import reverse
 from imports.models import ImportBatch
 from offices.models import Coordinator, Office
 from tests.conftest import free_areas
+from tests.factories import staff_with_permissions
 from tests.imports.files import csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +340,90 @@ def test_a_record_changed_after_the_preview_is_not_overwritten_unseen(staff_clie
     assert words in response.context["preview"].file_errors
     assert ImportBatch.objects.count() == 0
     assert Office.objects.get(pk=office_a.pk).description == "Opis koji je kolega upravo uneo"
+
+
+def _office_rows(office):
+    return [
+        ["opština", "naziv", "status", "otvorena", "opis"],
+        ["Šabac", office.name, "otvorena", "24.01.2018", "Novi opis"],
+    ]
+
+
+def _office_state(office):
+    office = Office.objects.get(pk=office.pk)
+    return office.description, office.history.count(), ImportBatch.objects.count()
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [(), ("offices.view_office",), ("offices.view_office", "offices.change_office")],
+    ids=["none", "view", "change but not add"],
+)
+def test_staff_without_the_import_permissions_get_403_and_nothing_is_written(
+    client, staff_client, office_a, permissions
+):
+    token = staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]
+    client.force_login(staff_with_permissions("marko.unos", *permissions))
+    before = _office_state(office_a)
+
+    page = client.get(reverse(URL))
+    preview = client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))})
+    confirm = client.post(reverse(URL), {"token": token})
+
+    assert (page.status_code, preview.status_code, confirm.status_code) == (403, 403, 403)
+    assert _office_state(office_a) == before
+
+
+def test_staff_with_the_import_permissions_preview_and_confirm(client, office_a):
+    client.force_login(
+        staff_with_permissions("marko.unos", "offices.view_office", "offices.add_office", "offices.change_office")
+    )
+    before = _office_state(office_a)
+
+    preview = client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))})
+    confirm = client.post(reverse(URL), {"token": preview.context["token"]})
+
+    assert confirm.status_code == 302
+    assert _office_state(office_a) == ("Novi opis", before[1] + 1, before[2] + 1)
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [("imports.view_importbatch",), ("imports.view_importbatch", "offices.change_office")],
+    ids=["batches only", "change but not delete offices"],
+)
+def test_staff_without_the_undo_permissions_get_403_and_nothing_is_undone(client, staff_client, office_a, permissions):
+    staff_client.post(
+        reverse(URL),
+        {"token": staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]},
+    )
+    batch = ImportBatch.objects.get()
+    client.force_login(staff_with_permissions("marko.unos", *permissions))
+    undo = reverse("admin:imports_importbatch_undo", args=[batch.pk])
+    before = _office_state(office_a)
+
+    page, posted = client.get(undo), client.post(undo)
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert _office_state(office_a) == before == ("Novi opis", before[1], 1)
+    batch.refresh_from_db()
+    assert batch.undone_at is None
+
+
+def test_staff_with_the_undo_permissions_undo_a_batch(client, staff_client, office_a):
+    description = office_a.description
+    staff_client.post(
+        reverse(URL),
+        {"token": staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]},
+    )
+    batch = ImportBatch.objects.get()
+    user = staff_with_permissions(
+        "marko.unos", "imports.view_importbatch", "offices.change_office", "offices.delete_office"
+    )
+    client.force_login(user)
+
+    response = client.post(reverse("admin:imports_importbatch_undo", args=[batch.pk]))
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (Office.objects.get(pk=office_a.pk).description, batch.undone_by) == (description, user)
