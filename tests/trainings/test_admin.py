@@ -1195,3 +1195,64 @@ def test_attendance_sheet_post_by_staff_without_the_attendance_rights_is_403(cli
 
     assert response.status_code == 403
     assert _sheet_state(cohort) == before
+
+
+def _autocomplete(client, term, model_name, field_name):
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "trainings", "model_name": model_name, "field_name": field_name},
+    )
+
+
+def _namesakes(count):
+    """`count` coordinators named Nemanja Jovanović, each appointed in a municipality of their own."""
+    places = free_areas(count)
+    people = []
+    for place in places:
+        coordinator = CoordinatorFactory(first_name="Nemanja", last_name="Jovanović")
+        AppointmentFactory(coordinator=coordinator, office=OfficeFactory(area=place))
+        people.append((participant_for_coordinator(coordinator=coordinator), place))
+    return people
+
+
+def test_enrolment_autocomplete_label_names_the_municipality_and_the_cohort(client, staff_user):
+    cohort = make_cohort(people=0, name="Zlatibor, srednji nivo")
+    (first, first_place), (second, second_place) = _namesakes(2)
+    mail_only = Participant.objects.create(first_name="Nemanja", last_name="Jovanović", email="nemanja@mladi.rs")
+    enrolments = [enrolment_create(cohort=cohort, participant=person) for person in (first, second, mail_only)]
+    client.force_login(staff_user)
+
+    response = _autocomplete(client, "Јовановић немања", "attendance", "enrolment")
+
+    assert response.status_code == 200
+    ours = {str(enrolment.pk) for enrolment in enrolments}
+    assert sorted((r["id"], r["text"]) for r in response.json()["results"] if r["id"] in ours) == sorted(
+        [
+            (str(enrolments[0].pk), f"Nemanja Jovanović ({first_place.name}) – Zlatibor, srednji nivo"),
+            (str(enrolments[1].pk), f"Nemanja Jovanović ({second_place.name}) – Zlatibor, srednji nivo"),
+            (str(enrolments[2].pk), "Nemanja Jovanović (nemanja@mladi.rs) – Zlatibor, srednji nivo"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("attendance", "enrolment"), ("enrolment", "participant"), ("certificate", "enrolment")],
+    ids=["enrolments", "participants", "certificate's enrolment"],
+)
+def test_labelled_autocompletes_run_the_same_queries_for_more_results(client, staff_user, model_name, field_name):
+    def queries_for(count):
+        cohort = make_cohort(people=0, name=f"Zlatibor {count}, srednji nivo")
+        for participant, _place in _namesakes(count):
+            enrolment_create(cohort=cohort, participant=participant)
+        with CaptureQueriesContext(connection) as queries:
+            response = _autocomplete(client, "jovanovic nemanja", model_name, field_name)
+        return response, len(queries)
+
+    client.force_login(staff_user)
+    small, small_queries = queries_for(1)
+    large, large_queries = queries_for(4)
+
+    assert (small.status_code, large.status_code) == (200, 200)
+    assert len(large.json()["results"]) >= len(small.json()["results"]) + 4
+    assert large_queries == small_queries
