@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from imports.models import ImportBatch
+from offices.importers import CoordinatorImport, MembershipImport, OfficeImport
 from offices.models import Coordinator, Office
 from tests.conftest import free_areas
 from tests.factories import staff_with_permissions
-from tests.imports.files import csv_file, xlsx_file
+from tests.imports.files import csv_file, latin_leftovers, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -427,3 +428,32 @@ def test_staff_with_the_undo_permissions_undo_a_batch(client, staff_client, offi
     assert response.status_code == 302
     batch.refresh_from_db()
     assert (Office.objects.get(pk=office_a.pk).description, batch.undone_by) == (description, user)
+
+
+CYRILLIC_CASES = {
+    "offices": (OfficeImport, [["opština", "naziv", "status"], ["Nigdegrad", "KZM Nigde", "otvorena"]]),
+    "coordinators": (
+        CoordinatorImport,
+        [["ime", "prezime", "e-pošta", "godina rođenja"], ["Milan", "Nikolić", "milan@example.org", "nekad"]],
+    ),
+    "memberships": (MembershipImport, [["opština", "član od"], ["Nigdegrad", "nekad"]]),
+}
+
+
+@pytest.mark.parametrize("case", list(CYRILLIC_CASES))
+def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_client, case):
+    import_class, rows = CYRILLIC_CASES[case]
+    model = import_class.write_order[0]._meta
+    url = f"/sr/admin/{model.app_label}/{model.model_name}/import/"
+    cells = [cell for row in rows for cell in row] + ["uvoz-proba.xlsx", "Tabela"]
+
+    page = staff_client.get(url)
+    preview = staff_client.post(url, {"file": xlsx_file(rows, name="uvoz-proba.xlsx")})
+
+    assert (page.status_code, preview.status_code) == (200, 200)
+    assert latin_leftovers(page.text, import_class) == []
+    errors = [error for row in preview.context["preview"].rows for error in row.errors]
+    assert errors and "token" not in preview.context
+    assert all(re.search("[а-шА-Ш]", error) for error in errors)
+    assert latin_leftovers(preview.text, import_class, cells) == []
+    assert latin_leftovers(staff_client.get(url.removeprefix("/sr")).text, import_class) != []  # the check sees Latin

@@ -4,6 +4,7 @@ nothing written; and the same number of queries for a small and a five times lar
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,8 +21,9 @@ from imports.models import ImportBatch
 from offices.models import Coordinator
 from portal.text import to_cyrillic
 from tests.factories import AppointmentFactory, staff_with_permissions
-from tests.imports.files import xlsx_bytes, xlsx_file
+from tests.imports.files import latin_leftovers, xlsx_bytes, xlsx_file
 from tests.trainings.conftest import make_cohort
+from trainings.importers import AttendanceImport, EnrolmentImport
 from trainings.models import Attendance, Enrolment, EnrolmentStatus, Participant
 from trainings.services import attendance_sheet_save, enrolment_create, participant_for_coordinator
 
@@ -543,3 +545,35 @@ def test_the_list_links_to_the_import_only_for_staff_who_may_import(client, perm
 
     assert page.status_code == 200
     assert (f'href="{enrolment_url()}"' in page.text) is linked
+
+
+@pytest.mark.parametrize("case", ["enrolments", "attendance"])
+def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_client, people, cohort, case):
+    djordje = people[0]
+    enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=djordje))
+    import_class, page_url, rows = {
+        "enrolments": (
+            EnrolmentImport,
+            enrolment_url("sr"),
+            [ENROLMENT_HEADER, [cohort.name, "Đurđa", "Nepoznatić", "djurdja@primer.rs", "", "upisan"]],
+        ),
+        "attendance": (
+            AttendanceImport,
+            attendance_url("sr"),
+            [ATTENDANCE_HEADER, [cohort.name, "Đorđe", "Živković", djordje.email, "", "2.10.2017.", "4,5"]],
+        ),
+    }[case]
+    cells = [cell for row in rows for cell in row] + ["uvoz-proba.xlsx", "Tabela", "Uvod u omladinsku politiku"]
+
+    page = staff_client.get(page_url)
+    before = snapshot()
+    preview = staff_client.post(page_url, {"file": xlsx_file(rows, name="uvoz-proba.xlsx")})
+
+    assert (page.status_code, preview.status_code) == (200, 200)
+    assert page_url.startswith("/sr/admin/")
+    assert latin_leftovers(page.text, import_class) == []
+    [error] = [error for row in preview.context["preview"].rows for error in row.errors]
+    assert re.search("[а-шА-Ш]", error)
+    assert latin_leftovers(preview.text, import_class, cells) == []
+    assert "token" not in preview.context
+    assert snapshot() == before
