@@ -61,7 +61,9 @@ def survey(request):
         (r for r in responses if r.version_id == getattr(version, "pk", None) and r.answered_on == today), None
     )
     initial = {f"q{answer.question_id}": answer.rating for answer in todays.answers.all()} if todays else None
-    form = SurveyForm(request.POST or None, questions=version.question_list if version else [], initial=initial)
+    # Bound on any POST: one with no answer at all is told so, not shown the empty form again.
+    data = request.POST if request.method == "POST" else None
+    form = SurveyForm(data, questions=version.question_list if version else [], initial=initial)
     if request.method == "POST" and version is not None and form.is_valid():
         try:
             saved = survey_response_save(
@@ -91,9 +93,11 @@ def office_change(request, slug):
         raise Http404
     office = get_object_or_404(offices_of_coordinator(coordinator), slug=slug)
     initial = {name: getattr(office, name) for name in PROPOSABLE_FIELDS}
-    form = OfficeChangeForm(request.POST or None, initial=initial)
+    form = OfficeChangeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
+        # A field the post does not carry was not on the page that sent it: it proposes nothing (every
+        # field is text, so the page posts each one, empty or not).
+        values = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS if name in request.POST}
         try:
             office_change_propose(office=office, user=request.user, values=values, shown=form.shown())
         except ProposalPending as pending:

@@ -140,13 +140,21 @@ class SpreadsheetAdminMixin:
         ]
 
     def import_permissions(self):
-        return [
-            f"{self.opts.app_label}.add_{self.opts.model_name}",
-            f"{self.opts.app_label}.change_{self.opts.model_name}",
-        ]
+        """To add and change every model the import writes (its `write_order`: an enrolment import may add
+        a participant record), not only this admin's."""
+        models = [self.model, *(model for model in self.import_class.write_order if model is not self.model)]
+        return [f"{model._meta.app_label}.{action}_{model._meta.model_name}" for model in models
+                for action in ("add", "change")]  # fmt: skip
+
+    def may_import(self, request):
+        return all(request.user.has_perm(permission) for permission in self.import_permissions())
+
+    def changelist_view(self, request, extra_context=None):
+        # The list links to the import only for those who may use it.
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": self.may_import(request)})
 
     def import_view(self, request):
-        if not all(request.user.has_perm(permission) for permission in self.import_permissions()):
+        if not self.may_import(request):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),

@@ -279,9 +279,6 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = CoordinatorImport
 
-    def import_permissions(self):
-        return [*super().import_permissions(), "offices.add_appointment"]
-
     list_display = ["last_name", "first_name", "email", "youth_work_since", "user"]
     list_select_related = ["user"]
     list_filter = ["publish_email", "publish_phone"]
@@ -454,7 +451,14 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.status == ProposalStatus.PENDING:
             context["office_seen"] = obj.office_digest()
+        # The buttons offered are the decisions this user may take.
+        context["may_review"] = obj is not None and self.has_change_permission(request, obj)
+        context["may_accept"] = obj is not None and self.may_accept(request, obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def may_accept(self, request, proposal):
+        """Accepting changes the office: it takes the right to change offices too (rejecting does not)."""
+        return self.has_change_permission(request, proposal) and request.user.has_perm("offices.change_office")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         decision = next((name for name in ("_accept", "_reject") if name in request.POST), None)
@@ -464,6 +468,8 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         if proposal is None:
             return super().changeform_view(request, object_id, form_url, extra_context)  # says it does not exist
         if not self.has_change_permission(request, proposal):
+            raise PermissionDenied
+        if decision == "_accept" and not self.may_accept(request, proposal):
             raise PermissionDenied
         note = request.POST.get("note", "")
         try:

@@ -87,3 +87,17 @@ class MembershipFactory(DjangoModelFactory):
 
     area = factory.LazyFunction(free_municipality)
     joined_on = date(2015, 2, 1)
+
+
+def staff_with_permissions(username, *permissions):
+    """A staff account (not a superuser) holding only `permissions` ("offices.change_office", …)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username=username, is_staff=True)
+    wanted = {tuple(permission.split(".")) for permission in permissions}
+    granted = [
+        p for p in Permission.objects.select_related("content_type") if (p.content_type.app_label, p.codename) in wanted
+    ]
+    assert len(granted) == len(wanted), "a permission named here does not exist"
+    user.user_permissions.set(granted)
+    return user

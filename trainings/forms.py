@@ -1,9 +1,12 @@
 import json
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ZERO_HOURS
 
@@ -14,6 +17,9 @@ def cell_name(session_id, enrolment_id):
 
 def tick_name(session_id, enrolment_id):
     return f"p-{session_id}-{enrolment_id}"
+
+
+POSTED_CELL = re.compile(r"[hp]-[^-]+-[^-]+")  # what a cell_name or a tick_name looks like in a post
 
 
 class AttendanceSheetForm(forms.Form):
@@ -66,6 +72,24 @@ class AttendanceSheetForm(forms.Form):
                         attrs={"class": "sheet-tick", "data-hours": number_format(session.hours, decimal_pos=1)}
                     ),
                 )
+
+    def clean(self):
+        # A cell this sheet does not have (a session or a participant of another cohort, an id typed into
+        # the post) is not silently left out of what is saved: the whole post is refused.
+        strays = [name for name in self.data if POSTED_CELL.fullmatch(name) and name not in self.fields]
+        if strays:
+            raise ValidationError(
+                ngettext(
+                    "%(count)s cell sent is not on this cohort's sheet (a session or a participant of another "
+                    "cohort): nothing was saved. Open the sheet again.",
+                    "%(count)s cells sent are not on this cohort's sheet (a session or a participant of another "
+                    "cohort): nothing was saved. Open the sheet again.",
+                    len(strays),
+                )
+                % {"count": len(strays)},
+                code="stray_cells",
+            )
+        return super().clean()
 
     def rows(self):
         """(enrolment, [(tick, hours) bound fields per session]) in the sheet's order."""

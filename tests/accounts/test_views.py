@@ -5,10 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from offices.models import Office, OfficeChangeProposal, ProposalStatus
+from offices.services import office_change_propose
 from tests.conftest import set_language
-from trainings.models import Participant, SurveyResponse, SurveyVersion
+from tests.factories import AppointmentFactory
+from trainings.models import Participant, SurveyAnswer, SurveyResponse, SurveyVersion
 from trainings.services import certificate_revoke, cohort_close, participant_for_coordinator, survey_response_save
 
 from .conftest import training_of
@@ -377,3 +381,128 @@ def test_office_change_proposes_only_what_the_coordinator_changed_not_what_staff
     assert proposal.original == {"working_hours": html.unescape(shown["initial-working_hours"])}
     office_a.refresh_from_db()
     assert office_a.address == staff_address
+
+
+@pytest.mark.parametrize(
+    ("prefix", "login"), [("", "/accounts/login/"), ("/sr", "/sr/accounts/login/"), ("/en", "/en/accounts/login/")]
+)
+def test_office_change_sends_anonymous_to_sign_in_in_the_pages_language(anonymous, office_a, prefix, login):
+    url = f"{prefix}/me/offices/{office_a.slug}/change/"
+
+    for response in (anonymous.get(url), anonymous.post(url, {"address": "Karađorđeva 5"})):
+        assert response.status_code == 302
+        assert response["Location"] == f"{login}?next={url}"
+    assert OfficeChangeProposal.objects.count() == 0
+
+
+def test_office_change_of_coordinator_a_is_404_to_coordinator_b_and_records_nothing(
+    coordinator_b_client, coordinator_a, office_a
+):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+    form_data = {"address": "Karađorđeva 5", "working_hours": "Radnim danima 9–17"}
+    address = office_a.address
+
+    page = coordinator_b_client.get(url)
+    posted = coordinator_b_client.post(url, form_data)
+
+    assert (page.status_code, posted.status_code) == (404, 404)
+    assert office_a.address not in page.text
+    assert OfficeChangeProposal.objects.count() == 0
+    office_a.refresh_from_db()
+    assert office_a.address == address
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_office_change_queries_do_not_grow_with_the_offices_appointments_and_proposals(
+    coordinator_a_client, coordinator_a, office_a, django_assert_num_queries, count
+):
+    for number in range(count):
+        AppointmentFactory(office=office_a, started_on=date(2010 + number, 1, 1), ended_on=date(2010 + number, 12, 31))
+        AppointmentFactory(
+            coordinator=coordinator_a, started_on=date(2010 + number, 1, 1), ended_on=date(2010 + number, 12, 31)
+        )
+        office_change_propose(
+            office=office_a, user=coordinator_a.user, values={"working_hours": f"Pon–pet {number}–17"}
+        )
+    url = reverse("accounts:office_change", args=[office_a.slug])
+
+    # session, user, coordinator, office (among the current appointments)
+    with django_assert_num_queries(4):
+        response = coordinator_a_client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["office"] == office_a
+
+
+def _catalogue(msgid, language, **values):
+    with translation.override(language):
+        return gettext(msgid) % values if values else gettext(msgid)
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_survey_renders_in_the_pages_language(coordinator_a_client, coordinator_a, language):
+    heading = _catalogue("Needs survey", language)
+    button = _catalogue("Save my answers", language)
+    assert heading != "Potrebe za obukom" and heading != _catalogue("Needs survey", "sr-latn")  # really translated
+
+    response = coordinator_a_client.get(f"/{language}/me/survey/")
+
+    assert response.status_code == 200
+    assert f'<h1 class="h2">{heading}</h1>' in response.text
+    assert button in response.text
+    assert f'<html lang="{"sr-Cyrl" if language == "sr" else "en"}"' in response.text
+
+
+def _another_version():
+    version = SurveyVersion.objects.create(title="Старија анкета о потребама", published_on=date(2015, 3, 1))
+    area = SurveyVersion.objects.order_by("-published_on").first().questions.first().area
+    return [
+        version.questions.create(area=area, text="Колико познајете локални акциони план?", position=1),
+        version.questions.create(area=area, text="Колико познајете омладинску политику?", position=2),
+    ]
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+@pytest.mark.parametrize("bad", ["outside", "missing", "nothing", "other_version"])
+def test_survey_refuses_bad_answers_in_the_pages_language_and_saves_nothing(
+    coordinator_a_client, coordinator_a, language, bad
+):
+    version = SurveyVersion.objects.order_by("-published_on").first()
+    questions = list(version.questions.order_by("position", "pk"))
+    first = questions[0]
+    data = _survey_post(version, lambda q: q.scale_min)
+    if bad == "outside":
+        data[f"q{first.pk}"] = str(first.scale_max + 1)
+    elif bad == "missing":
+        del data[f"q{first.pk}"]
+    elif bad == "nothing":
+        data = {}
+    else:  # a page of another version: its questions answered, none of this one's
+        data = {f"q{question.pk}": "3" for question in _another_version()}
+    unanswered = [first] if bad in ("outside", "missing") else questions
+    before = (SurveyResponse.objects.count(), SurveyAnswer.objects.count())
+
+    response = coordinator_a_client.post(f"/{language}/me/survey/", data)
+
+    assert response.status_code == 200
+    assert (SurveyResponse.objects.count(), SurveyAnswer.objects.count()) == before
+    assert response.context["form"].errors == {
+        f"q{q.pk}": [_catalogue("Give a rating from %(min)s to %(max)s.", language, min=q.scale_min, max=q.scale_max)]
+        for q in unanswered
+    }
+    banner = _catalogue(
+        "Some answers are missing or outside their scale: nothing was saved. See the marked questions.", language
+    )
+    assert html.escape(banner) in response.text or banner in response.text
+
+
+def test_office_change_post_without_the_pages_fields_proposes_no_clearing(coordinator_a_client, office_a):
+    url = reverse("accounts:office_change", args=[office_a.slug])
+
+    response = coordinator_a_client.post(url, {})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Ništa nije promenjeno: predlog ne menja nijedan podatak kancelarije."
+    ]
+    assert OfficeChangeProposal.objects.count() == 0

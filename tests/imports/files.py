@@ -86,3 +86,22 @@ def run_rows(importer, headers, rows, **kwargs):
         importer=importer, table=table, token=uuid.uuid4().hex, user=importer_user(), file_name="rows.csv",
         file_size=0, file_sha256="0" * 64, **kwargs,
     )  # fmt: skip
+
+
+def latin_leftovers(page, import_class, allowed=()):
+    """The Latin words of an import page's main content (a page in Cyrillic should have none), leaving
+    out what stays Latin on purpose: the columns' headers (what the export writes, any script is read),
+    the file's own cells and names (`allowed`), and the file types."""
+    import html
+    import re
+
+    from portal.text import fold
+
+    main = page.split('<div id="content"', 1)[1].split('<footer id="footer"', 1)[0].split(">", 1)[1]
+    kept = {fold(word) for column in import_class.columns for text in (column.header, *column.aliases)
+            for word in re.findall(r"\w+", text)}  # fmt: skip
+    kept |= {fold(word) for text in allowed for word in re.findall(r"\w+", str(text))}
+    kept |= {"xlsx", "csv", "excel"}
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", main, flags=re.S)))
+    words = re.findall(r"[^\W\d_]+", text)
+    return sorted({word for word in words if re.search(r"[A-Za-zČĆŽŠĐčćžšđ]", word) and fold(word) not in kept})

@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 
 from imports.models import ImportBatch
+from offices.importers import CoordinatorImport, MembershipImport, OfficeImport
 from offices.models import Coordinator, Office
 from tests.conftest import free_areas
-from tests.imports.files import csv_file, xlsx_file
+from tests.factories import staff_with_permissions
+from tests.imports.files import csv_file, latin_leftovers, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +341,119 @@ def test_a_record_changed_after_the_preview_is_not_overwritten_unseen(staff_clie
     assert words in response.context["preview"].file_errors
     assert ImportBatch.objects.count() == 0
     assert Office.objects.get(pk=office_a.pk).description == "Opis koji je kolega upravo uneo"
+
+
+def _office_rows(office):
+    return [
+        ["opština", "naziv", "status", "otvorena", "opis"],
+        ["Šabac", office.name, "otvorena", "24.01.2018", "Novi opis"],
+    ]
+
+
+def _office_state(office):
+    office = Office.objects.get(pk=office.pk)
+    return office.description, office.history.count(), ImportBatch.objects.count()
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [(), ("offices.view_office",), ("offices.view_office", "offices.change_office")],
+    ids=["none", "view", "change but not add"],
+)
+def test_staff_without_the_import_permissions_get_403_and_nothing_is_written(
+    client, staff_client, office_a, permissions
+):
+    token = staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]
+    client.force_login(staff_with_permissions("marko.unos", *permissions))
+    before = _office_state(office_a)
+
+    page = client.get(reverse(URL))
+    preview = client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))})
+    confirm = client.post(reverse(URL), {"token": token})
+
+    assert (page.status_code, preview.status_code, confirm.status_code) == (403, 403, 403)
+    assert _office_state(office_a) == before
+
+
+def test_staff_with_the_import_permissions_preview_and_confirm(client, office_a):
+    client.force_login(
+        staff_with_permissions("marko.unos", "offices.view_office", "offices.add_office", "offices.change_office")
+    )
+    before = _office_state(office_a)
+
+    preview = client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))})
+    confirm = client.post(reverse(URL), {"token": preview.context["token"]})
+
+    assert confirm.status_code == 302
+    assert _office_state(office_a) == ("Novi opis", before[1] + 1, before[2] + 1)
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [("imports.view_importbatch",), ("imports.view_importbatch", "offices.change_office")],
+    ids=["batches only", "change but not delete offices"],
+)
+def test_staff_without_the_undo_permissions_get_403_and_nothing_is_undone(client, staff_client, office_a, permissions):
+    staff_client.post(
+        reverse(URL),
+        {"token": staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]},
+    )
+    batch = ImportBatch.objects.get()
+    client.force_login(staff_with_permissions("marko.unos", *permissions))
+    undo = reverse("admin:imports_importbatch_undo", args=[batch.pk])
+    before = _office_state(office_a)
+
+    page, posted = client.get(undo), client.post(undo)
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert _office_state(office_a) == before == ("Novi opis", before[1], 1)
+    batch.refresh_from_db()
+    assert batch.undone_at is None
+
+
+def test_staff_with_the_undo_permissions_undo_a_batch(client, staff_client, office_a):
+    description = office_a.description
+    staff_client.post(
+        reverse(URL),
+        {"token": staff_client.post(reverse(URL), {"file": xlsx_file(_office_rows(office_a))}).context["token"]},
+    )
+    batch = ImportBatch.objects.get()
+    user = staff_with_permissions(
+        "marko.unos", "imports.view_importbatch", "offices.change_office", "offices.delete_office"
+    )
+    client.force_login(user)
+
+    response = client.post(reverse("admin:imports_importbatch_undo", args=[batch.pk]))
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert (Office.objects.get(pk=office_a.pk).description, batch.undone_by) == (description, user)
+
+
+CYRILLIC_CASES = {
+    "offices": (OfficeImport, [["opština", "naziv", "status"], ["Nigdegrad", "KZM Nigde", "otvorena"]]),
+    "coordinators": (
+        CoordinatorImport,
+        [["ime", "prezime", "e-pošta", "godina rođenja"], ["Milan", "Nikolić", "milan@example.org", "nekad"]],
+    ),
+    "memberships": (MembershipImport, [["opština", "član od"], ["Nigdegrad", "nekad"]]),
+}
+
+
+@pytest.mark.parametrize("case", list(CYRILLIC_CASES))
+def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_client, case):
+    import_class, rows = CYRILLIC_CASES[case]
+    model = import_class.write_order[0]._meta
+    url = f"/sr/admin/{model.app_label}/{model.model_name}/import/"
+    cells = [cell for row in rows for cell in row] + ["uvoz-proba.xlsx", "Tabela"]
+
+    page = staff_client.get(url)
+    preview = staff_client.post(url, {"file": xlsx_file(rows, name="uvoz-proba.xlsx")})
+
+    assert (page.status_code, preview.status_code) == (200, 200)
+    assert latin_leftovers(page.text, import_class) == []
+    errors = [error for row in preview.context["preview"].rows for error in row.errors]
+    assert errors and "token" not in preview.context
+    assert all(re.search("[а-шА-Ш]", error) for error in errors)
+    assert latin_leftovers(preview.text, import_class, cells) == []
+    assert latin_leftovers(staff_client.get(url.removeprefix("/sr")).text, import_class) != []  # the check sees Latin

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from offices.models import Office, OfficeChangeProposal, ProposalStatus
 from offices.services import office_change_proposal_accept, office_change_proposal_reject, office_change_propose
+from tests.factories import staff_with_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +311,85 @@ def test_office_history_shows_a_reason_it_does_not_know_as_it_is(staff_client, o
     page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
 
     assert "Ispravka adrese po dopisu br. 12" in page
+
+
+def _review_state(proposal, office):
+    proposal.refresh_from_db()
+    office = Office.objects.get(pk=office.pk)
+    return proposal.status, proposal.reviewed_by_id, office.working_hours, office.history.count()
+
+
+@pytest.mark.parametrize("decision", ["_accept", "_reject"])
+@pytest.mark.parametrize(
+    "permissions",
+    [(), ("offices.view_officechangeproposal",)],
+    ids=["no permission", "view only"],
+)
+def test_staff_who_may_not_change_proposals_cannot_review_one(client, proposal, office_a, decision, permissions):
+    client.force_login(staff_with_permissions("vesna.pregled", *permissions))
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    before = _review_state(proposal, office_a)
+
+    response = client.post(url, {"note": "Provereno telefonom", decision: "1"})
+
+    assert response.status_code == 403
+    assert _review_state(proposal, office_a) == before
+    assert before[0] == ProposalStatus.PENDING
+
+
+def test_staff_who_may_change_proposals_but_not_offices_cannot_accept_one_but_may_reject_it(client, proposal, office_a):
+    user = staff_with_permissions(
+        "vesna.pregled", "offices.view_officechangeproposal", "offices.change_officechangeproposal"
+    )
+    client.force_login(user)
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    before = _review_state(proposal, office_a)
+
+    accepted = client.post(url, {"note": "Provereno telefonom", "_accept": "1"})
+
+    assert accepted.status_code == 403
+    assert _review_state(proposal, office_a) == before
+
+    rejected = client.post(url, {"note": "Radno vreme nije tačno.", "_reject": "1"})
+
+    assert rejected.status_code == 302
+    assert _review_state(proposal, office_a) == (ProposalStatus.REJECTED, user.pk, before[2], before[3])
+
+
+def test_staff_who_may_change_proposals_and_offices_accept_one(client, proposal, office_a):
+    user = staff_with_permissions(
+        "vesna.pregled",
+        "offices.view_officechangeproposal",
+        "offices.change_officechangeproposal",
+        "offices.change_office",
+    )
+    client.force_login(user)
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    history = office_a.history.count()
+    seen = _seen(client.get(url))
+
+    response = client.post(url, {"note": "Provereno telefonom", "_accept": "1", "office_seen": seen})
+
+    assert response.status_code == 302
+    assert _review_state(proposal, office_a) == (ProposalStatus.ACCEPTED, user.pk, "Pon–pet 8–16", history + 1)
+
+
+@pytest.mark.parametrize(
+    ("permissions", "buttons"),
+    [
+        (("offices.view_officechangeproposal",), []),
+        (("offices.view_officechangeproposal", "offices.change_officechangeproposal"), ["_reject"]),
+        (
+            ("offices.view_officechangeproposal", "offices.change_officechangeproposal", "offices.change_office"),
+            ["_accept", "_reject"],
+        ),
+    ],
+    ids=["view only", "change proposals", "change proposals and offices"],
+)
+def test_the_review_page_offers_the_decisions_the_user_may_take(client, proposal, permissions, buttons):
+    client.force_login(staff_with_permissions("vesna.pregled", *permissions))
+
+    page = client.get(reverse("admin:offices_officechangeproposal_change", args=[proposal.pk]))
+
+    assert page.status_code == 200
+    assert re.findall(r'<input type="submit"[^>]* name="(_accept|_reject)"', page.text) == buttons

@@ -11,7 +11,14 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from offices.models import Coordinator
-from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory, UserFactory, free_areas
+from tests.factories import (
+    AppointmentFactory,
+    CoordinatorFactory,
+    OfficeFactory,
+    UserFactory,
+    free_areas,
+    staff_with_permissions,
+)
 from trainings.forms import cell_name, tick_name
 from trainings.models import (
     Attendance,
@@ -1071,3 +1078,181 @@ def test_staff_who_may_not_remove_attendance_cannot_clear_a_cell(client, cohort,
     assert sorted(Attendance.objects.filter(session__cohort=cohort).values_list("enrolment_id", "hours")) == [
         (ana.pk, Decimal("2"))
     ]
+
+
+def _sheet_state(cohort):
+    """The cohort's attendance and its history, to compare before and after a refused post."""
+    rows = sorted(Attendance.objects.filter(session__cohort=cohort).values_list("session_id", "enrolment_id", "hours"))
+    return rows, Attendance.history.filter(session__cohort=cohort).count(), Attendance.history.count()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("4,5", "Najviše 4,0 sati: koliko traje sesija."),
+        ("-1", "Broj sati prisustva ne može biti negativan."),
+        ("pet", "Unesite broj."),
+        ("2,25", "Ne može biti više od 1 decimale."),
+    ],
+    ids=["above the session", "negative", "text", "two decimals"],
+)
+def test_attendance_sheet_refuses_bad_hours_with_a_message_and_saves_nothing(
+    client, staff_user, cohort, typed, message
+):
+    first, second = cohort.sessions.order_by("held_on")[:2]
+    ana, bojan = cohort.enrolments.order_by("pk")[:2]
+    attendance_sheet_save(cohort=cohort, hours={(first.pk, ana.pk): Decimal("2")})
+    client.force_login(staff_user)
+    before = _sheet_state(cohort)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(first.pk, ana.pk): "3", cell_name(second.pk, ana.pk): "4", cell_name(first.pk, bojan.pk): typed},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {cell_name(first.pk, bojan.pk): [message]}
+    assert "Ništa nije sačuvano." in response.text
+    assert _sheet_state(cohort) == before
+
+
+def test_attendance_sheet_refuses_a_cell_of_another_cohort_or_a_made_up_session(client, staff_user, cohort):
+    other = make_cohort(name="Banat, osnovni nivo")
+    session = cohort.sessions.order_by("held_on").first()
+    ana = cohort.enrolments.order_by("pk").first()
+    stranger = other.enrolments.order_by("pk").first()
+    elsewhere = other.sessions.order_by("held_on").first()
+    client.force_login(staff_user)
+    before = _sheet_state(cohort), _sheet_state(other)
+
+    responses = [
+        client.post(_sheet_url(cohort), {cell_name(session.pk, ana.pk): "3", **extra})
+        for extra in (
+            {cell_name(session.pk, stranger.pk): "4"},  # a participant of another cohort
+            {cell_name(elsewhere.pk, ana.pk): "4"},  # a session of another cohort
+            {tick_name(elsewhere.pk, stranger.pk): "on"},  # another cohort's tick
+            {cell_name(999999, ana.pk): "4", cell_name("x", ana.pk): "1"},  # ids typed into the post
+        )
+    ]
+
+    assert [response.status_code for response in responses] == [200, 200, 200, 200]
+    assert [response.context["form"].non_field_errors() for response in responses] == [
+        [
+            "1 poslato polje nije na listi ove grupe (sesija ili učesnik druge grupe): ništa nije sačuvano. Otvorite listu ponovo."
+        ]
+    ] * 3 + [
+        [
+            "2 poslata polja nisu na listi ove grupe (sesija ili učesnik druge grupe): ništa nije sačuvano. Otvorite listu ponovo."
+        ]
+    ]
+    assert (_sheet_state(cohort), _sheet_state(other)) == before
+
+
+def test_attendance_sheet_records_nothing_for_a_session_still_to_come_and_says_why(client, staff_user):
+    cohort = running_cohort()
+    _past, _today, coming = cohort.sessions.order_by("held_on")
+    enrolment = cohort.enrolments.order_by("pk").first()
+    client.force_login(staff_user)
+    before = _sheet_state(cohort)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(coming.pk, enrolment.pk): "4", tick_name(coming.pk, enrolment.pk): "on"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert _sheet_state(cohort) == before
+    assert "1 sesija još nije održana: prisustvo se unosi od njenog dana." in response.text
+    assert "dodato je 0 zapisa" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_attendance_sheet_post_by_a_coordinator_is_refused_and_saves_nothing(client, coordinator_a, cohort):
+    session = cohort.sessions.order_by("held_on").first()
+    ana = cohort.enrolments.order_by("pk").first()
+    client.force_login(coordinator_a.user)
+    before = _sheet_state(cohort)
+
+    response = client.post(_sheet_url(cohort), {cell_name(session.pk, ana.pk): "4"})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert _sheet_state(cohort) == before
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [("trainings.view_cohort", "trainings.view_attendance"), ("trainings.view_cohort", "trainings.add_attendance")],
+    ids=["view only", "add but not change"],
+)
+def test_attendance_sheet_post_by_staff_without_the_attendance_rights_is_403(client, cohort, permissions):
+    session = cohort.sessions.order_by("held_on").first()
+    ana = cohort.enrolments.order_by("pk").first()
+    client.force_login(staff_with_permissions("jelena.unos", *permissions))
+    before = _sheet_state(cohort)
+
+    response = client.post(_sheet_url(cohort), {cell_name(session.pk, ana.pk): "4"})
+
+    assert response.status_code == 403
+    assert _sheet_state(cohort) == before
+
+
+def _autocomplete(client, term, model_name, field_name):
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": "trainings", "model_name": model_name, "field_name": field_name},
+    )
+
+
+def _namesakes(count):
+    """`count` coordinators named Nemanja Jovanović, each appointed in a municipality of their own."""
+    places = free_areas(count)
+    people = []
+    for place in places:
+        coordinator = CoordinatorFactory(first_name="Nemanja", last_name="Jovanović")
+        AppointmentFactory(coordinator=coordinator, office=OfficeFactory(area=place))
+        people.append((participant_for_coordinator(coordinator=coordinator), place))
+    return people
+
+
+def test_enrolment_autocomplete_label_names_the_municipality_and_the_cohort(client, staff_user):
+    cohort = make_cohort(people=0, name="Zlatibor, srednji nivo")
+    (first, first_place), (second, second_place) = _namesakes(2)
+    mail_only = Participant.objects.create(first_name="Nemanja", last_name="Jovanović", email="nemanja@mladi.rs")
+    enrolments = [enrolment_create(cohort=cohort, participant=person) for person in (first, second, mail_only)]
+    client.force_login(staff_user)
+
+    response = _autocomplete(client, "Јовановић немања", "attendance", "enrolment")
+
+    assert response.status_code == 200
+    ours = {str(enrolment.pk) for enrolment in enrolments}
+    assert sorted((r["id"], r["text"]) for r in response.json()["results"] if r["id"] in ours) == sorted(
+        [
+            (str(enrolments[0].pk), f"Nemanja Jovanović ({first_place.name}) – Zlatibor, srednji nivo"),
+            (str(enrolments[1].pk), f"Nemanja Jovanović ({second_place.name}) – Zlatibor, srednji nivo"),
+            (str(enrolments[2].pk), "Nemanja Jovanović (nemanja@mladi.rs) – Zlatibor, srednji nivo"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("attendance", "enrolment"), ("enrolment", "participant"), ("certificate", "enrolment")],
+    ids=["enrolments", "participants", "certificate's enrolment"],
+)
+def test_labelled_autocompletes_run_the_same_queries_for_more_results(client, staff_user, model_name, field_name):
+    def queries_for(count):
+        cohort = make_cohort(people=0, name=f"Zlatibor {count}, srednji nivo")
+        for participant, _place in _namesakes(count):
+            enrolment_create(cohort=cohort, participant=participant)
+        with CaptureQueriesContext(connection) as queries:
+            response = _autocomplete(client, "jovanovic nemanja", model_name, field_name)
+        return response, len(queries)
+
+    client.force_login(staff_user)
+    small, small_queries = queries_for(1)
+    large, large_queries = queries_for(4)
+
+    assert (small.status_code, large.status_code) == (200, 200)
+    assert len(large.json()["results"]) >= len(small.json()["results"]) + 4
+    assert large_queries == small_queries

@@ -4,6 +4,7 @@ nothing written; and the same number of queries for a small and a five times lar
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,9 +20,10 @@ from openpyxl import Workbook
 from imports.models import ImportBatch
 from offices.models import Coordinator
 from portal.text import to_cyrillic
-from tests.factories import AppointmentFactory
-from tests.imports.files import xlsx_bytes, xlsx_file
+from tests.factories import AppointmentFactory, staff_with_permissions
+from tests.imports.files import latin_leftovers, xlsx_bytes, xlsx_file
 from tests.trainings.conftest import make_cohort
+from trainings.importers import AttendanceImport, EnrolmentImport
 from trainings.models import Attendance, Enrolment, EnrolmentStatus, Participant
 from trainings.services import attendance_sheet_save, enrolment_create, participant_for_coordinator
 
@@ -486,3 +488,92 @@ def test_a_refused_undo_of_enrolments_lists_each_changed_one_by_name(staff_clien
     assert listed.startswith(f'<li>upis <a href="{link}">{people[0].first_name} {people[0].last_name}')
     assert listed.count("<li>") == 1
     assert Enrolment.objects.filter(cohort=cohort).count() == 2
+
+
+ENROLMENT_RIGHTS = ("trainings.view_enrolment", "trainings.add_enrolment", "trainings.change_enrolment")
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [(), ("trainings.view_enrolment",), ENROLMENT_RIGHTS],
+    ids=["none", "view", "enrolments but not participants"],
+)
+def test_staff_without_the_rights_to_what_an_enrolment_import_writes_get_403(
+    client, staff_client, people, cohort, permissions
+):
+    """The import adds a coordinator's participant record on their first training: it takes the right to
+    add participants too, not only enrolments."""
+    token = staff_client.post(enrolment_url(), {"file": xlsx_file(enrolment_rows(cohort, people))}).context["token"]
+    client.force_login(staff_with_permissions("ivana.unos", *permissions))
+    before = snapshot()
+
+    page = client.get(enrolment_url())
+    preview = client.post(enrolment_url(), {"file": xlsx_file(enrolment_rows(cohort, people))})
+    confirm = client.post(enrolment_url(), {"token": token})
+
+    assert (page.status_code, preview.status_code, confirm.status_code) == (403, 403, 403)
+    assert snapshot() == before
+
+
+def test_staff_with_the_rights_to_enrolments_and_participants_import_enrolments(client, people, cohort):
+    client.force_login(
+        staff_with_permissions(
+            "ivana.unos", *ENROLMENT_RIGHTS, "trainings.add_participant", "trainings.change_participant"
+        )
+    )
+    before = snapshot()
+
+    preview = client.post(enrolment_url(), {"file": xlsx_file(enrolment_rows(cohort, people))})
+    confirm = client.post(enrolment_url(), {"token": preview.context["token"]})
+
+    assert confirm.status_code == 302
+    assert snapshot() == (before[0] + 2, before[1] + 2, before[2], before[3] + 1)
+
+
+@pytest.mark.parametrize(
+    ("permissions", "linked"),
+    [
+        (ENROLMENT_RIGHTS, False),
+        ((*ENROLMENT_RIGHTS, "trainings.add_participant", "trainings.change_participant"), True),
+    ],
+    ids=["enrolments only", "enrolments and participants"],
+)
+def test_the_list_links_to_the_import_only_for_staff_who_may_import(client, permissions, linked):
+    client.force_login(staff_with_permissions("ivana.unos", *permissions))
+
+    page = client.get(url("trainings_enrolment_changelist"))
+
+    assert page.status_code == 200
+    assert (f'href="{enrolment_url()}"' in page.text) is linked
+
+
+@pytest.mark.parametrize("case", ["enrolments", "attendance"])
+def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_client, people, cohort, case):
+    djordje = people[0]
+    enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=djordje))
+    import_class, page_url, rows = {
+        "enrolments": (
+            EnrolmentImport,
+            enrolment_url("sr"),
+            [ENROLMENT_HEADER, [cohort.name, "Đurđa", "Nepoznatić", "djurdja@primer.rs", "", "upisan"]],
+        ),
+        "attendance": (
+            AttendanceImport,
+            attendance_url("sr"),
+            [ATTENDANCE_HEADER, [cohort.name, "Đorđe", "Živković", djordje.email, "", "2.10.2017.", "4,5"]],
+        ),
+    }[case]
+    cells = [cell for row in rows for cell in row] + ["uvoz-proba.xlsx", "Tabela", "Uvod u omladinsku politiku"]
+
+    page = staff_client.get(page_url)
+    before = snapshot()
+    preview = staff_client.post(page_url, {"file": xlsx_file(rows, name="uvoz-proba.xlsx")})
+
+    assert (page.status_code, preview.status_code) == (200, 200)
+    assert page_url.startswith("/sr/admin/")
+    assert latin_leftovers(page.text, import_class) == []
+    [error] = [error for row in preview.context["preview"].rows for error in row.errors]
+    assert re.search("[а-шА-Ш]", error)
+    assert latin_leftovers(preview.text, import_class, cells) == []
+    assert "token" not in preview.context
+    assert snapshot() == before

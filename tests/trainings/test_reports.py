@@ -499,3 +499,22 @@ def test_programme_results_page_and_xlsx_name_programme_regions_in_the_script(st
     assert f"<caption>{programme}</caption>" in page
     assert f'<option value="{cohort.programme.pk}" selected>{programme} (2017)</option>' in page
     assert [cells[0] for cells in rows if region in cells[0]] == [row]
+
+
+@pytest.mark.parametrize("version", ["999999", "abc", "-1", "1.5", "1 ", "%00", "9" * 30])
+@pytest.mark.parametrize("extra", ["", "&format=xlsx"], ids=["page", "xlsx"])
+@pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
+def test_survey_summary_of_an_unknown_version_is_404(staff_client, prefix, version, extra):
+    response = staff_client.get(f"{prefix}/admin/trainings/surveyresponse/summary/?version={version}{extra}")
+
+    assert response.status_code == 404
+
+
+def test_survey_summary_without_a_version_shows_the_newest(staff_client):
+    newest = SurveyVersion.objects.order_by("-published_on").first()
+
+    for query in ("", "?version="):
+        response = staff_client.get(f"/admin/trainings/surveyresponse/summary/{query}")
+
+        assert response.status_code == 200
+        assert response.context["version"] == newest
