@@ -19,7 +19,7 @@ from areas.models import Area, ProgrammeRegion, local_name
 from imports.columns import decimal_text
 from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
-from portal.text import fold
+from portal.text import fold, in_active_script
 
 ZERO_HOURS = Decimal("0")
 # The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.
@@ -317,6 +317,17 @@ class Programme(models.Model):
                 )
 
 
+def place_name(region_name, area_name, area_name_cyrillic="", area_name_en=""):
+    """Where a cohort trains, as the active language names it, the same on the public page, in the reports
+    and on the certificate: its programme region (typed in Latin, shown in the active script) or its area
+    (`local_name`: "Srbija", "Србија", "Serbia"); "" for neither."""
+    if region_name:
+        return in_active_script(region_name)
+    if area_name:
+        return local_name(area_name, area_name_cyrillic, area_name_en)
+    return ""
+
+
 class Cohort(models.Model):
     """A group trained together: one programme, one level, one region."""
 
@@ -374,7 +385,9 @@ class Cohort(models.Model):
 
     @property
     def place_name(self):
-        return str(self.region or self.area or "")
+        """Where the cohort trains, as the active language names it (`place_name`)."""
+        area = self.area or Area()
+        return place_name(self.region.name if self.region else "", area.name, area.name_cyrillic, area.name_en)
 
     def clean(self):
         errors = {}
@@ -632,6 +645,8 @@ class Participant(models.Model):
     history = HistoricalRecords()
     objects = ParticipantQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text",)  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -649,8 +664,12 @@ class Participant(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
+        self.set_derived_fields()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
 
     @property
     def full_name(self):

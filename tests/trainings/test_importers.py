@@ -11,6 +11,7 @@ from django.utils import translation
 from imports.importers import ImportFailed
 from imports.services import batch_undo
 from offices.models import Appointment, Coordinator
+from portal.text import to_cyrillic
 from tests.imports.files import csv_file, importer_user, read, run_import, xlsx_file
 from tests.trainings.conftest import make_cohort, running_cohort
 from trainings.importers import AttendanceImport, EnrolmentImport
@@ -104,6 +105,21 @@ def test_good_file_enrols_and_records_attendance_and_its_export_changes_nothing(
     )
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 1)
     assert snapshot() == before
+
+
+def test_a_participant_the_import_adds_is_found_by_name_in_any_script():
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    row = [cohort.name, person.first_name, person.last_name, person.email, "", "upisan"]
+
+    confirmed(EnrolmentImport(), xlsx_file([ENROLMENT_HEADER, row]))
+
+    participant = Participant.objects.get(coordinator=person)
+    imported = participant.search_text
+    participant.save()  # what a save in the admin would store
+    assert participant.search_text == imported != ""
+    found = Participant.objects.filter(enrolments__cohort=cohort).search(to_cyrillic(person.last_name).upper())
+    assert list(found) == [participant]
 
 
 def test_unknown_coordinator_says_what_was_tried():
