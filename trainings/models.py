@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
@@ -549,14 +549,14 @@ class Session(models.Model):
         if counts["above"]:
             errors["hours"] = ValidationError(
                 ngettext_lazy(
-                    "%(count)s attendance record of this session has more than %(hours)s hours present: "
+                    "%(count)s attendance record of this session has more than %(hours)s h present: "
                     "lower it on the attendance sheet first.",
-                    "%(count)s attendance records of this session have more than %(hours)s hours present: "
+                    "%(count)s attendance records of this session have more than %(hours)s h present: "
                     "lower them on the attendance sheet first.",
                     "count",
                 ),
                 code="below_attendance",
-                params={"count": counts["above"], "hours": number_format(self.hours, decimal_pos=1)},
+                params={"count": counts["above"], "hours": decimal_text(self.hours)},
             )
         if counts["elsewhere"]:
             errors["cohort"] = ValidationError(
@@ -781,9 +781,9 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
                 _(
                     "The cohort %(cohort)s was closed on %(date)s: its completions were decided when it was "
                     "closed, so its enrolments no longer change."
-                )
-                % {"cohort": cohort, "date": cohort.closed_on.strftime("%d.%m.%Y")},
+                ),
                 code="closed",
+                params={"cohort": cohort, "date": date_format(cohort.closed_on, "SHORT_DATE_FORMAT")},
             )
         raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
     if status in EnrolmentStatus.taking_places():
@@ -856,9 +856,9 @@ def validate_attendance(session, enrolment, hours):
         )
     if hours is not None and not ZERO_HOURS <= hours <= session.hours:
         raise ValidationError(
-            _("%(person)s: give from 0 to %(hours)s hours for the session %(session)s."),
+            _("%(person)s: give from 0 to %(hours)s h for the session %(session)s."),
             code="hours_out_of_range",
-            params={"person": enrolment.participant, "hours": number_format(session.hours), "session": session},
+            params={"person": enrolment.participant, "hours": decimal_text(session.hours), "session": session},
         )
 
 

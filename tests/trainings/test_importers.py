@@ -157,7 +157,7 @@ def test_hours_above_the_sessions_and_attendance_of_someone_not_enrolled_are_ref
     with translation.override("en"):
         session_name = str(session)  # "Uvod u omladinsku politiku (10/02/2017)": dates as English writes them
     assert refused(AttendanceImport(), upload) == [
-        f"{enrolled.full_name}: give from 0 to 4.0 hours for the session {session_name}.",
+        f"{enrolled.full_name}: give from 0 to 4 h for the session {session_name}.",
         f"{outsider.full_name} is not enrolled in {cohort.name}: attendance can only be recorded for someone enrolled.",
     ]
 
