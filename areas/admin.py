@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.folded_search import FoldedSearchMixin
+from portal.text import collation_key
 
 from .models import Area, AreaKind, ProgrammeRegion, within_q
 from .services import areas_refresh_paths
@@ -15,7 +16,9 @@ class AreaAncestorFilter(admin.SimpleListFilter):
     area_field = "area"
 
     def lookups(self, request, model_admin):
-        return [(area.code, area.name) for area in Area.objects.of_kind(*self.kinds).order_by("path")]
+        """The areas by name in the active script or language, in the order of its alphabet."""
+        choices = [(area.code, area.local_name) for area in Area.objects.of_kind(*self.kinds)]
+        return sorted(choices, key=lambda choice: collation_key(choice[1]))
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -420,8 +420,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return format_html("<p>{}</p><ul>{}</ul>{}", summary, items, more)
 
     def records_found(self, records):
-        """The records that still exist, by (content type, id): a query a model, each with its peers'
-        relations fetched together (FETCH_PEERS), so their names cost the same whatever their number."""
+        """The records that still exist, by (content type, id): a query a model (`labelled_in_bulk`), so their
+        names cost the same whatever their number."""
         ids = defaultdict(set)
         for record in records:
             ids[record.content_type].add(record.object_id)
@@ -430,13 +430,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
             model = content_type.model_class()
             if model is None:
                 continue
-            queryset = model._default_manager.fetch_mode(FETCH_PEERS)
-            labeller = labelling_admin(self.admin_site, model)
-            if labeller is not None and hasattr(labeller, "label_queryset"):
-                queryset = labeller.label_queryset(queryset)
-            for pk, instance in queryset.in_bulk(pks).items():
+            for pk, instance in self.labelled_in_bulk(model, pks).items():
                 found[content_type.pk, pk] = instance
         return found
+
+    def labelled_in_bulk(self, model, pks):
+        """{pk: record} of the records of `model` that still exist, in one query, ready to be named: each
+        with what its admin's `label_queryset` reads, and its peers' relations fetched together (FETCH_PEERS)."""
+        queryset = model._default_manager.fetch_mode(FETCH_PEERS)
+        labeller = labelling_admin(self.admin_site, model)
+        if labeller is not None and hasattr(labeller, "label_queryset"):
+            queryset = labeller.label_queryset(queryset)
+        return queryset.in_bulk(pks)
 
     def record_link(self, record, instance):
         """The record by its name today, linked to its admin page; a deleted one by its name at import time."""
@@ -453,12 +458,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         """The records (model, pk) an undo was refused for, each by its kind and name, linked to its page."""
         found = {}
         for model in {model for model, _pk in changed}:
-            queryset = model._default_manager.fetch_mode(FETCH_PEERS)
-            labeller = labelling_admin(self.admin_site, model)
-            if labeller is not None and hasattr(labeller, "label_queryset"):
-                queryset = labeller.label_queryset(queryset)
             pks = [pk for kind, pk in changed if kind is model]
-            found.update({(model, pk): instance for pk, instance in queryset.in_bulk(pks).items()})
+            found.update({(model, pk): instance for pk, instance in self.labelled_in_bulk(model, pks).items()})
         return [
             format_html("{} {}", model._meta.verbose_name, self.record_link(Deleted(pk), found.get((model, pk))))
             for model, pk in changed

@@ -29,7 +29,7 @@ from imports.columns import (
 from imports.importers import Import, Save, UndoRefused, record_label
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
-from portal.text import fold, slugify
+from portal.text import fold
 
 from .models import (
     Appointment,
@@ -39,6 +39,7 @@ from .models import (
     Office,
     OfficeStatus,
     OfficeStatusChange,
+    period_within,
 )
 from .services import (
     office_change_status,
@@ -352,12 +353,8 @@ class OfficeImport(Import):
         for save in saves:
             office = save.instance
             if save.created and not office.slug:
-                base = slugify(office.area.name)[:200] or "kzm"
-                slug, number = base, 2
-                while slug in self.slugs:
-                    slug, number = f"{base}-{number}", number + 1
-                office.slug = slug
-                self.slugs.add(slug)
+                office.slug = office.unique_slug(taken=self.slugs)
+                self.slugs.add(office.slug)
 
 
 class MembershipImport(Import):
@@ -531,7 +528,7 @@ class CoordinatorImport(Import):
             if earlier is not None and earlier[0] != row.values[name]:
                 errors.append(
                     _("%(column)s: row %(row)s gives this person another value.")
-                    % {"column": self.header(name), "row": earlier[1]}
+                    % {"column": self.column(name).header, "row": earlier[1]}
                 )
             else:
                 given.setdefault(name, (row.values[name], row.number))
@@ -545,9 +542,6 @@ class CoordinatorImport(Import):
         if person.publish_phone and not person.phone:
             raise constraint_error(Coordinator, "coordinator_published_phone_exists", "publish_phone")
         self.check_appointment(row, person)
-
-    def header(self, name):
-        return next(column.header for column in self.columns if column.field == name)
 
     def check_appointment(self, row, person):
         area, mark = self.given(row, "area"), self.given(row, "office")
@@ -613,7 +607,7 @@ class CoordinatorImport(Import):
         offices = self.offices_by_area.get(area.pk, [])
         if not offices:
             raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})
-        working = [office for office in offices if self.worked_on(office, started_on)]
+        working = [office for office in offices if period_within(office.working_periods(), started_on, started_on)]
         if len(working) == 1:
             return working[0]
         if len(offices) == 1:
@@ -627,10 +621,6 @@ class CoordinatorImport(Import):
             _("Several offices of %(area)s were working on %(date)s: add the column “kancelarija (oznaka)”.")
             % {"area": area.name, "date": show_date(started_on)}
         )
-
-    @staticmethod
-    def worked_on(office, day):
-        return any(start <= day and (end is None or day <= end) for start, end in office.working_periods())
 
     @staticmethod
     def periods(offices):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
@@ -402,8 +403,38 @@ class CohortAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/trainings/cohort_close_confirmation.html", context)
 
 
+class ClosedCohortFrozenMixin:
+    """A closed cohort is frozen: what its completions were counted on is not deleted. The delete page of
+    one record is refused by `has_delete_permission`; the bulk delete would only say that the account lacks
+    a permission (and answer 403 on confirming), so it refuses a selection holding any record of a closed
+    cohort with a message naming the cohorts, and deletes nothing."""
+
+    cohort_path = "cohort"  # from the record to its cohort
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        closed = Cohort.objects.filter(pk__in=queryset.values(self.cohort_path), closed_on__isnull=False)
+        names = [str(cohort) for cohort in closed.order_by("name", "pk")]
+        if names:
+            self.message_user(
+                request,
+                ngettext(
+                    "Nothing was deleted: the cohort %(cohorts)s is closed, and a closed cohort's sessions and "
+                    "attendance stay as its completions were counted on.",
+                    "Nothing was deleted: the cohorts %(cohorts)s are closed, and a closed cohort's sessions and "
+                    "attendance stay as its completions were counted on.",
+                    len(names),
+                )
+                % {"cohorts": ", ".join(names)},
+                messages.ERROR,
+            )
+            return None
+        return django_delete_selected(self, request, queryset)
+
+
 @admin.register(Session)
-class SessionAdmin(HistoryAdmin):
+class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
+    actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
     list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
     list_select_related = ["cohort", "module"]
@@ -528,7 +559,9 @@ class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+    actions = ["delete_selected", *SpreadsheetAdminMixin.actions]
+    cohort_path = "enrolment__cohort"
     formfield_overrides = LOCALIZED_DECIMALS
     import_class = AttendanceImport
     list_display = ["person", "cohort", "session", "hours"]
@@ -560,8 +593,8 @@ class AttendanceAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from
-        # (the bulk delete asks this for each record, and refuses the whole selection). The enrolment's
-        # cohort is the session's (validate_attendance), and label_queryset has already read it.
+        # (the bulk delete refuses the whole selection: ClosedCohortFrozenMixin). The enrolment's cohort is
+        # the session's (validate_attendance), and label_queryset has already read it.
         if obj is not None and obj.enrolment.cohort.closed_on is not None:
             return False
         return super().has_delete_permission(request, obj)

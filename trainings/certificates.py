@@ -112,7 +112,7 @@ def certificate_pdf(certificate, *, hours_attended, verify_url):
         12,
         space=4,
     )
-    line(in_active_script(cohort.place_name), 12, space=4)
+    line(cohort.place_name, 12, space=4)
     if programme.partners:
         line(_("In partnership with: %(partners)s") % {"partners": in_active_script(programme.partners)}, 10, space=2)
     if programme.funder:

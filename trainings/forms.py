@@ -8,6 +8,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from imports.columns import decimal_text
+
 from .models import ZERO_HOURS
 
 
@@ -56,8 +58,8 @@ class AttendanceSheetForm(forms.Form):
                     initial=value,
                     localize=True,
                     error_messages={
-                        "max_value": _("At most %(hours)s hours: the length of the session.")
-                        % {"hours": number_format(session.hours)},
+                        "max_value": _("At most %(hours)s h: the length of the session.")
+                        % {"hours": decimal_text(session.hours)},
                         "min_value": _("Hours present cannot be negative."),
                     },
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 3}),

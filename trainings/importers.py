@@ -318,15 +318,6 @@ class EnrolmentImport(CoordinatorRows):
             self.taken[cohort.pk] = self.taken.get(cohort.pk, 0) + 1
         row.saves.append(save)
 
-    def before_write(self, saves):
-        super().before_write(saves)
-        for save in saves:
-            if isinstance(save.instance, Participant):
-                person = save.instance
-                person.search_text = fold(
-                    f"{person.first_name} {person.last_name} {person.organisation} {person.email}"
-                )
-
 
 EMPTY_HOURS = gettext_lazy(
     "Give the hours present (0 for an absence). An import never removes a record: to remove one, clear its "

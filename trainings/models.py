@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
@@ -19,7 +19,7 @@ from areas.models import Area, ProgrammeRegion, local_name
 from imports.columns import decimal_text
 from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
-from portal.text import fold
+from portal.text import fold, in_active_script
 
 ZERO_HOURS = Decimal("0")
 # The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.
@@ -328,6 +328,17 @@ class Programme(models.Model):
                 )
 
 
+def place_name(region_name, area_name, area_name_cyrillic="", area_name_en=""):
+    """Where a cohort trains, as the active language names it, the same on the public page, in the reports
+    and on the certificate: its programme region (typed in Latin, shown in the active script) or its area
+    (`local_name`: "Srbija", "Србија", "Serbia"); "" for neither."""
+    if region_name:
+        return in_active_script(region_name)
+    if area_name:
+        return local_name(area_name, area_name_cyrillic, area_name_en)
+    return ""
+
+
 class Cohort(models.Model):
     """A group trained together: one programme, one level, one region."""
 
@@ -385,7 +396,9 @@ class Cohort(models.Model):
 
     @property
     def place_name(self):
-        return str(self.region or self.area or "")
+        """Where the cohort trains, as the active language names it (`place_name`)."""
+        area = self.area or Area()
+        return place_name(self.region.name if self.region else "", area.name, area.name_cyrillic, area.name_en)
 
     def clean(self):
         errors = {}
@@ -547,14 +560,14 @@ class Session(models.Model):
         if counts["above"]:
             errors["hours"] = ValidationError(
                 ngettext_lazy(
-                    "%(count)s attendance record of this session has more than %(hours)s hours present: "
+                    "%(count)s attendance record of this session has more than %(hours)s h present: "
                     "lower it on the attendance sheet first.",
-                    "%(count)s attendance records of this session have more than %(hours)s hours present: "
+                    "%(count)s attendance records of this session have more than %(hours)s h present: "
                     "lower them on the attendance sheet first.",
                     "count",
                 ),
                 code="below_attendance",
-                params={"count": counts["above"], "hours": number_format(self.hours, decimal_pos=1)},
+                params={"count": counts["above"], "hours": decimal_text(self.hours)},
             )
         if counts["elsewhere"]:
             errors["cohort"] = ValidationError(
@@ -643,6 +656,8 @@ class Participant(models.Model):
     history = HistoricalRecords()
     objects = ParticipantQuerySet.as_manager()
 
+    DERIVED_FIELDS = ("search_text",)  # what bulk updates must write too
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -660,8 +675,12 @@ class Participant(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
+        self.set_derived_fields()
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """Keep derived fields in step (save() and the imports' bulk writes call it)."""
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
 
     @property
     def full_name(self):
@@ -773,9 +792,9 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
                 _(
                     "The cohort %(cohort)s was closed on %(date)s: its completions were decided when it was "
                     "closed, so its enrolments no longer change."
-                )
-                % {"cohort": cohort, "date": cohort.closed_on.strftime("%d.%m.%Y")},
+                ),
                 code="closed",
+                params={"cohort": cohort, "date": date_format(cohort.closed_on, "SHORT_DATE_FORMAT")},
             )
         raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
     if status in EnrolmentStatus.taking_places():
@@ -848,9 +867,9 @@ def validate_attendance(session, enrolment, hours):
         )
     if hours is not None and not ZERO_HOURS <= hours <= session.hours:
         raise ValidationError(
-            _("%(person)s: give from 0 to %(hours)s hours for the session %(session)s."),
+            _("%(person)s: give from 0 to %(hours)s h for the session %(session)s."),
             code="hours_out_of_range",
-            params={"person": enrolment.participant, "hours": number_format(session.hours), "session": session},
+            params={"person": enrolment.participant, "hours": decimal_text(session.hours), "session": session},
         )
 
 

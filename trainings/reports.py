@@ -8,7 +8,7 @@ public pages: a Cyrillic report is Cyrillic throughout, on the page and in its .
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,17 +16,17 @@ from areas.models import PATH_SEPARATOR, Area, AreaKind
 from imports.columns import decimal_text
 from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
-from portal.text import collation_key, in_active_script
+from portal.text import collation_key
 
 from .models import (
     ZERO_HOURS,
-    Certificate,
     CompetenceArea,
     Enrolment,
     EnrolmentStatus,
     Level,
     SurveyAnswer,
     SurveyResponse,
+    counted_completion,
 )
 
 
@@ -164,10 +164,7 @@ class ResultRow:
     def add(self, enrolment):
         self.enrolled += 1
         self.enrolled_in_closed += enrolment.cohort.closed_on is not None
-        # A completion counts unless every certificate it had was revoked (models.counted_completion).
-        self.completed += enrolment.status == EnrolmentStatus.COMPLETED and (
-            enrolment.has_valid_certificate or not enrolment.has_certificate
-        )
+        self.completed += enrolment.counted
         self.hours += enrolment.hours_attended
 
 
@@ -181,10 +178,7 @@ def programme_results(programme):
         .exclude(status=EnrolmentStatus.INVITED)
         .select_related("cohort__area", "cohort__region", "participant__coordinator")
         .with_hours()
-        .annotate(
-            has_certificate=Exists(Certificate.objects.filter(enrolment=OuterRef("pk"))),
-            has_valid_certificate=Exists(Certificate.objects.valid().filter(enrolment=OuterRef("pk"))),
-        )
+        .annotate(counted=ExpressionWrapper(counted_completion(), output_field=BooleanField()))
         .order_by("pk")
     )
     total = ResultRow(_("All participants"))
@@ -193,11 +187,7 @@ def programme_results(programme):
         total.add(enrolment)
         cohort = enrolment.cohort
         keys = {
-            "region": (
-                in_active_script(cohort.region.name)
-                if cohort.region
-                else (cohort.area.local_name if cohort.area else "–")
-            ),
+            "region": cohort.place_name or "–",
             "level": cohort.get_level_display(),
             "experience": Experience.group(programme, enrolment.participant.coordinator),
         }

@@ -2,8 +2,7 @@
 
 from django.db.models import Count, Prefetch
 
-from areas.models import local_name
-from portal.text import collation_key, in_active_script
+from portal.text import collation_key
 
 from .models import (
     Attendance,
@@ -18,6 +17,7 @@ from .models import (
     counted_completion,
     person_detail,
     person_detail_annotations,
+    place_name,
 )
 
 
@@ -102,10 +102,8 @@ def programmes_for_public():
     )
     by_programme = {}
     for row in counts:
-        place = (
-            in_active_script(row["region__name"])
-            if row["region__name"]
-            else local_name(row["area__name"] or "", row["area__name_cyrillic"] or "", row["area__name_en"] or "")
+        place = place_name(
+            row["region__name"], row["area__name"], row["area__name_cyrillic"] or "", row["area__name_en"] or ""
         )
         by_programme.setdefault(row["programme_id"], []).append(
             # The row first: its own "level" (the stored value) must not hide the label.

@@ -285,3 +285,30 @@ def test_export_xlsx_has_text_cells_without_apostrophes_and_words_in_the_admins_
     header, row = load_workbook(io.BytesIO(response.content)).active.iter_rows()
     cells = {h.value: cell.value for h, cell in zip(header, row, strict=True)}
     assert (cells["opština"], cells["status"]) == ("Шабац", "отворена")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "regions", "districts"),
+    [
+        (
+            "",
+            ["Beogradski region", "Brčko distrikt", "Federacija Bosne i Hercegovine", "Region Južne i Istočne Srbije",
+             "Region Šumadije i Zapadne Srbije", "Region Vojvodine", "Republika Srpska"],
+            ["Južnobački okrug", "Južnobanatski okrug"],  # č before n in Latin
+        ),
+        (
+            "/sr",
+            ["Београдски регион", "Брчко дистрикт", "Регион Војводине", "Регион Јужне и Источне Србије",
+             "Регион Шумадије и Западне Србије", "Република Српска", "Федерација Босне и Херцеговине"],
+            ["Јужнобанатски округ", "Јужнобачки округ"],  # н before ч in Cyrillic
+        ),
+    ],
+)  # fmt: skip
+def test_admin_area_filters_name_areas_in_the_script_in_its_alphabet_order(staff_client, prefix, regions, districts):
+    response = staff_client.get(prefix + reverse("admin:offices_office_changelist"))
+
+    specs = {getattr(spec, "parameter_name", None): spec for spec in response.context["cl"].filter_specs}
+    assert [name for _code, name in specs["region"].lookup_choices] == regions
+    shown = [name for _code, name in specs["district"].lookup_choices]
+    assert [name for name in shown if name in districts] == districts
+    assert len(shown) == 34

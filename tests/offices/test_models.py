@@ -103,6 +103,28 @@ def test_an_office_belongs_to_a_municipality_not_a_district():
     assert "area" in error.value.message_dict
 
 
+def test_slug_is_numbered_past_the_slugs_in_use_or_those_the_caller_names(django_assert_num_queries):
+    office = new_office("RS-SABAC")  # the demo data's Šabac office holds "sabac"
+
+    with django_assert_num_queries(1):
+        assert office.unique_slug() == "sabac-2"
+    with django_assert_num_queries(0):
+        assert office.unique_slug(taken={"sabac", "sabac-2", "sabac-3"}) == "sabac-4"
+        assert office.unique_slug(taken=set()) == "sabac"
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("мачвански шабац", ["Kancelarija za mlade Šabac"]),  # the area's parent and the area, in Cyrillic
+        ("kancelarija SABAC", ["Kancelarija za mlade Šabac"]),  # the office's name and its area
+        ("šabac zrenjanin", []),  # every word must be found
+    ],
+)
+def test_office_search_finds_every_word_in_the_name_the_area_or_its_parent(query, names):
+    assert [office.name for office in Office.objects.search(query)] == names
+
+
 def test_slug_of_a_cyrillic_only_name_is_not_empty():
     area = Area.objects.create(
         code="RS-TEST-CYR", name="Ђурђево", kind="municipality", parent=Area.objects.get(code="RS-07")

@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from offices.models import Coordinator
@@ -29,6 +31,7 @@ from trainings.models import (
     Participant,
     Programme,
     Session,
+    validate_attendance,
 )
 from trainings.services import (
     attendance_sheet_save,
@@ -118,11 +121,36 @@ def test_attendance_sheet_hours_above_session_saves_nothing(client, staff_user, 
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        cell_name(session.pk, second.pk): ["Najviše 4,0 sati: koliko traje sesija."]
-    }
+    assert response.context["form"].errors == {cell_name(session.pk, second.pk): ["Najviše 4 h: koliko traje sesija."]}
     assert "Ništa nije sačuvano." in response.content.decode()
     assert Attendance.objects.filter(session__cohort=cohort).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("prefix", "hours", "message", "heading"),
+    [
+        ("", "4", "Najviše 4 h: koliko traje sesija.", "najviše 4 h"),
+        ("", "2.5", "Najviše 2,5 h: koliko traje sesija.", "najviše 2,5 h"),
+        ("/en", "4", "At most 4 h: the length of the session.", "max. 4 h"),
+        ("/en", "2.5", "At most 2.5 h: the length of the session.", "max. 2.5 h"),
+    ],
+)
+def test_attendance_sheet_writes_whole_hours_without_a_decimal(client, staff_user, prefix, hours, message, heading):
+    cohort = make_cohort(people=1, sessions=1, hours=Decimal(hours))
+    session, enrolment = cohort.sessions.get(), cohort.enrolments.get()
+    client.force_login(staff_user)
+    url = prefix + _sheet_url(cohort)
+
+    response = client.post(url, {cell_name(session.pk, enrolment.pk): "7"})
+
+    assert response.context["form"].errors == {cell_name(session.pk, enrolment.pk): [message]}
+    assert f'<span class="sheet-hours">{heading}</span>' in response.content.decode()
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as raised:
+            validate_attendance(session, enrolment, Decimal("7"))
+        assert raised.value.messages == [
+            f"{enrolment.participant}: give from 0 to {hours} h for the session {session}."
+        ]
 
 
 def test_attendance_sheet_page_has_no_inline_style_or_script(client, staff_user, cohort):
@@ -278,7 +306,7 @@ def test_session_change_form_refuses_hours_below_attendance(client, staff_user, 
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "hours": ["3 evidencije prisustva ove sesije imaju više od 2,0 sati: prvo ih smanjite na listi prisustva."]
+        "hours": ["3 evidencije prisustva ove sesije imaju više od 2 h: prvo ih smanjite na listi prisustva."]
     }
     assert Session.objects.get(pk=session.pk).hours == Decimal("4")
 
@@ -553,8 +581,49 @@ def test_attendance_of_a_closed_cohort_cannot_be_deleted(client, staff_user, coh
         follow=True,
     )
 
-    assert (single.status_code, bulk.status_code) == (403, 403)
+    assert (single.status_code, bulk.status_code) == (403, 200)
+    assert [str(message) for message in bulk.context["messages"]] == [
+        f"Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije i prisustvo zatvorene grupe ostaju kakvi su "
+        "bili kada je odlučeno o završetku obuke."
+    ]
     assert Attendance.objects.filter(pk=record.pk).exists()
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_bulk_delete_of_a_closed_cohorts_sessions_is_refused_with_a_message(client, staff_user, cohort, confirmed):
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))  # nobody attended: the sessions hold no attendance
+    open_cohort = make_cohort(people=0, name="Srem, osnovni nivo")
+    selected = [*cohort.sessions.values_list("pk", flat=True), open_cohort.sessions.first().pk]
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_session_changelist")
+
+    response = client.post(
+        f"/en{url}",
+        {"action": "delete_selected", "_selected_action": selected} | ({"post": "yes"} if confirmed else {}),
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [
+        f"Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions and attendance stay "
+        "as its completions were counted on."
+    ]
+    assert Session.objects.filter(pk__in=selected).count() == 4
+
+
+def test_bulk_delete_of_an_open_cohorts_sessions_still_deletes(client, staff_user):
+    cohort = make_cohort(people=0)
+    selected = list(cohort.sessions.values_list("pk", flat=True))
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("admin:trainings_session_changelist"),
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == ["Uspešno obrisano: 3 sesije."]
+    assert Session.objects.filter(pk__in=selected).count() == 0
 
 
 # A new cohort's session rows are checked against the dates typed
@@ -967,8 +1036,8 @@ def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefi
 @pytest.mark.parametrize(
     ("prefix", "words"),
     [
-        ("", "je zatvorena 01.03.2018: o završetku obuke odlučeno je pri zatvaranju, pa se njeni upisi više ne menjaju."),
-        ("/en", "was closed on 01.03.2018: its completions were decided when it was closed, so its enrolments no longer change."),
+        ("", "je zatvorena 01.03.2018.: o završetku obuke odlučeno je pri zatvaranju, pa se njeni upisi više ne menjaju."),
+        ("/en", "was closed on 03/01/2018: its completions were decided when it was closed, so its enrolments no longer change."),
     ],
 )  # fmt: skip
 def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client, staff_user, prefix, words):

@@ -293,8 +293,8 @@ EXPECTED = {
         "en": "The cohort Kragujevac, napredni nivo — jedno mesto is full: its 1 place is taken.",
     },
     "hours above the session's": {
-        "sr-latn": "Đorđe Živković: unesite od 0 do 4,0 sati za sesiju Uvod u omladinsku politiku (02.10.2017.).",
-        "en": "Đorđe Živković: give from 0 to 4.0 hours for the session Uvod u omladinsku politiku (10/02/2017).",
+        "sr-latn": "Đorđe Živković: unesite od 0 do 4 h za sesiju Uvod u omladinsku politiku (02.10.2017.).",
+        "en": "Đorđe Živković: give from 0 to 4 h for the session Uvod u omladinsku politiku (10/02/2017).",
     },
     "a session of another cohort": {
         "sr-latn": "Grupa Niš, osnovni nivo — IOM nema sesiju „21.11.2017.“.",

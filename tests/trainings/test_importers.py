@@ -11,6 +11,7 @@ from django.utils import translation
 from imports.importers import ImportFailed
 from imports.services import batch_undo
 from offices.models import Appointment, Coordinator
+from portal.text import to_cyrillic
 from tests.imports.files import csv_file, importer_user, read, run_import, xlsx_file
 from tests.trainings.conftest import make_cohort, running_cohort
 from trainings.importers import AttendanceImport, EnrolmentImport
@@ -106,6 +107,21 @@ def test_good_file_enrols_and_records_attendance_and_its_export_changes_nothing(
     assert snapshot() == before
 
 
+def test_a_participant_the_import_adds_is_found_by_name_in_any_script():
+    cohort = new_cohort(people=0)
+    [person] = free_coordinators(1)
+    row = [cohort.name, person.first_name, person.last_name, person.email, "", "upisan"]
+
+    confirmed(EnrolmentImport(), xlsx_file([ENROLMENT_HEADER, row]))
+
+    participant = Participant.objects.get(coordinator=person)
+    imported = participant.search_text
+    participant.save()  # what a save in the admin would store
+    assert participant.search_text == imported != ""
+    found = Participant.objects.filter(enrolments__cohort=cohort).search(to_cyrillic(person.last_name).upper())
+    assert list(found) == [participant]
+
+
 def test_unknown_coordinator_says_what_was_tried():
     cohort = new_cohort(people=0)
     upload = csv_file([ENROLMENT_HEADER, [cohort.name, "Đorđe", "Nepoznatić", "niko@primer.rs", "", "upisan"]])
@@ -141,7 +157,7 @@ def test_hours_above_the_sessions_and_attendance_of_someone_not_enrolled_are_ref
     with translation.override("en"):
         session_name = str(session)  # "Uvod u omladinsku politiku (10/02/2017)": dates as English writes them
     assert refused(AttendanceImport(), upload) == [
-        f"{enrolled.full_name}: give from 0 to 4.0 hours for the session {session_name}.",
+        f"{enrolled.full_name}: give from 0 to 4 h for the session {session_name}.",
         f"{outsider.full_name} is not enrolled in {cohort.name}: attendance can only be recorded for someone enrolled.",
     ]
 

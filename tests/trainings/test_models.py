@@ -163,15 +163,14 @@ def test_session_hours_below_attendance_recorded_are_refused_counting_the_rows()
         session.full_clean()
 
     assert raised.value.message_dict == {
-        "hours": ["2 evidencije prisustva ove sesije imaju više od 3,0 sati: prvo ih smanjite na listi prisustva."]
+        "hours": ["2 evidencije prisustva ove sesije imaju više od 3 h: prvo ih smanjite na listi prisustva."]
     }
     session.hours = Decimal("3.5")
     with translation.override("en"):
         with pytest.raises(ValidationError) as raised:
             session.full_clean()
         assert raised.value.messages == [
-            "1 attendance record of this session has more than 3.5 hours present: "
-            "lower it on the attendance sheet first."
+            "1 attendance record of this session has more than 3.5 h present: lower it on the attendance sheet first."
         ]
     session.hours = Decimal("4")
     session.full_clean()

@@ -113,7 +113,7 @@ def test_attendance_sheet_save_hours_above_session_saves_nothing(cohort):
             cohort=cohort, hours={(session.pk, first.pk): Decimal("4"), (session.pk, second.pk): Decimal("5")}
         )
 
-    assert raised.value.messages == [f"{second.participant}: unesite od 0 do 4,0 sati za sesiju {session}."]
+    assert raised.value.messages == [f"{second.participant}: unesite od 0 do 4 h za sesiju {session}."]
     assert Attendance.objects.filter(session__cohort=cohort).count() == 0
 
 

@@ -7,14 +7,16 @@ from decimal import Decimal
 import pytest
 import segno
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
-from areas.models import ProgrammeRegion
+from areas.models import Area, ProgrammeRegion
 from tests.conftest import translated
 from tests.portal.conftest import memory_cache  # noqa: F401 (a fixture)
 from tests.trainings.conftest import certificate_for, make_cohort
 from trainings.certificates import normalise_code
 from trainings.models import Cohort, Level
+from trainings.reports import programme_results
 from trainings.services import (
     attendance_sheet_save,
     certificate_reissue,
@@ -428,3 +430,26 @@ def test_pdf_wording_and_file_name_in_three_languages(client, coordinator_a, pre
     assert [line in text for line in lines] == [True] * len(lines), text
     assert [line for line in text if " je " in f" {line} " and "završio" in line] == []  # "je" said once
     assert response["Content-Disposition"] == f'attachment; filename="{filename}-{certificate.code}.pdf"'
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "place"), [("", "sr-latn", "Srbija"), ("/sr", "sr", "Србија"), ("/en", "en", "Serbia")]
+)
+def test_a_cohorts_place_is_named_alike_on_the_pdf_the_page_and_the_report(
+    client, coordinator_a, prefix, language, place
+):
+    certificate = certificate_for(coordinator_a)
+    cohort = certificate.enrolment.cohort
+    cohort.area = Area.objects.countries().get(code="RS")
+    cohort.save()
+    client.force_login(coordinator_a.user)
+
+    text = pdf_text(client.get(f"{prefix}/certificates/{certificate.code}/pdf/").content)
+    page = client.get(f"{prefix}/trainings/").content.decode()
+    with translation.override(language):
+        [(_title, [_total]), (_by_region, [region]), *_rest] = programme_results(cohort.programme)
+
+    assert place in text.splitlines()
+    assert f"<td>{place}<span" in page
+    assert region.label == place
+    assert ("Srbija" in text) == (place == "Srbija")  # the English PDF said "Srbija"
