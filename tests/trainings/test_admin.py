@@ -1158,7 +1158,7 @@ def _sheet_state(cohort):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("4,5", "Najviše 4,0 sati: koliko traje sesija."),
+        ("4,5", "Najviše 4 h: koliko traje sesija."),
         ("-1", "Broj sati prisustva ne može biti negativan."),
         ("pet", "Unesite broj."),
         ("2,25", "Ne može biti više od 1 decimale."),
