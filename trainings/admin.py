@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from .models import (
     Participant,
     Programme,
     Session,
+    SessionChecks,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
@@ -193,8 +195,26 @@ class ProgrammeAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/trainings/programme_results.html", context)
 
 
+class SessionFormSet(BaseInlineFormSet):
+    """A cohort's session rows, each checked (Session.clean) against what it reads from the database
+    loaded once for the whole cohort (`SessionChecks`), not twice a row."""
+
+    def full_clean(self):
+        if self.instance.pk is None:
+            return super().full_clean()
+        checks = SessionChecks(self.instance)
+        for form in self.forms:
+            form.instance.checks = checks
+        try:
+            super().full_clean()
+        finally:  # they hold the rows as they were before this save
+            for form in self.forms:
+                del form.instance.checks
+
+
 class SessionInline(admin.TabularInline):
     formfield_overrides = LOCALIZED_DECIMALS
+    formset = SessionFormSet
     model = Session
     extra = 0
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
