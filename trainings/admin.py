@@ -392,9 +392,9 @@ class CohortAdmin(HistoryAdmin):
     def close_cohorts(self, request, queryset):
         """First a page saying, per cohort, what closing will do (or why it cannot be closed yet); then,
         confirmed, `cohort_close` for each (which checks everything again under the cohort's lock)."""
-        cohorts = list(for_closing(queryset).order_by("pk"))
         if request.POST.get("post") == "yes":
-            for cohort in cohorts:
+            # cohort_close loads each cohort again, under its lock, with what closing reads.
+            for cohort in queryset.order_by("pk"):
                 try:
                     closing = cohort_close(cohort=cohort)
                 except ValidationError as error:
@@ -403,6 +403,7 @@ class CohortAdmin(HistoryAdmin):
                     level = messages.WARNING if closing.still_invited else messages.SUCCESS
                     messages.add_message(request, level, cohort_closing_message(cohort=cohort, closing=closing))
             return None
+        cohorts = list(for_closing(queryset).order_by("pk"))
         plans = []
         for cohort in cohorts:
             try:

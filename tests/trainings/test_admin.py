@@ -1099,3 +1099,23 @@ def test_cohort_save_checks_its_session_rows_in_a_fixed_number_of_queries(client
 
     one, eight = save_queries(1, "Šumadija, osnovni nivo"), save_queries(8, "Поморавље, основни ниво")
     assert len(checks(eight)) == len(checks(one)) == 4
+
+
+def test_close_cohorts_confirmed_reads_sessions_and_enrolments_only_in_each_close(client, staff_user, cohort):
+    ahead = running_cohort()
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_cohort_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            url, {"action": "close_cohorts", "_selected_action": [cohort.pk, ahead.pk], "post": "yes"}
+        )
+
+    assert response.status_code == 302
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    # cohort_close loads its cohort with its sessions and enrolments, under the cohort's lock; the action
+    # itself reads only the selected cohorts
+    assert sum('FROM "trainings_session"' in sql for sql in reads) == 2
+    assert sum('FROM "trainings_enrolment"' in sql for sql in reads) == 2
+    assert Cohort.objects.get(pk=cohort.pk).closed_on == TODAY
+    assert Cohort.objects.get(pk=ahead.pk).closed_on is None
