@@ -426,3 +426,34 @@ def test_pdf_wording_and_file_name_in_three_languages(client, coordinator_a, pre
     assert [line in text for line in lines] == [True] * len(lines), text
     assert [line for line in text if " je " in f" {line} " and "završio" in line] == []  # "je" said once
     assert response["Content-Disposition"] == f'attachment; filename="{filename}-{certificate.code}.pdf"'
+
+
+def test_pdf_costs_the_same_queries_whatever_the_sessions_and_attendance(client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CoordinatorFactory
+    from trainings.services import enrolment_create, participant_for_coordinator
+
+    def pdf_queries(sessions, people, name):
+        cohort = make_cohort(sessions=sessions, people=people, name=name)
+        holder = CoordinatorFactory(first_name="Đurđa", last_name="Ćirić-Šljivančanin")
+        enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=holder))
+        enrolments = list(cohort.enrolments.all())
+        hours = {
+            (session.pk, enrolment.pk): session.hours for session in cohort.sessions.all() for enrolment in enrolments
+        }
+        attendance_sheet_save(cohort=cohort, hours=hours)
+        certificates = cohort_close(cohort=cohort, closed_on=date(2018, 3, 10)).certificates
+        [code] = [c.code for c in certificates if c.enrolment.participant.coordinator_id == holder.pk]
+        url = reverse("trainings:certificate_pdf", args=[code])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Ćirić-Šljivančanin" in pdf_text(response.content)
+        return len(queries)
+
+    client.force_login(staff_user)
+    one = pdf_queries(1, 0, "Šumadija, osnovni nivo")
+    eight = pdf_queries(8, 4, "Подриње, основни ниво")
+    assert one == eight == 4  # the session, the user, the certificate with its names and dates, the hours
