@@ -300,7 +300,7 @@ def test_an_office_save_checks_its_appointments_against_one_load_of_its_history(
         """The reads of the office's history and appointments for the rows' rules. Django's own validation
         of each row (its id, its coordinator, the constraints, in savepoints) still costs queries a row."""
         return [sql for sql in queries if sql.startswith('SELECT "offices_officestatuschange"')
-                or (sql.startswith('SELECT "offices_appointment"') and '"offices_appointment"."id" = ' not in sql)]  # fmt: skip
+                or (sql.startswith('SELECT "offices_appointment"') and 'WHERE "offices_appointment"."id" = ' not in sql)]  # fmt: skip
 
     one, ten = save_queries(1), save_queries(10)
     assert len(checks(ten)) == len(checks(one)) == 4  # both inlines' rows, and the history and appointments once
