@@ -2,12 +2,17 @@
 
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, router, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_update_with_history
+
+from portal.history import delete_with_history
 
 from .importers import Import, UndoRefused
 from .models import ImportBatch, ImportRecord
@@ -39,40 +44,44 @@ def import_confirm(*, importer, table, token, user, file_name, file_size, file_s
     return batch
 
 
-def batch_changed_since(batch):
-    """The records the batch touched that something else changed (or deleted) since, as (model, pk)."""
+def batch_changed_since(batch, records=None):
+    """The records the batch touched that something else changed (or deleted) since, as (model, pk).
+    `records` are the batch's records as `_records_by_model` gives them, when read already."""
     changed = []
-    for _content_type_id, model, ids in _records_by_model(batch):
+    for model, ids, _actions in _records_by_model(batch) if records is None else records:
         if not hasattr(model, "history"):
-            continue  # rows of a record's own history (an office's status steps) go with the record
+            continue  # without simple-history nothing tells whether it changed since
         changed += changed_since(batch, model, ids)
     return changed
 
 
 def _records_by_model(batch):
-    """(content type id, model, object ids) of the batch, the last written model first."""
-    grouped = defaultdict(list)
+    """(model, object ids, {object id: action}) of the batch's own records, the last written model first:
+    one query, whatever the number of records."""
+    grouped = defaultdict(dict)
     last_position = {}
-    types = {}
-    records = batch.records.exclude(action=ImportRecord.Action.STATUS).select_related("content_type")
-    for record in records.order_by("position"):
-        grouped[record.content_type_id].append(record.object_id)
-        last_position[record.content_type_id] = record.position
-        types[record.content_type_id] = record.content_type
+    records = batch.records.exclude(action=ImportRecord.Action.STATUS).order_by("position")
+    for content_type_id, object_id, action, position in records.values_list(
+        "content_type_id", "object_id", "action", "position"
+    ):
+        grouped[content_type_id][object_id] = action
+        last_position[content_type_id] = position
     order = sorted(grouped, key=lambda key: -last_position[key])
-    return [(key, types[key].model_class(), grouped[key]) for key in order]
+    return [(ContentType.objects.get_for_id(key).model_class(), list(grouped[key]), grouped[key]) for key in order]
 
 
 def batch_undo(*, batch, user):
     """Revert a whole batch in one transaction: delete what it created, restore what it updated from
     its history, and let its declaration undo what it changed through services. Refused (nothing
-    undone) when any of its records changed since."""
+    undone) when any of its records changed since. A fixed number of queries a model, whatever the
+    number of records (the declaration's service changes aside)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.undone_at:
             raise UndoRefused(_("This import was undone already."))
         declaration = declaration_of(batch)
-        changed = batch_changed_since(batch)
+        records = _records_by_model(batch)
+        changed = batch_changed_since(batch, records)
         plan = declaration.check_service_undo(batch, changed)
         if changed:
             raise UndoRefused(
@@ -84,32 +93,42 @@ def batch_undo(*, batch, user):
                 % {"count": len(changed)},
                 changed,
             )
-        from simple_history.utils import bulk_update_with_history
-
         reason = batch.undo_reason
         declaration.undo_service_changes(batch, plan, user=user)
-        for content_type_id, model, ids in _records_by_model(batch):
-            actions = dict(batch.records.filter(object_id__in=ids, content_type_id=content_type_id)
-                           .exclude(action=ImportRecord.Action.STATUS)
-                           .values_list("object_id", "action"))  # fmt: skip
+        for model, ids, actions in records:
             created = [pk for pk in ids if actions[pk] == ImportRecord.Action.CREATED]
             updated = [pk for pk in ids if actions[pk] == ImportRecord.Action.UPDATED]
             if updated:
                 restored = versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 bulk_update_with_history(restored, model, fields, default_user=user, default_change_reason=reason)
-            if created and not hasattr(model, "history"):
-                model._default_manager.filter(pk__in=created).delete()
-            elif created:
-                for instance in model._default_manager.filter(pk__in=created):
-                    instance._change_reason = reason
-                    instance.delete()
+            if created:
+                _delete_created(model, created, user=user, reason=reason)
         batch.undone_at, batch.undone_by = timezone.now(), user
         batch.save(update_fields=["undone_at", "undone_by"])
         from portal.page_cache import data_changed
 
         data_changed()
     return batch
+
+
+def _delete_created(model, ids, *, user, reason):
+    """Delete the records a batch created, each with a "-" history row giving the undo's reason. Records
+    made since that depend on them refuse it (ProtectedError), as a delete() does; when nothing else
+    goes with them, one insert of history rows and one DELETE."""
+    if not hasattr(model, "history"):
+        model._default_manager.filter(pk__in=ids).delete()
+        return
+    records = list(model._default_manager.filter(pk__in=ids))
+    collector = Collector(using=router.db_for_write(model))
+    collector.collect(records)
+    alone = set(collector.data) == {model} and not collector.fast_deletes and not collector.field_updates
+    if alone:
+        delete_with_history(records, model, user=user, reason=reason)
+        return
+    for record in records:  # what would go with them gets its own history rows, by delete()'s signals
+        record._history_user, record._change_reason = user, reason
+    collector.delete()
 
 
 def declaration_of(batch):
@@ -121,17 +140,22 @@ def declaration_of(batch):
 
 
 def versions_before(model, batch, ids):
-    """Each record as its history kept it just before the batch wrote it."""
+    """Each record as its history kept it just before the batch wrote it: one query, which loads only
+    that version of each record."""
     history = model.history.model
-    ours = dict(
-        history.objects.filter(history_change_reason=batch.history_reason, id__in=ids)
-        .values_list("id")
-        .annotate(first=Min("history_id"))
+    first_ours = (
+        history.objects.filter(id=OuterRef("id"), history_change_reason=batch.history_reason)
+        .order_by("history_id")
+        .values("history_id")[:1]
     )
-    previous = {}
-    for version in history.objects.filter(id__in=ids).order_by("id", "history_id"):
-        if version.history_id < ours[version.id]:
-            previous[version.id] = version
+    before = (
+        history.objects.filter(id__in=ids, history_id__lt=Subquery(first_ours))
+        .order_by()
+        .values("id")
+        .annotate(previous=Max("history_id"))
+        .values("previous")
+    )
+    previous = {version.id: version for version in history.objects.filter(history_id__in=before)}
     return [previous[pk].instance for pk in ids]
 
 

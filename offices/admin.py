@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -60,7 +62,28 @@ class AppointmentInline(admin.TabularInline):
     autocomplete_fields = ["office", "coordinator"]
 
 
+class OfficeAppointmentFormSet(BaseInlineFormSet):
+    """The office's appointments, each row checked (Appointment.clean) against the office's history and
+    its stored appointments loaded once for the whole formset, not once a row."""
+
+    def full_clean(self):
+        office = self.instance
+        if office.pk is None:
+            return super().full_clean()
+        prefetch_related_objects(
+            [office],
+            "status_changes",
+            Prefetch("appointments", queryset=Appointment.objects.select_related("coordinator")),
+        )
+        try:
+            super().full_clean()
+        finally:  # the office's save that follows (a status change) reads them afresh
+            for name in ("status_changes", "appointments"):
+                office._prefetched_objects_cache.pop(name, None)
+
+
 class OfficeAppointmentInline(AppointmentInline):
+    formset = OfficeAppointmentFormSet
     fields = ["coordinator", "role", "started_on", "ended_on"]
 
 

@@ -43,10 +43,10 @@ from .models import (
 )
 from .services import (
     office_change_status,
-    office_history_start,
     office_status_change_validate,
     office_status_change_withdraw,
     office_status_change_withdraw_validate,
+    offices_history_start,
 )
 
 MUNICIPALITY = ("municipality", "grad", "jls", "lsg", "opstina/grad", "općina", "opština", "општина")
@@ -215,18 +215,27 @@ class OfficeImport(Import):
         content_type = ContentType.objects.get_for_model(OfficeStatusChange)
         office_type = ContentType.objects.get_for_model(Office)
         position = batch.records.count()
+        # A new office's history starts with its dates, written for every new office at once; undoing
+        # the batch deletes both.
+        new_offices = {}
         for row in preview.rows:
             office = getattr(row, "office", None)
-            if office is None:
+            if office is not None and any(save.created for save in row.saves):
+                new_offices[office.pk] = (row, office)
+        started = offices_history_start(
+            offices=[office for _row, office in new_offices.values()], user=batch.user, reason=batch.history_reason
+        )
+        for change in started:
+            records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
+                                        row=new_offices[change.office_id][0].number,
+                                        action=ImportRecord.Action.CREATED, position=position,
+                                        label=record_label(change)))  # fmt: skip
+            position += 1
+        for row in preview.rows:
+            office = getattr(row, "office", None)
+            if office is None or office.pk in new_offices:
                 continue
-            if any(save.created for save in row.saves):
-                # A new office's history starts with its dates; undoing the batch deletes both.
-                for change in office_history_start(office=office, user=batch.user):
-                    records.append(ImportRecord(batch=batch, content_type=content_type, object_id=change.pk,
-                                                row=row.number, action=ImportRecord.Action.CREATED, position=position,
-                                                label=record_label(change)))  # fmt: skip
-                    position += 1
-            elif getattr(row, "status_change", None):
+            if getattr(row, "status_change", None):
                 status, on = row.status_change
                 office_change_status(office=office, status=status, on=on, user=batch.user,
                                      reason=batch.history_reason)  # fmt: skip

@@ -684,6 +684,8 @@ class Appointment(models.Model):
         if self.ended_on is not None and self.ended_on < self.started_on:
             return  # the constraint on the period says it
         if others is None:
+            others = self._office_appointments_prefetched()
+        if others is None:
             others = (
                 Appointment.objects.filter(office_id=self.office_id)
                 .exclude(pk=self.pk)
@@ -715,6 +717,13 @@ class Appointment(models.Model):
                     code="overlap_coordinator",
                     params=other.period_params(),
                 )
+
+    def _office_appointments_prefetched(self):
+        """The office's appointments as prefetched with it, else None: the office's admin page loads them
+        once for all its rows (as `Office.working_periods()` reads a prefetched history)."""
+        if not Appointment.office.is_cached(self):
+            return None
+        return getattr(self.office, "_prefetched_objects_cache", {}).get("appointments")
 
     def period_params(self):
         return {

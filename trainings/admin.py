@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -32,6 +33,7 @@ from .models import (
     Participant,
     Programme,
     Session,
+    SessionChecks,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
@@ -194,8 +196,26 @@ class ProgrammeAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/trainings/programme_results.html", context)
 
 
+class SessionFormSet(BaseInlineFormSet):
+    """A cohort's session rows, each checked (Session.clean) against what it reads from the database
+    loaded once for the whole cohort (`SessionChecks`), not twice a row."""
+
+    def full_clean(self):
+        if self.instance.pk is None:
+            return super().full_clean()
+        checks = SessionChecks(self.instance)
+        for form in self.forms:
+            form.instance.checks = checks
+        try:
+            super().full_clean()
+        finally:  # they hold the rows as they were before this save
+            for form in self.forms:
+                del form.instance.checks
+
+
 class SessionInline(admin.TabularInline):
     formfield_overrides = LOCALIZED_DECIMALS
+    formset = SessionFormSet
     model = Session
     extra = 0
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
@@ -373,9 +393,9 @@ class CohortAdmin(HistoryAdmin):
     def close_cohorts(self, request, queryset):
         """First a page saying, per cohort, what closing will do (or why it cannot be closed yet); then,
         confirmed, `cohort_close` for each (which checks everything again under the cohort's lock)."""
-        cohorts = list(for_closing(queryset).order_by("pk"))
         if request.POST.get("post") == "yes":
-            for cohort in cohorts:
+            # cohort_close loads each cohort again, under its lock, with what closing reads.
+            for cohort in queryset.order_by("pk"):
                 try:
                     closing = cohort_close(cohort=cohort)
                 except ValidationError as error:
@@ -384,6 +404,7 @@ class CohortAdmin(HistoryAdmin):
                     level = messages.WARNING if closing.still_invited else messages.SUCCESS
                     messages.add_message(request, level, cohort_closing_message(cohort=cohort, closing=closing))
             return None
+        cohorts = list(for_closing(queryset).order_by("pk"))
         plans = []
         for cohort in cohorts:
             try:

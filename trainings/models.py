@@ -512,10 +512,24 @@ class Session(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def loaded_checks(self):
+        """What clean() reads from the database, loaded once for all of a cohort's sessions
+        (`SessionChecks`, set by the admin's session rows as `checks`), when it covers this session."""
+        checks = getattr(self, "checks", None)
+        if checks is None or (self.pk and self.pk not in checks.stored):
+            return None
+        return checks
+
     def clean_closed(self, cohort):
         """A closed cohort's sessions are what its completions were counted on: none is added, moved,
         shortened or lengthened, and none leaves it."""
-        stored = Session.objects.filter(pk=self.pk).values("cohort_id", "held_on", "hours").first() if self.pk else None
+        checks = self.loaded_checks()
+        if not self.pk:
+            stored = None
+        elif checks is not None:
+            stored = checks.stored[self.pk]
+        else:
+            stored = Session.objects.filter(pk=self.pk).values("cohort_id", "held_on", "hours").first()
         if stored and (stored["cohort_id"], stored["held_on"], stored["hours"]) == (
             self.cohort_id,
             self.held_on,
@@ -525,7 +539,10 @@ class Session(models.Model):
         cohorts = {stored["cohort_id"]} if stored else set()
         if cohort is not None and cohort.pk:
             cohorts.add(cohort.pk)
-        closed = Cohort.objects.filter(pk__in=cohorts, closed_on__isnull=False).order_by("closed_on").first()
+        if checks is not None and cohorts <= {checks.cohort_id}:
+            closed = checks.closed
+        else:
+            closed = Cohort.objects.filter(pk__in=cohorts, closed_on__isnull=False).order_by("closed_on").first()
         if closed is None:
             return {}
         return {
@@ -539,11 +556,20 @@ class Session(models.Model):
     def clean_attendance(self):
         """The attendance already recorded must still fit: never more hours than the session's, and
         only people enrolled in its cohort (so a session with attendance keeps its cohort)."""
-        counts = self.attendances.aggregate(
-            above=Count("pk", filter=Q(hours__gt=self.hours)),
-            elsewhere=Count("pk", filter=~Q(enrolment__cohort_id=self.cohort_id)),
-            recorded=Count("pk"),
-        )
+        checks = self.loaded_checks()
+        if checks is not None:
+            recorded = checks.attendance.get(self.pk, [])
+            counts = {
+                "above": sum(1 for hours, _cohort_id in recorded if hours > self.hours),
+                "elsewhere": sum(1 for _hours, cohort_id in recorded if cohort_id != self.cohort_id),
+                "recorded": len(recorded),
+            }
+        else:
+            counts = self.attendances.aggregate(
+                above=Count("pk", filter=Q(hours__gt=self.hours)),
+                elsewhere=Count("pk", filter=~Q(enrolment__cohort_id=self.cohort_id)),
+                recorded=Count("pk"),
+            )
         errors = {}
         if self.held_on and self.held_on > timezone.localdate() and counts["recorded"]:
             errors["held_on"] = ValidationError(
@@ -580,6 +606,24 @@ class Session(models.Model):
                 params={"count": counts["elsewhere"]},
             )
         return errors
+
+
+class SessionChecks:
+    """What `Session.clean` reads from the database for the sessions of one cohort, loaded at once (three
+    queries) for a page that checks them all (the admin's cohort page), instead of two queries a session:
+    the sessions as stored, their attendance (hours, enrolment's cohort), and the cohort if it is closed."""
+
+    def __init__(self, cohort):
+        self.cohort_id = cohort.pk
+        sessions = Session.objects.filter(cohort_id=cohort.pk).values("pk", "cohort_id", "held_on", "hours")
+        self.stored = {row["pk"]: row for row in sessions}
+        self.attendance = {}
+        recorded = Attendance.objects.filter(session_id__in=list(self.stored)).values_list(
+            "session_id", "hours", "enrolment__cohort_id"
+        )
+        for session_id, hours, cohort_id in recorded:
+            self.attendance.setdefault(session_id, []).append((hours, cohort_id))
+        self.closed = Cohort.objects.filter(pk=cohort.pk, closed_on__isnull=False).first()
 
 
 def person_detail_annotations(to_participant=""):

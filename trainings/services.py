@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.history import delete_with_history
 from portal.page_cache import data_changed
 
 from .models import (
@@ -51,30 +52,6 @@ def enrolment_create(*, cohort, participant, status=EnrolmentStatus.ENROLLED):
     enrolment.full_clean()
     enrolment.save()
     return enrolment
-
-
-def delete_with_history(records, model, *, user=None):
-    """Delete `records` (instances of `model`) with one "-" history row each, in bulk: one insert of the
-    history rows (built as simple-history builds them) and one plain DELETE, which sends no signal (the
-    rows are written here). simple-history has no bulk delete of its own, and a queryset's delete would
-    write one history row per record. For models nothing else points to."""
-    history = model.history.model
-    now = timezone.now()
-    fields = [field.attname for field in model._meta.concrete_fields]
-    history.objects.bulk_create(
-        [
-            history(history_date=now, history_user=user, history_change_reason="", history_type="-",
-                    **{name: getattr(record, name) for name in fields})
-            for record in records
-        ],
-        batch_size=500,
-    )  # fmt: skip
-    table, key = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(model._meta.pk.column)
-    ids = [record.pk for record in records]
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            batch = ids[start : start + 500]
-            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 @dataclass(frozen=True)

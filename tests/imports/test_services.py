@@ -278,3 +278,66 @@ def test_undo_of_records_alone_needs_no_declaration(office_a):
     batch_undo(batch=batch, user=importer_user())
     office_a.refresh_from_db()
     assert office_a.working_hours == hours
+
+
+def offices_file(areas, hours):
+    return xlsx_file(
+        [["opština", "naziv", "status", "otvorena", "radno vreme"]]
+        + [
+            [area.name, f"Kancelarija za mlade {area.name} – Ćuprija", "otvorena", "01.03.2024", hours]
+            for area in areas
+        ]
+    )
+
+
+def test_undo_runs_a_fixed_number_of_queries_whatever_the_number_of_records():
+    from django.test.utils import CaptureQueriesContext
+
+    def undo_queries(areas):
+        """Queries of undoing an update of offices (half the areas), and a creation of offices with their
+        status steps (the other half)."""
+        half = len(areas) // 2
+        run_import(OfficeImport(), offices_file(areas[:half], "pon–pet 9–17"))
+        updated = run_import(OfficeImport(), offices_file(areas[:half], "subotom 10–14"))
+        created = run_import(OfficeImport(), offices_file(areas[half:], "pon–pet 9–17"))
+        with CaptureQueriesContext(connection) as restore:
+            batch_undo(batch=updated, user=importer_user())
+        hours = Office.objects.filter(area__in=areas[:half]).values_list("working_hours", flat=True)
+        assert list(hours) == ["pon–pet 9–17"] * half
+        with CaptureQueriesContext(connection) as delete:
+            batch_undo(batch=created, user=importer_user())
+        return len(restore), len(delete), created
+
+    areas = free_areas(16)
+    assert len(areas) == 16
+    undo_queries(areas[:2])  # the content types cached
+    one = undo_queries(areas[2:4])
+    *six, created = undo_queries(areas[4:])
+    assert six == list(one[:2])
+    areas = areas[10:]
+    assert not Office.objects.filter(area__in=areas).exists()
+    office_ids = [record.object_id for record in created.records.filter(content_type__model="office")]
+    deleted = Office.history.filter(id__in=office_ids, history_type="-")
+    assert (
+        sorted(deleted.values_list("history_change_reason", "history_user"))
+        == [(created.undo_reason, importer_user().pk)] * 6
+    )
+    step_ids = [record.object_id for record in created.records.filter(content_type__model="officestatuschange")]
+    assert len(step_ids) == 6
+    versions = OfficeStatusChange.history.filter(id__in=step_ids)
+    assert (
+        sorted(versions.values_list("history_type", "history_change_reason"))
+        == [("+", created.history_reason)] * 6 + [("-", created.undo_reason)] * 6
+    )
+
+
+def test_undo_restores_the_version_just_before_the_batch_of_a_record_with_several(office_a):
+    hours = office_a.working_hours
+    for description in ("Prva verzija opisa.", "Друга верзија описа."):
+        office_a.description = description
+        office_a.save()
+    batch = run_import(OfficeImport(), office_file(free_areas()[0]))
+    batch_undo(batch=batch, user=importer_user())
+    office_a.refresh_from_db()
+    assert (office_a.working_hours, office_a.description) == (hours, "Друга верзија описа.")
+    assert office_a.history.count() == 5  # created, two edits, the import's, the undo's

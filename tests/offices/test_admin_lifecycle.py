@@ -254,3 +254,53 @@ def test_the_history_has_no_add_page_and_no_bulk_delete(staff_client, ada_office
     assert staff_client.get(reverse("admin:offices_officestatuschange_add")).status_code == 403
     changelist = staff_client.get(reverse("admin:offices_officestatuschange_changelist"))
     assert "delete_selected" not in changelist.text
+
+
+def posted_form(response):
+    """The POST data of an admin change page as it was shown: the form's and every inline's values."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
+    return data
+
+
+def test_an_office_save_checks_its_appointments_against_one_load_of_its_history(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from offices.models import AppointmentRole
+    from offices.services import office_history_start
+    from tests.factories import AppointmentFactory, CoordinatorFactory, OfficeFactory
+
+    def save_queries(count):
+        office = OfficeFactory(opened_on=date(2019, 4, 1))
+        office_history_start(office=office)
+        for number in range(count):
+            AppointmentFactory(office=office, coordinator=CoordinatorFactory(last_name=f"Đorđević-{number}"),
+                               role=AppointmentRole.DEPUTY, started_on=date(2020, 1, 1 + number))  # fmt: skip
+        url = reverse("admin:offices_office_change", args=[office.pk])
+        data = posted_form(staff_client.get(url))
+        data["working_hours"] = "ponedeljak–petak 9–17"
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+        office.refresh_from_db()
+        assert office.working_hours == "ponedeljak–petak 9–17"
+        return [query["sql"] for query in queries]
+
+    def checks(queries):
+        """The reads of the office's history and appointments for the rows' rules. Django's own validation
+        of each row (its id, its coordinator, the constraints, in savepoints) still costs queries a row."""
+        return [sql for sql in queries if sql.startswith('SELECT "offices_officestatuschange"')
+                or (sql.startswith('SELECT "offices_appointment"') and 'WHERE "offices_appointment"."id" = ' not in sql)]  # fmt: skip
+
+    one, ten = save_queries(1), save_queries(10)
+    assert len(checks(ten)) == len(checks(one)) == 4  # both inlines' rows, and the history and appointments once

@@ -666,3 +666,48 @@ def test_an_import_closing_an_office_before_an_appointment_starts_is_refused(ada
     preview = refused(OfficeImport(), upload)
     assert preview.rows[0].errors == ["1 appointment at this office starts after this date: change or delete it first."]
     assert list(ada_office.appointments.values_list("ended_on", flat=True)) == [None]
+
+
+def new_offices_file(areas):
+    return xlsx_file(
+        [["opština", "naziv", "status", "inicirana", "otvorena"]]
+        + [
+            [area.name, f"Kancelarija za mlade {area.name} – Čačak", "otvorena", "10.01.2019", "01.03.2024"]
+            for area in areas
+        ]
+    )
+
+
+def test_office_import_writes_the_histories_of_new_offices_in_a_fixed_number_of_queries():
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from imports.models import ImportBatch
+    from offices.models import OfficeStatusChange
+    from tests.imports.files import importer_user
+
+    def write(areas):
+        """The write of a previewed file alone (the preview checks constraints with a query each)."""
+        importer = OfficeImport()
+        preview = preview_of(importer, new_offices_file(areas))
+        batch = ImportBatch.objects.create(token=uuid.uuid4().hex, importer=importer.key, user=importer_user(),
+                                           file_name="kancelarije.xlsx", file_size=1, file_sha256="0" * 64)  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            importer.write(preview, batch)
+        return batch, len(queries)
+
+    areas = free_areas(11)
+    write(areas[:1])  # the content types cached
+    _batch, one = write(areas[1:2])
+    batch, nine = write(areas[2:])
+    assert nine == one
+    steps = OfficeStatusChange.objects.filter(office__area__in=areas[2:])
+    assert steps.count() == 18
+    versions = OfficeStatusChange.history.filter(id__in=steps.values("pk"))
+    assert (
+        sorted(versions.values_list("history_type", "history_change_reason", "history_user"))
+        == [("+", batch.history_reason, batch.user_id)] * 18
+    )
+    assert batch.records.filter(content_type__model="officestatuschange").count() == 18

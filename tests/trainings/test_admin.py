@@ -1,6 +1,6 @@
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -1325,3 +1325,51 @@ def test_labelled_autocompletes_run_the_same_queries_for_more_results(client, st
     assert (small.status_code, large.status_code) == (200, 200)
     assert len(large.json()["results"]) >= len(small.json()["results"]) + 4
     assert large_queries == small_queries
+
+
+def test_cohort_save_checks_its_session_rows_in_a_fixed_number_of_queries(client, staff_user):
+    client.force_login(staff_user)
+
+    def save_queries(sessions, name):
+        cohort = make_cohort(sessions=sessions, name=name)
+        session = cohort.sessions.order_by("held_on").first()
+        enrolment = cohort.enrolments.order_by("pk").first()
+        attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("3")})
+        url, data = _cohort_form_data(client, cohort)
+        for key in [key for key in data if key.endswith("-held_on") and key.startswith("sessions-")]:
+            data[key] = (date.fromisoformat(data[key]) + timedelta(days=1)).isoformat()  # every row moves a day
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302
+        assert cohort.sessions.filter(held_on=date(2017, 10, 3)).exists()
+        return [query["sql"] for query in queries]
+
+    def checks(queries):
+        """The reads of Session.clean (the stored rows, their attendance, a closed cohort) and the page's
+        cohort. Django's own validation of each row (its id, its module, a constraint) and the rows'
+        writes still cost queries a row."""
+        return [sql for sql in queries if sql.startswith("SELECT")
+                and ("trainings_attendance" in sql or "trainings_cohort" in sql or ' AS "held_on"' in sql)]  # fmt: skip
+
+    one, eight = save_queries(1, "Šumadija, osnovni nivo"), save_queries(8, "Поморавље, основни ниво")
+    assert len(checks(eight)) == len(checks(one)) == 4
+
+
+def test_close_cohorts_confirmed_reads_sessions_and_enrolments_only_in_each_close(client, staff_user, cohort):
+    ahead = running_cohort()
+    client.force_login(staff_user)
+    url = reverse("admin:trainings_cohort_changelist")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            url, {"action": "close_cohorts", "_selected_action": [cohort.pk, ahead.pk], "post": "yes"}
+        )
+
+    assert response.status_code == 302
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    # cohort_close loads its cohort with its sessions and enrolments, under the cohort's lock; the action
+    # itself reads only the selected cohorts
+    assert sum('FROM "trainings_session"' in sql for sql in reads) == 2
+    assert sum('FROM "trainings_enrolment"' in sql for sql in reads) == 2
+    assert Cohort.objects.get(pk=cohort.pk).closed_on == TODAY
+    assert Cohort.objects.get(pk=ahead.pk).closed_on is None

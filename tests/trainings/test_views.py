@@ -453,3 +453,34 @@ def test_a_cohorts_place_is_named_alike_on_the_pdf_the_page_and_the_report(
     assert f"<td>{place}<span" in page
     assert region.label == place
     assert ("Srbija" in text) == (place == "Srbija")  # the English PDF said "Srbija"
+
+
+def test_pdf_costs_the_same_queries_whatever_the_sessions_and_attendance(client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CoordinatorFactory
+    from trainings.services import enrolment_create, participant_for_coordinator
+
+    def pdf_queries(sessions, people, name):
+        cohort = make_cohort(sessions=sessions, people=people, name=name)
+        holder = CoordinatorFactory(first_name="Đurđa", last_name="Ćirić-Šljivančanin")
+        enrolment_create(cohort=cohort, participant=participant_for_coordinator(coordinator=holder))
+        enrolments = list(cohort.enrolments.all())
+        hours = {
+            (session.pk, enrolment.pk): session.hours for session in cohort.sessions.all() for enrolment in enrolments
+        }
+        attendance_sheet_save(cohort=cohort, hours=hours)
+        certificates = cohort_close(cohort=cohort, closed_on=date(2018, 3, 10)).certificates
+        [code] = [c.code for c in certificates if c.enrolment.participant.coordinator_id == holder.pk]
+        url = reverse("trainings:certificate_pdf", args=[code])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert "Ćirić-Šljivančanin" in pdf_text(response.content)
+        return len(queries)
+
+    client.force_login(staff_user)
+    one = pdf_queries(1, 0, "Šumadija, osnovni nivo")
+    eight = pdf_queries(8, 4, "Подриње, основни ниво")
+    assert one == eight == 4  # the session, the user, the certificate with its names and dates, the hours
