@@ -1,15 +1,16 @@
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from areas.models import local_name
-from portal.page_cache import cache_public_page, skip_page_cache
+from portal.page_cache import cache_public_page, data_version, skip_page_cache
 from portal.text import in_active_script
 
 from . import selectors
@@ -42,6 +43,19 @@ class CountingPaginator(Paginator):
         return self._get_page(offices, number, self)
 
 
+class KeptCountPaginator(Paginator):
+    """Counts the offices a set of filters finds once per data version, as the cards are kept (the
+    `{% cache %}` of offices/office_list.html): the total is asked on every page, cards or not."""
+
+    def __init__(self, *args, key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self):
+        return caches["template_fragments"].get_or_set(self.key, self.object_list.count, 24 * 3600)
+
+
 class OfficeListView(FilterView):
     model = Office
     filterset_class = OfficeFilter
@@ -59,9 +73,11 @@ class OfficeListView(FilterView):
         return response
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        searching = self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q")
-        paginator_class = CountingPaginator if searching else Paginator
-        return paginator_class(queryset, per_page, **kwargs)
+        key = self.filterset.filters_key
+        if key is None:  # a search (or an invalid filter): its page and total in one query
+            return CountingPaginator(queryset, per_page, **kwargs)
+        count_key = f"office-count:{data_version(self.request)}:{key}"
+        return KeptCountPaginator(queryset, per_page, key=count_key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

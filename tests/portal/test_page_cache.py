@@ -372,3 +372,30 @@ def test_a_kept_page_keeps_its_language_and_gets_the_security_headers(client, of
     for header in ("Content-Language", "Content-Type", "Vary", "Content-Security-Policy", "X-Frame-Options"):
         assert second[header] == first[header], header
     assert second["Content-Language"] == "en"
+
+
+def test_the_directorys_total_is_counted_once_per_filter_and_data_version(client, settings, office_a, committed):
+    settings.PAGE_CACHE_SECONDS = 0  # rendered each time, with its {% cache %} fragments
+    url = reverse("offices:list") + "?status=open"
+    open_offices = Office.objects.filter(status="open").count()
+
+    def counts(response_queries):
+        return [query for query in response_queries if "COUNT(*)" in query["sql"]]
+
+    with CaptureQueriesContext(connection) as first:
+        assert response_count(client.get(url)) == open_offices
+    with CaptureQueriesContext(connection) as second:
+        assert response_count(client.get(url)) == open_offices
+    assert (len(counts(first)), len(counts(second))) == (1, 0)
+    with committed():
+        Office.objects.filter(pk=office_a.pk).update(status="closed", closed_on=datetime_today())
+        data_changed()
+    assert response_count(client.get(url)) == open_offices - 1
+    assert (
+        response_count(client.get(reverse("offices:list") + "?status=closed"))
+        == Office.objects.filter(status="closed").count()
+    )
+
+
+def response_count(response):
+    return response.context["paginator"].count
