@@ -17,6 +17,7 @@
 A cache that fails is skipped: the page is rendered. The database decides what is current.
 """
 
+import gzip
 import hashlib
 import logging
 import re
@@ -152,10 +153,9 @@ def _page_key(request):
     if not all(len(values) == 1 and CANONICAL_VALUE.fullmatch(values[0]) for _name, values in query):
         return None
     url = f"{request.get_host()}{request.path}?{query}"  # the path names the language (/sr/…, /en/…)
-    encoding = "gzip" if _accepts_gzip(request) else "identity"
     release = settings.RELEASE or _fingerprint()
     day = timezone.localdate().isoformat()  # "opened this year" and the like change at midnight
-    return f"page:{release}:{day}:{encoding}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"page:{release}:{day}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def _cache(method, *args):
@@ -184,9 +184,7 @@ class PageCacheMiddleware:
         if entry is not None:
             version, content, headers = entry
             if version == data_version(request):
-                response = HttpResponse(content, headers=headers)
-                response["X-Page-Cache"] = "hit"
-                return response
+                return self.kept(request, content, headers)
         response = self.get_response(request)
         if key and getattr(response, "public_page", False) and self.shareable(response):
             self.keep(request, response, key)
@@ -197,15 +195,32 @@ class PageCacheMiddleware:
         private = response.get("Cache-Control", "").startswith("private")
         return not response.streaming and not response.cookies and not private
 
-    def keep(self, request, response, key):
-        # Compressed once here, so that no hit pays for it; public pages hold no secret to guess (BREACH).
-        if _accepts_gzip(request) and not response.has_header("Content-Encoding") and len(response.content) > 1000:
-            response.content = compress_string(response.content)
-            response["Content-Encoding"] = "gzip"
+    @staticmethod
+    def kept(request, content, headers):
+        """A kept page as this visitor takes it: as kept (gzipped), or unpacked for the rare one who takes no gzip."""
+        response = HttpResponse(content, headers=headers)
+        if not _accepts_gzip(request):
+            response.content = gzip.decompress(content)
+            del response["Content-Encoding"]
             response["Content-Length"] = str(len(response.content))
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def keep(self, request, response, key):
+        """Keep the page gzipped, whoever asked: one entry per page, a fraction of its size (a process's
+        memory cache is capped by entries, not bytes), compressed once so that no hit pays for it.
+        Public pages hold no secret to guess (BREACH)."""
+        encoding = response.get("Content-Encoding")
+        if encoding not in (None, "gzip"):
+            return
         patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-        entry = (request.data_version, response.content, dict(response.items()))
-        _cache(cache.set, key, entry, settings.PAGE_CACHE_SECONDS)
+        content = response.content if encoding else compress_string(response.content)
+        if not encoding and _accepts_gzip(request):
+            response.content = content
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(content))
+        headers = {**dict(response.items()), "Content-Encoding": "gzip", "Content-Length": str(len(content))}
+        _cache(cache.set, key, (request.data_version, content, headers), settings.PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
 
 

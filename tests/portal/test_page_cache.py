@@ -399,3 +399,21 @@ def test_the_directorys_total_is_counted_once_per_filter_and_data_version(client
 
 def response_count(response):
     return response.context["paginator"].count
+
+
+def test_a_page_is_kept_once_compressed_for_every_kind_of_visitor(client, settings, tmp_path):
+    # Memory per process is capped by entries: a page without gzip must not be a second, bigger one.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)},
+    }
+    url = reverse("offices:geojson")
+    plain = client.get(url)  # a visitor who takes no gzip
+    compressed = client.get(url, headers={"accept-encoding": "gzip"})
+    again = client.get(url)
+    assert [response["X-Page-Cache"] for response in (plain, compressed, again)] == ["miss", "hit", "hit"]
+    assert [response.get("Content-Encoding") for response in (plain, compressed, again)] == [None, "gzip", None]
+    assert gzip.decompress(compressed.content) == plain.content == again.content
+    assert int(again["Content-Length"]) == len(plain.content)
+    [kept] = list(tmp_path.iterdir())
+    assert kept.stat().st_size < len(plain.content) / 3
