@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.text import slugify as django_slugify
 from django.utils.translation import get_language, gettext_lazy
 
@@ -245,3 +246,10 @@ def validate_no_control_characters(value):
             code="control_character",
             params={"code": f"U+{ord(match.group()):04X}", "position": match.start() + 1},
         )
+
+
+def decimal_text(value):
+    """A decimal as a person writes it in the active language: 2,5 in Serbian, 2.5 in English, 12 not 12.0.
+    Hours and other decimal counts are shown this way everywhere: in messages, in the .xlsx and, through
+    the `decimal_text` template filter, on pages."""
+    return number_format(value.to_integral() if value == value.to_integral() else value.normalize())

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
-from imports.columns import decimal_text
 from portal.folded_search import FoldedSearchMixin
+from portal.text import decimal_text
 
 from . import reports
 from .forms import AttendanceSheetForm

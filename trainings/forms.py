@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from imports.columns import decimal_text
+from portal.text import decimal_text
 
 from .models import ZERO_HOURS
 

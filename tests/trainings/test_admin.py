@@ -433,6 +433,38 @@ def test_close_cohorts_action_asks_first_saying_what_will_happen_and_writes_noth
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("prefix", "half", "whole"),
+    [
+        ("", "{name}: 10,5 od 16 h, potrebno 12,8", "{name}: 8 od 16 h, potrebno 12,8"),
+        ("/en", "{name}: 10.5 of 16 h, needs 12.8", "{name}: 8 of 16 h, needs 12.8"),
+    ],
+)
+def test_close_cohorts_confirmation_writes_hours_as_a_person_does(client, staff_user, prefix, half, whole):
+    cohort = make_cohort(people=2, sessions=4)  # 4 sessions of 4 h: 16 h, 80 % needs 12,8
+    first, second, third, _fourth = cohort.sessions.order_by("held_on")
+    halfway, twice = cohort.enrolments.order_by("pk")
+    attendance_sheet_save(
+        cohort=cohort,
+        hours={
+            (first.pk, halfway.pk): Decimal("4"),
+            (second.pk, halfway.pk): Decimal("4"),
+            (third.pk, halfway.pk): Decimal("2.5"),
+            (first.pk, twice.pk): Decimal("4"),
+            (second.pk, twice.pk): Decimal("4"),
+        },
+    )
+    client.force_login(staff_user)
+    url = prefix + reverse("admin:trainings_cohort_changelist")
+
+    response = client.post(url, {"action": "close_cohorts", "_selected_action": [cohort.pk]})
+
+    page = html.unescape(response.content.decode())
+    assert re.findall(r'<ul class="dropped-out"><li>(.*?)</li><li>(.*?)</li></ul>', " ".join(page.split())) == [
+        (half.format(name=halfway.participant.full_name), whole.format(name=twice.participant.full_name))
+    ]
+
+
 def test_close_cohorts_confirmed_closes_what_may_close_and_refuses_a_cohort_with_sessions_ahead(
     client, staff_user, cohort
 ):
@@ -1158,7 +1190,7 @@ def _sheet_state(cohort):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("4,5", "Najviše 4,0 sati: koliko traje sesija."),
+        ("4,5", "Najviše 4 h: koliko traje sesija."),
         ("-1", "Broj sati prisustva ne može biti negativan."),
         ("pet", "Unesite broj."),
         ("2,25", "Ne može biti više od 1 decimale."),
