@@ -144,10 +144,21 @@ class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
         return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
 
 
+def hours_column(model):
+    """A changelist's `hours` column as a person writes hours ("4", "2,5"), where Django's own would show
+    "4,0": `decimal_text`, as on every page."""
+
+    @admin.display(description=model._meta.get_field("hours").verbose_name, ordering="hours")
+    def hours(obj):
+        return decimal_text(obj.hours)
+
+    return hours
+
+
 @admin.register(CurriculumModule)
 class CurriculumModuleAdmin(HistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["title", "area", "level", "hours"]
+    list_display = ["title", "area", "level", hours_column(CurriculumModule)]
     list_select_related = ["area"]
     list_filter = ["level", "area"]
     search_fields = ["title"]
@@ -436,7 +447,7 @@ class ClosedCohortFrozenMixin:
 class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
+    list_display = ["topic", "cohort", "held_on", hours_column(Session), "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]
     search_fields = ["title", "module__title", "place", "trainers", "cohort__name"]
@@ -564,7 +575,7 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
     cohort_path = "enrolment__cohort"
     formfield_overrides = LOCALIZED_DECIMALS
     import_class = AttendanceImport
-    list_display = ["person", "cohort", "session", "hours"]
+    list_display = ["person", "cohort", "session", hours_column(Attendance)]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
     list_filter = ["session__cohort__programme"]
     autocomplete_fields = ["enrolment", "session"]

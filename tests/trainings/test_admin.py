@@ -27,6 +27,7 @@ from trainings.models import (
     Certificate,
     CertificateStatus,
     Cohort,
+    CurriculumModule,
     Enrolment,
     Participant,
     Programme,
@@ -1357,3 +1358,26 @@ def test_labelled_autocompletes_run_the_same_queries_for_more_results(client, st
     assert (small.status_code, large.status_code) == (200, 200)
     assert len(large.json()["results"]) >= len(small.json()["results"]) + 4
     assert large_queries == small_queries
+
+
+@pytest.mark.parametrize(("prefix", "half"), [("", "2,5"), ("/en", "2.5")])
+@pytest.mark.parametrize("model", ["session", "attendance", "curriculummodule"])
+def test_changelists_write_hours_as_a_person_does(client, staff_user, prefix, half, model):
+    cohort = make_cohort(people=2, sessions=1)  # a module and a session of 4 h
+    session = cohort.sessions.get()
+    ana, bojan = cohort.enrolments.order_by("pk")
+    attendance_sheet_save(
+        cohort=cohort, hours={(session.pk, ana.pk): Decimal("4"), (session.pk, bojan.pk): Decimal("2.5")}
+    )
+    Session.objects.create(cohort=cohort, module=session.module, held_on=date(2017, 10, 9), hours=Decimal("2.5"))
+    CurriculumModule.objects.create(
+        area=session.module.area, level="basic", title="Učešće mladih", hours=Decimal("2.5")
+    )
+    client.force_login(staff_user)
+    url = prefix + reverse(f"admin:trainings_{model}_changelist")
+
+    page = client.get(url).content.decode()
+
+    cells = re.findall(r'<td class="field-hours">([^<]*)</td>', page)  # ours among the demo's
+    assert {half, "4"} <= set(cells)
+    assert [cell for cell in cells if cell.endswith((",0", ".0"))] == []
