@@ -1,7 +1,10 @@
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
@@ -415,30 +418,52 @@ class CohortAdmin(HistoryAdmin):
 
 
 class ClosedCohortFrozenMixin:
-    """A closed cohort is frozen: what its completions were counted on is not deleted. The delete page of
-    one record is refused by `has_delete_permission`; the bulk delete would only say that the account lacks
-    a permission (and answer 403 on confirming), so it refuses a selection holding any record of a closed
-    cohort with a message naming the cohorts, and deletes nothing."""
+    """A closed cohort is frozen: what its completions were counted on (its sessions, enrolments and
+    attendance) is not deleted. `has_delete_permission` hides the delete button of such a record; its delete
+    page, and the bulk delete of a selection holding any of them, say why with a message naming the cohorts
+    and delete nothing (Django's own refusal would only say that the account lacks a permission, with a 403)."""
 
     cohort_path = "cohort"  # from the record to its cohort
+
+    def cohort_of(self, obj):
+        return functools.reduce(getattr, self.cohort_path.split("__"), obj)
+
+    def frozen_message(self, cohorts):
+        names = [str(cohort) for cohort in cohorts]
+        return ngettext(
+            "Nothing was deleted: the cohort %(cohorts)s is closed, and a closed cohort's sessions, enrolments and "
+            "attendance stay as its completions were counted on.",
+            "Nothing was deleted: the cohorts %(cohorts)s are closed, and a closed cohort's sessions, enrolments "
+            "and attendance stay as its completions were counted on.",
+            len(names),
+        ) % {"cohorts": ", ".join(names)}
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.cohort_of(obj).closed_on is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        # Only for those who may delete otherwise: anyone else gets Django's own answer.
+        if obj is not None and self.cohort_of(obj).closed_on is not None and super().has_delete_permission(request):
+            self.message_user(request, self.frozen_message([self.cohort_of(obj)]), messages.ERROR)
+            opts = self.opts
+            return redirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(obj.pk)],
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().delete_view(request, object_id, extra_context)
 
     @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
     def delete_selected(self, request, queryset):
         closed = Cohort.objects.filter(pk__in=queryset.values(self.cohort_path), closed_on__isnull=False)
-        names = [str(cohort) for cohort in closed.order_by("name", "pk")]
-        if names:
-            self.message_user(
-                request,
-                ngettext(
-                    "Nothing was deleted: the cohort %(cohorts)s is closed, and a closed cohort's sessions and "
-                    "attendance stay as its completions were counted on.",
-                    "Nothing was deleted: the cohorts %(cohorts)s are closed, and a closed cohort's sessions and "
-                    "attendance stay as its completions were counted on.",
-                    len(names),
-                )
-                % {"cohorts": ", ".join(names)},
-                messages.ERROR,
-            )
+        cohorts = list(closed.order_by("name", "pk"))
+        if cohorts:
+            self.message_user(request, self.frozen_message(cohorts), messages.ERROR)
             return None
         return django_delete_selected(self, request, queryset)
 
@@ -457,9 +482,6 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     @admin.display(description=gettext_lazy("topic"))
     def topic(self, session):
         return session.topic
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.cohort.closed_on)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.cohort.closed_on:
@@ -529,7 +551,8 @@ class EnrolmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+class EnrolmentAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+    actions = ["delete_selected", *SpreadsheetAdminMixin.actions]
     import_class = EnrolmentImport
     form = EnrolmentAdminForm
     list_display = ["person", "cohort", "status"]
@@ -601,14 +624,6 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
     @admin.display(description=gettext_lazy("cohort"), ordering="enrolment__cohort")
     def cohort(self, attendance):
         return attendance.enrolment.cohort
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from
-        # (the bulk delete refuses the whole selection: ClosedCohortFrozenMixin). The enrolment's cohort is
-        # the session's (validate_attendance), and label_queryset has already read it.
-        if obj is not None and obj.enrolment.cohort.closed_on is not None:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class CertificateReasonForm(forms.Form):

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -607,18 +608,20 @@ def test_attendance_of_a_closed_cohort_cannot_be_deleted(client, staff_user, coh
     record = Attendance.objects.get(session=session, enrolment=enrolment)
     client.force_login(staff_user)
 
-    single = client.post(reverse("admin:trainings_attendance_delete", args=[record.pk]), {"post": "yes"})
+    single = client.post(reverse("admin:trainings_attendance_delete", args=[record.pk]), {"post": "yes"}, follow=True)
     bulk = client.post(
         reverse("admin:trainings_attendance_changelist"),
         {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
         follow=True,
     )
 
-    assert (single.status_code, bulk.status_code) == (403, 200)
-    assert [str(message) for message in bulk.context["messages"]] == [
-        f"Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije i prisustvo zatvorene grupe ostaju kakvi su "
-        "bili kada je odlučeno o završetku obuke."
-    ]
+    refused = (
+        f"Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije, upisi i prisustvo zatvorene grupe ostaju "
+        "kakvi su bili kada je odlučeno o završetku obuke."
+    )
+    assert single.redirect_chain == [(reverse("admin:trainings_attendance_change", args=[record.pk]), 302)]
+    assert [str(message) for message in single.context["messages"]] == [refused]
+    assert [str(message) for message in bulk.context["messages"]] == [refused]
     assert Attendance.objects.filter(pk=record.pk).exists()
 
 
@@ -638,10 +641,88 @@ def test_bulk_delete_of_a_closed_cohorts_sessions_is_refused_with_a_message(clie
 
     assert response.status_code == 200
     assert [str(message) for message in response.context["messages"]] == [
-        f"Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions and attendance stay "
-        "as its completions were counted on."
+        f"Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions, enrolments and "
+        "attendance stay as its completions were counted on."
     ]
     assert Session.objects.filter(pk__in=selected).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("prefix", "refused"),
+    [
+        (
+            "",
+            "Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije, upisi i prisustvo zatvorene grupe ostaju "
+            "kakvi su bili kada je odlučeno o završetku obuke.",
+        ),
+        (
+            "/en",
+            "Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions, enrolments and "
+            "attendance stay as its completions were counted on.",
+        ),
+    ],
+)
+def test_enrolment_of_a_closed_cohort_is_not_deleted_and_the_page_says_why(client, staff_user, cohort, prefix, refused):
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))  # nobody attended: all dropped out, no attendance
+    dropped = cohort.enrolments.order_by("pk").first()
+    assert dropped.status == "dropped_out"
+    client.force_login(staff_user)
+    delete_url = prefix + reverse("admin:trainings_enrolment_delete", args=[dropped.pk])
+    change_url = prefix + reverse("admin:trainings_enrolment_change", args=[dropped.pk])
+    changelist_url = prefix + reverse("admin:trainings_enrolment_changelist")
+    message = refused.format(cohort=cohort)
+
+    change_page = client.get(change_url).content.decode()
+    asked = client.get(delete_url, follow=True)
+    confirmed = client.post(delete_url, {"post": "yes"}, follow=True)
+    bulk_asked = client.post(
+        changelist_url, {"action": "delete_selected", "_selected_action": [dropped.pk]}, follow=True
+    )
+    bulk_confirmed = client.post(
+        changelist_url, {"action": "delete_selected", "_selected_action": [dropped.pk], "post": "yes"}, follow=True
+    )
+
+    assert delete_url not in change_page  # no delete button
+    for response in (asked, confirmed):
+        assert response.redirect_chain == [(change_url, 302)]
+        assert [str(m) for m in response.context["messages"]] == [message]
+    for response in (bulk_asked, bulk_confirmed):
+        assert response.redirect_chain == [(changelist_url, 302)]
+        assert [str(m) for m in response.context["messages"]] == [message]
+    assert cohort.enrolments.count() == 3
+    assert Enrolment.history.filter(id=dropped.pk, history_type="-").count() == 0
+
+
+def test_enrolment_of_an_open_cohort_is_still_deleted_one_by_one_and_in_bulk(client, staff_user):
+    cohort = make_cohort(people=3)
+    first, second, third = cohort.enrolments.order_by("pk")
+    client.force_login(staff_user)
+
+    single = client.post(reverse("admin:trainings_enrolment_delete", args=[first.pk]), {"post": "yes"}, follow=True)
+    bulk = client.post(
+        reverse("admin:trainings_enrolment_changelist"),
+        {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert single.redirect_chain == [(reverse("admin:trainings_enrolment_changelist"), 302)]
+    # Django's own message ("Uspešno obrisano: 2 …", its wording with our verbose_name_plural)
+    assert [(m.level, str(m).startswith("Uspešno obrisano: 2 ")) for m in bulk.context["messages"]] == [
+        (messages.SUCCESS, True)
+    ]
+    assert cohort.enrolments.count() == 0
+
+
+def test_enrolment_with_attendance_of_an_open_cohort_is_protected_as_before(client, staff_user, cohort):
+    session, enrolment = cohort.sessions.first(), cohort.enrolments.first()
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:trainings_enrolment_delete", args=[enrolment.pk]), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert response.context["protected"]  # Django's page naming the attendance that keeps it
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
 
 
 def test_bulk_delete_of_an_open_cohorts_sessions_still_deletes(client, staff_user):
@@ -825,7 +906,8 @@ def test_a_closed_cohorts_page_offers_no_session_to_add_or_delete(client, staff_
     page = client.get(reverse("admin:trainings_cohort_change", args=[cohort.pk]))
     formset = page.context["inline_admin_formsets"][0]
     assert (formset.has_add_permission, formset.has_delete_permission) == (False, False)
-    assert client.get(reverse("admin:trainings_session_delete", args=[session.pk])).status_code == 403
+    delete_url = reverse("admin:trainings_session_delete", args=[session.pk])
+    assert client.get(delete_url)["Location"] == reverse("admin:trainings_session_change", args=[session.pk])
 
     open_cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
     formset = client.get(reverse("admin:trainings_cohort_change", args=[open_cohort.pk])).context[
