@@ -256,6 +256,16 @@ def cohort_closing_message(*, cohort, closing):
     return " ".join(parts)
 
 
+def not_held_yet_message(sessions):
+    return ngettext(
+        "Nothing was recorded for the session %(sessions)s: it has not taken place yet, and its attendance can "
+        "be recorded from its day on.",
+        "Nothing was recorded for the sessions %(sessions)s: they have not taken place yet, and their attendance "
+        "can be recorded from their day on.",
+        len(sessions),
+    ) % {"sessions": ", ".join(str(session) for session in sessions)}
+
+
 def sheet_saved_message(saved):
     added = ngettext("%(count)s record added", "%(count)s records added", saved.created) % {"count": saved.created}
     changed = ngettext("%(count)s record changed", "%(count)s records changed", saved.updated) % {
@@ -357,7 +367,13 @@ class CohortAdmin(HistoryAdmin):
             hours=hours,
             locked=locked,
         )
+        future_sessions = [session for session in sessions if session.held_on > today]
         if request.method == "POST" and form.is_valid():
+            # Cells sent for a session still to come are locked, so they are not taken: say so, and claim no
+            # save when nothing else changed. (A closed cohort's sheet is refused whole by the service.)
+            ahead = form.sessions_sent(future_sessions) if cohort.closed_on is None else []
+            if ahead:
+                messages.warning(request, not_held_yet_message(ahead))
             try:
                 saved = attendance_sheet_save(
                     cohort=cohort,
@@ -369,7 +385,8 @@ class CohortAdmin(HistoryAdmin):
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, sheet_saved_message(saved))
+                if not ahead or saved.created or saved.updated or saved.deleted:
+                    messages.success(request, sheet_saved_message(saved))
                 return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -378,7 +395,7 @@ class CohortAdmin(HistoryAdmin):
             "cohort": cohort,
             "title": _("Attendance sheet: %(cohort)s") % {"cohort": cohort},
             "sessions": sessions,
-            "future_sessions": [session for session in sessions if session.held_on > today],
+            "future_sessions": future_sessions,
             "form": form,
         }
         return TemplateResponse(request, "admin/trainings/attendance_sheet.html", context)

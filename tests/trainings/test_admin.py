@@ -1,6 +1,6 @@
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -573,7 +573,8 @@ def test_attendance_sheet_takes_nothing_for_a_session_still_to_come(client, staf
     )  # fmt: skip
 
     assert [str(message) for message in response.context["messages"]] == [
-        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa."
+        f"Za sesiju {coming} ništa nije upisano: još nije održana, a prisustvo se unosi od njenog dana.",
+        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa.",
     ]
     assert sorted(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", flat=True)) == sorted(
         [past.pk, today.pk]
@@ -1332,23 +1333,57 @@ def test_attendance_sheet_refuses_a_cell_of_another_cohort_or_a_made_up_session(
     assert (_sheet_state(cohort), _sheet_state(other)) == before
 
 
-def test_attendance_sheet_records_nothing_for_a_session_still_to_come_and_says_why(client, staff_user):
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "Za sesiju {session} ništa nije upisano: još nije održana, a prisustvo se unosi od njenog dana."),
+        (
+            "/en",
+            "Nothing was recorded for the session {session}: it has not taken place yet, and its attendance can be "
+            "recorded from its day on.",
+        ),
+    ],
+)
+def test_attendance_sheet_records_nothing_for_a_session_still_to_come_and_says_why(client, staff_user, prefix, said):
     cohort = running_cohort()
     _past, _today, coming = cohort.sessions.order_by("held_on")
-    enrolment = cohort.enrolments.order_by("pk").first()
+    ana, bojan = cohort.enrolments.order_by("pk")[:2]
     client.force_login(staff_user)
+    url = prefix + _sheet_url(cohort)
     before = _sheet_state(cohort)
 
     response = client.post(
-        _sheet_url(cohort),
-        {cell_name(coming.pk, enrolment.pk): "4", tick_name(coming.pk, enrolment.pk): "on"},
+        url,
+        {cell_name(coming.pk, ana.pk): "4", tick_name(coming.pk, ana.pk): "on", cell_name(coming.pk, bojan.pk): "2"},
         follow=True,
     )
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
     assert _sheet_state(cohort) == before
-    assert "1 sesija još nije održana: prisustvo se unosi od njenog dana." in response.text
-    assert "dodato je 0 zapisa" in " ".join(str(m) for m in response.context["messages"])
+    assert [(m.level, str(m)) for m in response.context["messages"]] == [
+        (messages.WARNING, said.format(session=coming))
+    ]
+
+
+def test_attendance_sheet_names_every_session_still_to_come_that_was_sent(client, staff_user):
+    cohort = running_cohort()
+    _past, _today, coming = cohort.sessions.order_by("held_on")
+    later = Session.objects.create(
+        cohort=cohort, module=coming.module, held_on=coming.held_on + timedelta(days=1), hours=Decimal("4")
+    )
+    ana = cohort.enrolments.order_by("pk").first()
+    client.force_login(staff_user)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(coming.pk, ana.pk): "4", tick_name(later.pk, ana.pk): "on"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Za sesije {coming}, {later} ništa nije upisano: još nisu održane, a prisustvo se unosi od njihovog dana."
+    ]
+    assert Attendance.objects.filter(enrolment__cohort=cohort).count() == 0
 
 
 def test_attendance_sheet_post_by_a_coordinator_is_refused_and_saves_nothing(client, coordinator_a, cohort):
