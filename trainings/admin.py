@@ -227,10 +227,19 @@ class SessionInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.closed_on)
 
-    def get_readonly_fields(self, request, obj=None):
-        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs.
+    hours_shown = staticmethod(hours_column(Session))
+
+    def get_fields(self, request, obj=None):
+        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs; the
+        # hours as a person writes them ("4", where Django's read-only field would show "4,0").
+        fields = super().get_fields(request, obj)
         if obj is not None and obj.closed_on:
-            return [*super().get_readonly_fields(request, obj), "held_on", "hours"]
+            return ["hours_shown" if name == "hours" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.closed_on:
+            return [*super().get_readonly_fields(request, obj), "held_on", "hours_shown"]
         return super().get_readonly_fields(request, obj)
 
 
@@ -500,10 +509,17 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     def topic(self, session):
         return session.topic
 
+    hours_shown = staticmethod(hours_column(Session))
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and obj.cohort.closed_on:
+            return [*(super().get_exclude(request, obj) or []), "hours"]  # shown as hours_shown
+        return super().get_exclude(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.cohort.closed_on:
             # What Session.clean_closed keeps; the topic, place and trainers may still be corrected.
-            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours"]
+            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours_shown"]
         return super().get_readonly_fields(request, obj)
 
 

@@ -1498,3 +1498,23 @@ def test_changelists_write_hours_as_a_person_does(client, staff_user, prefix, ha
     cells = re.findall(r'<td class="field-hours">([^<]*)</td>', page)  # ours among the demo's
     assert {half, "4"} <= set(cells)
     assert [cell for cell in cells if cell.endswith((",0", ".0"))] == []
+
+
+@pytest.mark.parametrize(("prefix", "half"), [("", "2,5"), ("/en", "2.5")])
+def test_a_closed_cohorts_read_only_session_hours_are_written_as_a_person_does(client, staff_user, prefix, half):
+    cohort = make_cohort(people=0, sessions=2)  # two sessions of 4 h
+    short = cohort.sessions.order_by("held_on").last()
+    short.hours = Decimal("2.5")
+    short.save()
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    client.force_login(staff_user)
+
+    cohort_url = prefix + reverse("admin:trainings_cohort_change", args=[cohort.pk])
+    session_url = prefix + reverse("admin:trainings_session_change", args=[short.pk])
+
+    cohort_page = client.get(cohort_url).content.decode()
+    session_page = client.get(session_url).content.decode()
+
+    assert re.findall(r'<td class="field-hours_shown">\s*<p>([^<]*)</p>', cohort_page) == ["4", half]
+    assert re.findall(r'<div class="readonly">([^<]*)</div>', session_page)[-1:] == [half]
+    assert 'name="hours"' not in session_page
