@@ -8,6 +8,8 @@ Latin to Cyrillic also leaves in Latin what is not Serbian, as a Cyrillic text p
 links, e-mail addresses, file names and extensions, markup, placeholders, codes (letters with
 digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words with a capital
 inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
+
+`decimal_text` writes a decimal (hours) as a person writes it in the active language.
 """
 
 import re

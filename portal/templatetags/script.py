@@ -3,7 +3,8 @@
 `{{ office.name|script }}`: content is typed in Latin; on Serbian Cyrillic pages it is
 transliterated. `{{ session.hours|decimal_text }}`: a decimal as a person writes it in the active
 language ("4", "2,5"; see `portal.text.decimal_text`). `{% html_lang %}`: the page's language tag.
-`{% language_links %}`: the links to this page in the other languages; `{% language_alternates %}`: the same for search engines, in <head>.
+`{% language_links %}`: the links to this page in the other languages; `{% language_alternates %}`: the
+same for search engines, in <head>.
 """
 
 from decimal import Decimal
