@@ -12,11 +12,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.utils import translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
-from portal.text import fold
+from portal.text import decimal_text, fold
 
 from .writing import FORMULA_STARTS
 
@@ -135,11 +135,6 @@ class DateColumn(Column):
 
     def show(self, value, context):
         return date_format(value, "SHORT_DATE_FORMAT") if value else ""
-
-
-def decimal_text(value):
-    """A decimal as a person writes it in the active language: 2,5 in Serbian, 2.5 in English, 12 not 12.0."""
-    return number_format(value.to_integral() if value == value.to_integral() else value.normalize())
 
 
 class DecimalColumn(Column):

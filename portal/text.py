@@ -8,12 +8,15 @@ Latin to Cyrillic also leaves in Latin what is not Serbian, as a Cyrillic text p
 links, e-mail addresses, file names and extensions, markup, placeholders, codes (letters with
 digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words with a capital
 inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
+
+`decimal_text` writes a decimal (hours) as a person writes it in the active language.
 """
 
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.text import slugify as django_slugify
 from django.utils.translation import get_language, gettext_lazy
 
@@ -245,3 +248,10 @@ def validate_no_control_characters(value):
             code="control_character",
             params={"code": f"U+{ord(match.group()):04X}", "position": match.start() + 1},
         )
+
+
+def decimal_text(value):
+    """A decimal as a person writes it in the active language: 2,5 in Serbian, 2.5 in English, 12 not 12.0.
+    Hours and other decimal counts are shown this way everywhere: in messages, in the .xlsx and, through
+    the `decimal_text` template filter, on pages."""
+    return number_format(value.to_integral() if value == value.to_integral() else value.normalize())

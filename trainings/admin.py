@@ -1,7 +1,10 @@
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -15,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
-from imports.columns import decimal_text
 from portal.folded_search import FoldedSearchMixin
+from portal.text import decimal_text
 
 from . import reports
 from .forms import AttendanceSheetForm
@@ -146,10 +149,21 @@ class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
         return TemplateResponse(request, "admin/trainings/survey_summary.html", context)
 
 
+def hours_column(model):
+    """A changelist's `hours` column as a person writes hours ("4", "2,5"), where Django's own would show
+    "4,0": `decimal_text`, as on every page."""
+
+    @admin.display(description=model._meta.get_field("hours").verbose_name, ordering="hours")
+    def hours(obj):
+        return decimal_text(obj.hours)
+
+    return hours
+
+
 @admin.register(CurriculumModule)
 class CurriculumModuleAdmin(HistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["title", "area", "level", "hours"]
+    list_display = ["title", "area", "level", hours_column(CurriculumModule)]
     list_select_related = ["area"]
     list_filter = ["level", "area"]
     search_fields = ["title"]
@@ -233,10 +247,19 @@ class SessionInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.closed_on)
 
-    def get_readonly_fields(self, request, obj=None):
-        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs.
+    hours_shown = staticmethod(hours_column(Session))
+
+    def get_fields(self, request, obj=None):
+        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs; the
+        # hours as a person writes them ("4", where Django's read-only field would show "4,0").
+        fields = super().get_fields(request, obj)
         if obj is not None and obj.closed_on:
-            return [*super().get_readonly_fields(request, obj), "held_on", "hours"]
+            return ["hours_shown" if name == "hours" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.closed_on:
+            return [*super().get_readonly_fields(request, obj), "held_on", "hours_shown"]
         return super().get_readonly_fields(request, obj)
 
 
@@ -260,6 +283,16 @@ def cohort_closing_message(*, cohort, closing):
             % {"count": closing.still_invited}
         )
     return " ".join(parts)
+
+
+def not_held_yet_message(sessions):
+    return ngettext(
+        "Nothing was recorded for the session %(sessions)s: it has not taken place yet, and its attendance can "
+        "be recorded from its day on.",
+        "Nothing was recorded for the sessions %(sessions)s: they have not taken place yet, and their attendance "
+        "can be recorded from their day on.",
+        len(sessions),
+    ) % {"sessions": ", ".join(str(session) for session in sessions)}
 
 
 def sheet_saved_message(saved):
@@ -363,7 +396,13 @@ class CohortAdmin(HistoryAdmin):
             hours=hours,
             locked=locked,
         )
+        future_sessions = [session for session in sessions if session.held_on > today]
         if request.method == "POST" and form.is_valid():
+            # Cells sent for a session still to come are locked, so they are not taken: say so, and claim no
+            # save when nothing else changed. (A closed cohort's sheet is refused whole by the service.)
+            ahead = form.sessions_sent(future_sessions) if cohort.closed_on is None else []
+            if ahead:
+                messages.warning(request, not_held_yet_message(ahead))
             try:
                 saved = attendance_sheet_save(
                     cohort=cohort,
@@ -375,7 +414,8 @@ class CohortAdmin(HistoryAdmin):
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, sheet_saved_message(saved))
+                if not ahead or saved.created or saved.updated or saved.deleted:
+                    messages.success(request, sheet_saved_message(saved))
                 return redirect(request.path)
         context = {
             **self.admin_site.each_context(request),
@@ -384,7 +424,7 @@ class CohortAdmin(HistoryAdmin):
             "cohort": cohort,
             "title": _("Attendance sheet: %(cohort)s") % {"cohort": cohort},
             "sessions": sessions,
-            "future_sessions": [session for session in sessions if session.held_on > today],
+            "future_sessions": future_sessions,
             "form": form,
         }
         return TemplateResponse(request, "admin/trainings/attendance_sheet.html", context)
@@ -425,30 +465,52 @@ class CohortAdmin(HistoryAdmin):
 
 
 class ClosedCohortFrozenMixin:
-    """A closed cohort is frozen: what its completions were counted on is not deleted. The delete page of
-    one record is refused by `has_delete_permission`; the bulk delete would only say that the account lacks
-    a permission (and answer 403 on confirming), so it refuses a selection holding any record of a closed
-    cohort with a message naming the cohorts, and deletes nothing."""
+    """A closed cohort is frozen: what its completions were counted on (its sessions, enrolments and
+    attendance) is not deleted. `has_delete_permission` hides the delete button of such a record; its delete
+    page, and the bulk delete of a selection holding any of them, say why with a message naming the cohorts
+    and delete nothing (Django's own refusal would only say that the account lacks a permission, with a 403)."""
 
     cohort_path = "cohort"  # from the record to its cohort
+
+    def cohort_of(self, obj):
+        return functools.reduce(getattr, self.cohort_path.split("__"), obj)
+
+    def frozen_message(self, cohorts):
+        names = [str(cohort) for cohort in cohorts]
+        return ngettext(
+            "Nothing was deleted: the cohort %(cohorts)s is closed, and a closed cohort's sessions, enrolments and "
+            "attendance stay as its completions were counted on.",
+            "Nothing was deleted: the cohorts %(cohorts)s are closed, and a closed cohort's sessions, enrolments "
+            "and attendance stay as its completions were counted on.",
+            len(names),
+        ) % {"cohorts": ", ".join(names)}
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.cohort_of(obj).closed_on is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        # Only for those who may delete otherwise: anyone else gets Django's own answer.
+        if obj is not None and self.cohort_of(obj).closed_on is not None and super().has_delete_permission(request):
+            self.message_user(request, self.frozen_message([self.cohort_of(obj)]), messages.ERROR)
+            opts = self.opts
+            return redirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(obj.pk)],
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().delete_view(request, object_id, extra_context)
 
     @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
     def delete_selected(self, request, queryset):
         closed = Cohort.objects.filter(pk__in=queryset.values(self.cohort_path), closed_on__isnull=False)
-        names = [str(cohort) for cohort in closed.order_by("name", "pk")]
-        if names:
-            self.message_user(
-                request,
-                ngettext(
-                    "Nothing was deleted: the cohort %(cohorts)s is closed, and a closed cohort's sessions and "
-                    "attendance stay as its completions were counted on.",
-                    "Nothing was deleted: the cohorts %(cohorts)s are closed, and a closed cohort's sessions and "
-                    "attendance stay as its completions were counted on.",
-                    len(names),
-                )
-                % {"cohorts": ", ".join(names)},
-                messages.ERROR,
-            )
+        cohorts = list(closed.order_by("name", "pk"))
+        if cohorts:
+            self.message_user(request, self.frozen_message(cohorts), messages.ERROR)
             return None
         return django_delete_selected(self, request, queryset)
 
@@ -457,7 +519,7 @@ class ClosedCohortFrozenMixin:
 class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["topic", "cohort", "held_on", "hours", "place", "trainers"]
+    list_display = ["topic", "cohort", "held_on", hours_column(Session), "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]
     search_fields = ["title", "module__title", "place", "trainers", "cohort__name"]
@@ -468,13 +530,17 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     def topic(self, session):
         return session.topic
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.cohort.closed_on)
+    hours_shown = staticmethod(hours_column(Session))
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and obj.cohort.closed_on:
+            return [*(super().get_exclude(request, obj) or []), "hours"]  # shown as hours_shown
+        return super().get_exclude(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.cohort.closed_on:
             # What Session.clean_closed keeps; the topic, place and trainers may still be corrected.
-            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours"]
+            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours_shown"]
         return super().get_readonly_fields(request, obj)
 
 
@@ -539,7 +605,8 @@ class EnrolmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+class EnrolmentAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
+    actions = ["delete_selected", *SpreadsheetAdminMixin.actions]
     import_class = EnrolmentImport
     form = EnrolmentAdminForm
     list_display = ["person", "cohort", "status"]
@@ -585,7 +652,7 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
     cohort_path = "enrolment__cohort"
     formfield_overrides = LOCALIZED_DECIMALS
     import_class = AttendanceImport
-    list_display = ["person", "cohort", "session", "hours"]
+    list_display = ["person", "cohort", "session", hours_column(Attendance)]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
     list_filter = ["session__cohort__programme"]
     autocomplete_fields = ["enrolment", "session"]
@@ -611,14 +678,6 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
     @admin.display(description=gettext_lazy("cohort"), ordering="enrolment__cohort")
     def cohort(self, attendance):
         return attendance.enrolment.cohort
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting is changing too: a closed cohort's attendance stays as its completions were decided from
-        # (the bulk delete refuses the whole selection: ClosedCohortFrozenMixin). The enrolment's cohort is
-        # the session's (validate_attendance), and label_queryset has already read it.
-        if obj is not None and obj.enrolment.cohort.closed_on is not None:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class CertificateReasonForm(forms.Form):

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from imports.columns import decimal_text
-from portal.text import in_active_script
+from portal.text import decimal_text, in_active_script
 
 from .models import CODE_ALPHABET, CODE_LENGTH, CertificateStatus
 

@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from imports.columns import decimal_text
+from portal.text import decimal_text
 
 from .models import ZERO_HOURS
 
@@ -119,6 +119,19 @@ class AttendanceSheetForm(forms.Form):
             return None if shown is None else {name: Decimal(value) for name, value in shown.items()}
         except (ValueError, TypeError, AttributeError, InvalidOperation):
             return None
+
+    def sessions_sent(self, sessions):
+        """Those of `sessions` for which the post carries a cell with hours or a tick, whether or not the
+        sheet takes it (a locked cell keeps what it showed)."""
+        return [
+            session
+            for session in sessions
+            if any(
+                (self.data.get(cell_name(session.pk, enrolment.pk)) or "").strip()
+                or self.data.get(tick_name(session.pk, enrolment.pk))
+                for enrolment in self.enrolments
+            )
+        ]
 
     def hours(self):
         """The cells staff changed, as the service takes them: {(session id, enrolment id): hours or None}."""

@@ -16,10 +16,9 @@ from django.utils.translation import ngettext, ngettext_lazy
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, ProgrammeRegion, local_name
-from imports.columns import decimal_text
 from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
-from portal.text import fold, in_active_script
+from portal.text import decimal_text, fold, in_active_script
 
 ZERO_HOURS = Decimal("0")
 # The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.

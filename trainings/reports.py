@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import PATH_SEPARATOR, Area, AreaKind
-from imports.columns import decimal_text
 from imports.writing import XLSX, export_filename, file_response, write_xlsx
 from offices.models import Appointment
-from portal.text import collation_key
+from portal.text import collation_key, decimal_text
 
 from .models import (
     ZERO_HOURS,

@@ -1,9 +1,13 @@
 """The active language and its script in templates.
 
 `{{ office.name|script }}`: content is typed in Latin; on Serbian Cyrillic pages it is
-transliterated. `{% html_lang %}`: the page's language tag. `{% language_links %}`: the links to this
-page in the other languages; `{% language_alternates %}`: the same for search engines, in <head>.
+transliterated. `{{ session.hours|decimal_text }}`: a decimal as a person writes it in the active
+language ("4", "2,5"; see `portal.text.decimal_text`). `{% html_lang %}`: the page's language tag.
+`{% language_links %}`: the links to this page in the other languages; `{% language_alternates %}`: the
+same for search engines, in <head>.
 """
+
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -12,7 +16,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
 from portal.languages import in_language
-from portal.text import cyrillic_active, to_cyrillic
+from portal.text import cyrillic_active, decimal_text, to_cyrillic
 
 register = template.Library()
 
@@ -26,6 +30,13 @@ def script(value):
     if isinstance(value, SafeData):
         return mark_safe(to_cyrillic(str(value)))
     return mark_safe(to_cyrillic(conditional_escape(str(value))))
+
+
+@register.filter(name="decimal_text")
+def decimal_text_filter(value):
+    if value is None or value == "":
+        return ""
+    return decimal_text(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
 HTML_LANG = {"sr-latn": "sr-Latn", "sr": "sr-Cyrl", "en": "en"}

@@ -506,3 +506,28 @@ def test_office_change_post_without_the_pages_fields_proposes_no_clearing(coordi
         "Ništa nije promenjeno: predlog ne menja nijedan podatak kancelarije."
     ]
     assert OfficeChangeProposal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "attended", "row", "upcoming"),
+    [
+        ("sr-latn", "5 od 9", "2,5 / 3", "Sati: 3"),
+        ("en", "5 of 9", "2.5 / 3", "Hours: 3"),
+    ],
+)
+def test_home_and_history_write_hours_as_a_person_does(
+    coordinator_a_client, coordinator_a, language, attended, row, upcoming
+):
+    # Three sessions of 3 hours, 2,5 attended at each of the two held by today: whole hours without ",0", halves with one.
+    training_of(coordinator_a, name="Mladi u zajednici", starts_on=date(2026, 6, 8), sessions=3)
+    set_language(coordinator_a_client, language)
+
+    history = coordinator_a_client.get(reverse("accounts:history")).text
+    home = coordinator_a_client.get(reverse("accounts:home")).text
+
+    start = history.index("Mladi u zajednici")
+    section = history[start : history.index("</section>", start)]
+    assert re.search(r"<dd[^>]*>([^<]*)</dd>", section[section.index("</span></dd>") :]).group(1) == attended
+    assert re.findall(r'<td class="text-end">([^<]*)</td>', section) == [row, row]
+    assert f"Kragujevac · {upcoming}</span>" in home
+    assert ",0 " not in section and ".0 " not in section

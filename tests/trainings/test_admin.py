@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -27,6 +28,7 @@ from trainings.models import (
     Certificate,
     CertificateStatus,
     Cohort,
+    CurriculumModule,
     Enrolment,
     Participant,
     Programme,
@@ -433,6 +435,38 @@ def test_close_cohorts_action_asks_first_saying_what_will_happen_and_writes_noth
     assert Certificate.objects.filter(enrolment__cohort=cohort).count() == 0
 
 
+@pytest.mark.parametrize(
+    ("prefix", "half", "whole"),
+    [
+        ("", "{name}: 10,5 od 16 h, potrebno 12,8", "{name}: 8 od 16 h, potrebno 12,8"),
+        ("/en", "{name}: 10.5 of 16 h, needs 12.8", "{name}: 8 of 16 h, needs 12.8"),
+    ],
+)
+def test_close_cohorts_confirmation_writes_hours_as_a_person_does(client, staff_user, prefix, half, whole):
+    cohort = make_cohort(people=2, sessions=4)  # 4 sessions of 4 h: 16 h, 80 % needs 12,8
+    first, second, third, _fourth = cohort.sessions.order_by("held_on")
+    halfway, twice = cohort.enrolments.order_by("pk")
+    attendance_sheet_save(
+        cohort=cohort,
+        hours={
+            (first.pk, halfway.pk): Decimal("4"),
+            (second.pk, halfway.pk): Decimal("4"),
+            (third.pk, halfway.pk): Decimal("2.5"),
+            (first.pk, twice.pk): Decimal("4"),
+            (second.pk, twice.pk): Decimal("4"),
+        },
+    )
+    client.force_login(staff_user)
+    url = prefix + reverse("admin:trainings_cohort_changelist")
+
+    response = client.post(url, {"action": "close_cohorts", "_selected_action": [cohort.pk]})
+
+    page = html.unescape(response.content.decode())
+    assert re.findall(r'<ul class="dropped-out"><li>(.*?)</li><li>(.*?)</li></ul>', " ".join(page.split())) == [
+        (half.format(name=halfway.participant.full_name), whole.format(name=twice.participant.full_name))
+    ]
+
+
 def test_close_cohorts_confirmed_closes_what_may_close_and_refuses_a_cohort_with_sessions_ahead(
     client, staff_user, cohort
 ):
@@ -539,7 +573,8 @@ def test_attendance_sheet_takes_nothing_for_a_session_still_to_come(client, staf
     )  # fmt: skip
 
     assert [str(message) for message in response.context["messages"]] == [
-        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa."
+        f"Za sesiju {coming} ništa nije upisano: još nije održana, a prisustvo se unosi od njenog dana.",
+        "Prisustvo je sačuvano: dodata su 2 zapisa, izmenjeno je 0 zapisa.",
     ]
     assert sorted(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", flat=True)) == sorted(
         [past.pk, today.pk]
@@ -574,18 +609,20 @@ def test_attendance_of_a_closed_cohort_cannot_be_deleted(client, staff_user, coh
     record = Attendance.objects.get(session=session, enrolment=enrolment)
     client.force_login(staff_user)
 
-    single = client.post(reverse("admin:trainings_attendance_delete", args=[record.pk]), {"post": "yes"})
+    single = client.post(reverse("admin:trainings_attendance_delete", args=[record.pk]), {"post": "yes"}, follow=True)
     bulk = client.post(
         reverse("admin:trainings_attendance_changelist"),
         {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
         follow=True,
     )
 
-    assert (single.status_code, bulk.status_code) == (403, 200)
-    assert [str(message) for message in bulk.context["messages"]] == [
-        f"Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije i prisustvo zatvorene grupe ostaju kakvi su "
-        "bili kada je odlučeno o završetku obuke."
-    ]
+    refused = (
+        f"Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije, upisi i prisustvo zatvorene grupe ostaju "
+        "kakvi su bili kada je odlučeno o završetku obuke."
+    )
+    assert single.redirect_chain == [(reverse("admin:trainings_attendance_change", args=[record.pk]), 302)]
+    assert [str(message) for message in single.context["messages"]] == [refused]
+    assert [str(message) for message in bulk.context["messages"]] == [refused]
     assert Attendance.objects.filter(pk=record.pk).exists()
 
 
@@ -605,10 +642,88 @@ def test_bulk_delete_of_a_closed_cohorts_sessions_is_refused_with_a_message(clie
 
     assert response.status_code == 200
     assert [str(message) for message in response.context["messages"]] == [
-        f"Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions and attendance stay "
-        "as its completions were counted on."
+        f"Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions, enrolments and "
+        "attendance stay as its completions were counted on."
     ]
     assert Session.objects.filter(pk__in=selected).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("prefix", "refused"),
+    [
+        (
+            "",
+            "Ništa nije obrisano: zatvorena je grupa {cohort}, a sesije, upisi i prisustvo zatvorene grupe ostaju "
+            "kakvi su bili kada je odlučeno o završetku obuke.",
+        ),
+        (
+            "/en",
+            "Nothing was deleted: the cohort {cohort} is closed, and a closed cohort's sessions, enrolments and "
+            "attendance stay as its completions were counted on.",
+        ),
+    ],
+)
+def test_enrolment_of_a_closed_cohort_is_not_deleted_and_the_page_says_why(client, staff_user, cohort, prefix, refused):
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))  # nobody attended: all dropped out, no attendance
+    dropped = cohort.enrolments.order_by("pk").first()
+    assert dropped.status == "dropped_out"
+    client.force_login(staff_user)
+    delete_url = prefix + reverse("admin:trainings_enrolment_delete", args=[dropped.pk])
+    change_url = prefix + reverse("admin:trainings_enrolment_change", args=[dropped.pk])
+    changelist_url = prefix + reverse("admin:trainings_enrolment_changelist")
+    message = refused.format(cohort=cohort)
+
+    change_page = client.get(change_url).content.decode()
+    asked = client.get(delete_url, follow=True)
+    confirmed = client.post(delete_url, {"post": "yes"}, follow=True)
+    bulk_asked = client.post(
+        changelist_url, {"action": "delete_selected", "_selected_action": [dropped.pk]}, follow=True
+    )
+    bulk_confirmed = client.post(
+        changelist_url, {"action": "delete_selected", "_selected_action": [dropped.pk], "post": "yes"}, follow=True
+    )
+
+    assert delete_url not in change_page  # no delete button
+    for response in (asked, confirmed):
+        assert response.redirect_chain == [(change_url, 302)]
+        assert [str(m) for m in response.context["messages"]] == [message]
+    for response in (bulk_asked, bulk_confirmed):
+        assert response.redirect_chain == [(changelist_url, 302)]
+        assert [str(m) for m in response.context["messages"]] == [message]
+    assert cohort.enrolments.count() == 3
+    assert Enrolment.history.filter(id=dropped.pk, history_type="-").count() == 0
+
+
+def test_enrolment_of_an_open_cohort_is_still_deleted_one_by_one_and_in_bulk(client, staff_user):
+    cohort = make_cohort(people=3)
+    first, second, third = cohort.enrolments.order_by("pk")
+    client.force_login(staff_user)
+
+    single = client.post(reverse("admin:trainings_enrolment_delete", args=[first.pk]), {"post": "yes"}, follow=True)
+    bulk = client.post(
+        reverse("admin:trainings_enrolment_changelist"),
+        {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert single.redirect_chain == [(reverse("admin:trainings_enrolment_changelist"), 302)]
+    # Django's own message ("Uspešno obrisano: 2 …", its wording with our verbose_name_plural)
+    assert [(m.level, str(m).startswith("Uspešno obrisano: 2 ")) for m in bulk.context["messages"]] == [
+        (messages.SUCCESS, True)
+    ]
+    assert cohort.enrolments.count() == 0
+
+
+def test_enrolment_with_attendance_of_an_open_cohort_is_protected_as_before(client, staff_user, cohort):
+    session, enrolment = cohort.sessions.first(), cohort.enrolments.first()
+    attendance_sheet_save(cohort=cohort, hours={(session.pk, enrolment.pk): Decimal("4")})
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:trainings_enrolment_delete", args=[enrolment.pk]), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert response.context["protected"]  # Django's page naming the attendance that keeps it
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
 
 
 def test_bulk_delete_of_an_open_cohorts_sessions_still_deletes(client, staff_user):
@@ -792,7 +907,8 @@ def test_a_closed_cohorts_page_offers_no_session_to_add_or_delete(client, staff_
     page = client.get(reverse("admin:trainings_cohort_change", args=[cohort.pk]))
     formset = page.context["inline_admin_formsets"][0]
     assert (formset.has_add_permission, formset.has_delete_permission) == (False, False)
-    assert client.get(reverse("admin:trainings_session_delete", args=[session.pk])).status_code == 403
+    delete_url = reverse("admin:trainings_session_delete", args=[session.pk])
+    assert client.get(delete_url)["Location"] == reverse("admin:trainings_session_change", args=[session.pk])
 
     open_cohort = make_cohort(people=0, name="Šumadija, osnovni nivo")
     formset = client.get(reverse("admin:trainings_cohort_change", args=[open_cohort.pk])).context[
@@ -1217,23 +1333,57 @@ def test_attendance_sheet_refuses_a_cell_of_another_cohort_or_a_made_up_session(
     assert (_sheet_state(cohort), _sheet_state(other)) == before
 
 
-def test_attendance_sheet_records_nothing_for_a_session_still_to_come_and_says_why(client, staff_user):
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "Za sesiju {session} ništa nije upisano: još nije održana, a prisustvo se unosi od njenog dana."),
+        (
+            "/en",
+            "Nothing was recorded for the session {session}: it has not taken place yet, and its attendance can be "
+            "recorded from its day on.",
+        ),
+    ],
+)
+def test_attendance_sheet_records_nothing_for_a_session_still_to_come_and_says_why(client, staff_user, prefix, said):
     cohort = running_cohort()
     _past, _today, coming = cohort.sessions.order_by("held_on")
-    enrolment = cohort.enrolments.order_by("pk").first()
+    ana, bojan = cohort.enrolments.order_by("pk")[:2]
     client.force_login(staff_user)
+    url = prefix + _sheet_url(cohort)
     before = _sheet_state(cohort)
 
     response = client.post(
-        _sheet_url(cohort),
-        {cell_name(coming.pk, enrolment.pk): "4", tick_name(coming.pk, enrolment.pk): "on"},
+        url,
+        {cell_name(coming.pk, ana.pk): "4", tick_name(coming.pk, ana.pk): "on", cell_name(coming.pk, bojan.pk): "2"},
         follow=True,
     )
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(url, 302)]
     assert _sheet_state(cohort) == before
-    assert "1 sesija još nije održana: prisustvo se unosi od njenog dana." in response.text
-    assert "dodato je 0 zapisa" in " ".join(str(m) for m in response.context["messages"])
+    assert [(m.level, str(m)) for m in response.context["messages"]] == [
+        (messages.WARNING, said.format(session=coming))
+    ]
+
+
+def test_attendance_sheet_names_every_session_still_to_come_that_was_sent(client, staff_user):
+    cohort = running_cohort()
+    _past, _today, coming = cohort.sessions.order_by("held_on")
+    later = Session.objects.create(
+        cohort=cohort, module=coming.module, held_on=coming.held_on + timedelta(days=1), hours=Decimal("4")
+    )
+    ana = cohort.enrolments.order_by("pk").first()
+    client.force_login(staff_user)
+
+    response = client.post(
+        _sheet_url(cohort),
+        {cell_name(coming.pk, ana.pk): "4", tick_name(later.pk, ana.pk): "on"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Za sesije {coming}, {later} ništa nije upisano: još nisu održane, a prisustvo se unosi od njihovog dana."
+    ]
+    assert Attendance.objects.filter(enrolment__cohort=cohort).count() == 0
 
 
 def test_attendance_sheet_post_by_a_coordinator_is_refused_and_saves_nothing(client, coordinator_a, cohort):
@@ -1373,3 +1523,46 @@ def test_close_cohorts_confirmed_reads_sessions_and_enrolments_only_in_each_clos
     assert sum('FROM "trainings_enrolment"' in sql for sql in reads) == 2
     assert Cohort.objects.get(pk=cohort.pk).closed_on == TODAY
     assert Cohort.objects.get(pk=ahead.pk).closed_on is None
+
+
+@pytest.mark.parametrize(("prefix", "half"), [("", "2,5"), ("/en", "2.5")])
+@pytest.mark.parametrize("model", ["session", "attendance", "curriculummodule"])
+def test_changelists_write_hours_as_a_person_does(client, staff_user, prefix, half, model):
+    cohort = make_cohort(people=2, sessions=1)  # a module and a session of 4 h
+    session = cohort.sessions.get()
+    ana, bojan = cohort.enrolments.order_by("pk")
+    attendance_sheet_save(
+        cohort=cohort, hours={(session.pk, ana.pk): Decimal("4"), (session.pk, bojan.pk): Decimal("2.5")}
+    )
+    Session.objects.create(cohort=cohort, module=session.module, held_on=date(2017, 10, 9), hours=Decimal("2.5"))
+    CurriculumModule.objects.create(
+        area=session.module.area, level="basic", title="Učešće mladih", hours=Decimal("2.5")
+    )
+    client.force_login(staff_user)
+    url = prefix + reverse(f"admin:trainings_{model}_changelist")
+
+    page = client.get(url).content.decode()
+
+    cells = re.findall(r'<td class="field-hours">([^<]*)</td>', page)  # ours among the demo's
+    assert {half, "4"} <= set(cells)
+    assert [cell for cell in cells if cell.endswith((",0", ".0"))] == []
+
+
+@pytest.mark.parametrize(("prefix", "half"), [("", "2,5"), ("/en", "2.5")])
+def test_a_closed_cohorts_read_only_session_hours_are_written_as_a_person_does(client, staff_user, prefix, half):
+    cohort = make_cohort(people=0, sessions=2)  # two sessions of 4 h
+    short = cohort.sessions.order_by("held_on").last()
+    short.hours = Decimal("2.5")
+    short.save()
+    cohort_close(cohort=cohort, closed_on=date(2018, 3, 1))
+    client.force_login(staff_user)
+
+    cohort_url = prefix + reverse("admin:trainings_cohort_change", args=[cohort.pk])
+    session_url = prefix + reverse("admin:trainings_session_change", args=[short.pk])
+
+    cohort_page = client.get(cohort_url).content.decode()
+    session_page = client.get(session_url).content.decode()
+
+    assert re.findall(r'<td class="field-hours_shown">\s*<p>([^<]*)</p>', cohort_page) == ["4", half]
+    assert re.findall(r'<div class="readonly">([^<]*)</div>', session_page)[-1:] == [half]
+    assert 'name="hours"' not in session_page

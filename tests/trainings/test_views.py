@@ -270,7 +270,7 @@ def test_font_check_names_a_missing_font(settings, monkeypatch, tmp_path):
 
 
 def test_hours_text_drops_needless_decimals():
-    from imports.columns import decimal_text as hours_text
+    from portal.text import decimal_text as hours_text
 
     assert [hours_text(Decimal(text)) for text in ("12.0", "100.0", "10.50", "0")] == ["12", "100", "10,5", "0"]
 
