@@ -143,6 +143,15 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (`make run`, a small site): a transaction that writes takes the write lock when it begins,
+    # so two saves at once wait their turn (up to 20 s) instead of one failing "database is locked";
+    # readers never wait for the writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,7 @@
 """Public pages are kept for anonymous visitors until the data changes: the data version in the database."""
 
 import gzip
+import io
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -417,3 +418,17 @@ def test_a_page_is_kept_once_compressed_for_every_kind_of_visitor(client, settin
     assert int(again["Content-Length"]) == len(plain.content)
     [kept] = list(tmp_path.iterdir())
     assert kept.stat().st_size < len(plain.content) / 3
+
+
+def test_a_change_made_by_hand_is_announced_with_one_command(client, office_a, committed):
+    from django.core.management import call_command
+
+    url = office_a.get_absolute_url()
+    client.get(url)
+    Office.objects.filter(pk=office_a.pk).update(working_hours="Radnim danima 9–17")  # the shell, no signal
+    assert "Radnim danima 9–17" not in client.get(url).text
+    output = io.StringIO()
+    with committed():
+        call_command("data_changed", stdout=output)
+    assert "data version went up" in output.getvalue()
+    assert "Radnim danima 9–17" in client.get(url).text
