@@ -1,6 +1,6 @@
 """Reads for the public pages: each runs a fixed number of queries whatever the data size."""
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
 
@@ -44,15 +44,19 @@ def latest_openings(*, limit=6):
 
 
 def office_for_page(slug):
+    """The office of a public page, with its area; what the page lists of it comes with `office_page_lists`."""
+    return Office.objects.for_listing().get(slug=slug)
+
+
+def office_page_lists(office):
+    """Read the office's appointments (with their coordinators) and status steps, for its page: two queries."""
     appointments = Appointment.objects.select_related("coordinator").order_by("-started_on", "role")
-    return (
-        Office.objects.for_listing()
-        .prefetch_related(
-            Prefetch("appointments", queryset=appointments),
-            Prefetch("status_changes", queryset=OfficeStatusChange.objects.order_by("on", "pk")),
-        )
-        .get(slug=slug)
+    prefetch_related_objects(
+        [office],
+        Prefetch("appointments", queryset=appointments),
+        Prefetch("status_changes", queryset=OfficeStatusChange.objects.order_by("on", "pk")),
     )
+    return office
 
 
 def office_current_appointments(office, *, today=None):

@@ -4,6 +4,7 @@ from django.db.models import Count, Window
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import DetailView
@@ -119,10 +120,17 @@ class OfficeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        appointments = list(self.object.appointments.all())
-        context["appointments"] = appointments
-        context["current_appointments"] = selectors.office_current_appointments(self.object)
-        context["status_changes"] = list(self.object.status_changes.all())
+        office = self.object
+        # Read only if the template renders them (not when its {% cache %} fragment is kept; reading
+        # them a second time asks nothing more).
+        context["appointments"] = SimpleLazyObject(lambda: list(selectors.office_page_lists(office).appointments.all()))
+        context["current_appointments"] = SimpleLazyObject(
+            lambda: selectors.office_current_appointments(selectors.office_page_lists(office))
+        )
+        context["status_changes"] = SimpleLazyObject(
+            lambda: list(selectors.office_page_lists(office).status_changes.all())
+        )
+        context["today"] = timezone.localdate()  # who is a current contact changes at midnight
         return context
 
 

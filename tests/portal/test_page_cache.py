@@ -432,3 +432,23 @@ def test_a_change_made_by_hand_is_announced_with_one_command(client, office_a, c
         call_command("data_changed", stdout=output)
     assert "data version went up" in output.getvalue()
     assert "Radnim danima 9–17" in client.get(url).text
+
+
+def test_an_office_page_keeps_its_body_for_every_visitor_until_the_data_or_the_day_changes(
+    client, settings, coordinator_a, office_a, committed
+):
+    settings.PAGE_CACHE_SECONDS = 0  # rendered each time (as for a signed-in visitor), with its fragment
+    url = office_a.get_absolute_url()
+    coordinator_a.email, coordinator_a.publish_email = "jelena.petrovic@kzm-sabac.rs", True
+    with committed():
+        coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" in client.get(url).text
+    with CaptureQueriesContext(connection) as queries:
+        assert "jelena.petrovic@kzm-sabac.rs" in client.get(url).text
+    assert len(queries) == 2  # the data version and the office: its lists come with the kept body
+    coordinator_a.publish_email = False
+    with committed():
+        coordinator_a.save()
+    assert "jelena.petrovic@kzm-sabac.rs" not in client.get(url).text
+    client.force_login(coordinator_a.user)
+    assert "jelena.petrovic@kzm-sabac.rs" not in client.get(url).text  # not even to its owner
