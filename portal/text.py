@@ -188,6 +188,17 @@ def fold(text):
     return " ".join(stripped.split())
 
 
+def search_fold(text):
+    """The form search compares, on both sides: fold() with đ written as a plain "d".
+
+    Many people type đ as "d" (Arandelovac, Indija), others as "dj"; fold() writes it as "dj", so "dj"
+    becomes "d" too: "Aranđelovac", "Аранђеловац", "Arandjelovac" and "Arandelovac" all fold to
+    "arandelovac". The few words with a real d+j ("podjela") fold so as well, on both sides alike.
+    Every `search_text` column holds this form; slugs keep fold()'s "dj".
+    """
+    return fold(text).replace("dj", "d")
+
+
 # The Serbian alphabets in their own order (the Latin one with the letters foreign words bring, where
 # the Latin alphabet has them): a list of names sorts as a Serbian reader looks for it.
 LATIN_ALPHABET = ["a", "b", "c", "č", "ć", "d", "dž", "đ", "e", "f", "g", "h", "i", "j", "k", "l", "lj", "m", "n",

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from portal.text import collation_key, fold, slugify, to_cyrillic, to_latin
+from portal.text import collation_key, fold, search_fold, slugify, to_cyrillic, to_latin
 
 
 @pytest.mark.parametrize(
@@ -145,6 +145,13 @@ def test_fold_matches_every_spelling(spelling):
 def test_fold_writes_dj_for_dj():
     assert fold("Đurđevo") == "djurdjevo"
     assert fold("Ђурђево") == "djurdjevo"
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Aranđelovac", "ARANĐELOVAC", "Аранђеловац", "АРАНЂЕЛОВАЦ", "Arandjelovac", "arandelovac"]
+)
+def test_search_fold_makes_d_dj_and_dj_letter_one(spelling):
+    assert search_fold(spelling) == "arandelovac"
 
 
 @pytest.mark.parametrize(
