@@ -1203,7 +1203,7 @@ def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client,
     ("prefix", "added", "title"),
     [
         ("", "Dodato: oblast kompetencija „Omladinski rad u zajednici“.", "Dodavanje: oblast kompetencija"),
-        ("/sr", "Додато: област компетенција „Omladinski rad u zajednici“.", "Додавање: област компетенција"),
+        ("/sr", "Додато: област компетенција „Омладински рад у заједници“.", "Додавање: област компетенција"),
         ("/en", "The competence area “Omladinski rad u zajednici” was added successfully.", "Add competence area"),
     ],
 )
