@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_site import ActiveScriptMessagesMixin
 from portal.folded_search import FoldedSearchMixin
 from portal.text import collation_key
 
@@ -70,7 +71,7 @@ class ValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(Area)
-class AreaAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AreaAdmin(ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_cyrillic", "kind", "parent", "code", "valid_from", "valid_to"]
     list_filter = [CountryFilter, "kind", ValidFilter]
     list_select_related = ["parent"]
@@ -94,7 +95,7 @@ class AreaAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeRegion)
-class ProgrammeRegionAdmin(SimpleHistoryAdmin):
+class ProgrammeRegionAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     autocomplete_fields = ["areas"]

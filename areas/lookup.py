@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal.text import fold, to_latin
+from portal.text import search_fold
 
 from .models import Area
 
@@ -12,10 +12,10 @@ from .models import Area
 def name_keys(name):
     """The folded forms a name is found by: "Aranđelovac" also as typed on an English keyboard.
 
-    fold() writes đ as "dj" (Đorđe → djordje); people also type it as a plain "d" (Dorde).
+    One form, search's (portal.text.search_fold): đ typed as "dj" (Djordje) or as a plain "d" (Dorde)
+    finds the same place the directory's search finds.
     """
-    latin = to_latin(name or "")
-    return {fold(latin), fold(latin.replace("đ", "d").replace("Đ", "D"))} - {""}
+    return {search_fold(name)} - {""}
 
 
 class AreaLookup:
@@ -40,7 +40,7 @@ class AreaLookup:
 
     def candidates(self, text):
         name, _paren, qualifier = text.partition("(")
-        candidates = self.by_name.get(fold(name), [])
+        candidates = self.by_name.get(search_fold(name), [])
         if qualifier:
             wanted = name_keys(qualifier.rstrip(") "))
             candidates = [
@@ -90,7 +90,7 @@ class AreaLookup:
     def _label(self, area, qualified):
         name = area.local_name
         if qualified is None:
-            qualified = len(self.candidates(area.name)) > 1 or len(self.by_name.get(fold(area.name), [])) > 1
+            qualified = len(self.candidates(area.name)) > 1 or len(self.by_name.get(search_fold(area.name), [])) > 1
         if qualified and area.parent:
             return f"{name} ({area.parent.local_name})"
         return name

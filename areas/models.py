@@ -5,7 +5,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.text import cyrillic_active, fold, slugify, to_cyrillic
+from portal.text import cyrillic_active, search_fold, slugify, to_cyrillic
 
 PATH_SEPARATOR = "/"
 
@@ -145,7 +145,7 @@ class Area(models.Model):
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
         self.search_text = " ".join(
-            dict.fromkeys(fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
+            dict.fromkeys(search_fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
         )
         super().save(*args, **kwargs)
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_site import labelling_admin
+from portal.admin_site import ActiveScriptMessagesMixin, labelling_admin
 
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord, change_reason_batch
@@ -270,7 +270,7 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from areas.admin import DistrictFilter, RegionFilter
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin, change_reason_link
 from portal.folded_search import FoldedSearchMixin
-from portal.text import validate_no_control_characters
+from portal.text import in_active_script, validate_no_control_characters
 
 from .importers import CoordinatorImport, MembershipImport, OfficeImport
 from .models import (
@@ -327,11 +327,12 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
             except InvitationRefused as reason:
                 refused.append(str(reason))
             else:
-                invited.append(person.full_name)
+                name = in_active_script(person.full_name)
+                invited.append(name)
                 if had_password:
-                    reset.append(person.full_name)
+                    reset.append(name)
                 elif pending:
-                    again.append(person.full_name)
+                    again.append(name)
         if invited:
             message = ngettext(
                 "Invited %(count)s coordinator: %(names)s.", "Invited %(count)s coordinators: %(names)s.", len(invited)
@@ -508,8 +509,11 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         if decision == "_accept":
             messages.success(
                 request,
-                _("Accepted: the public page of %(office)s shows the new details.") % {"office": proposal.office},
+                _("Accepted: the public page of %(office)s shows the new details.")
+                % {"office": in_active_script(str(proposal.office))},
             )
         else:
-            messages.success(request, _("Rejected the proposal for %(office)s.") % {"office": proposal.office})
+            messages.success(
+                request, _("Rejected the proposal for %(office)s.") % {"office": in_active_script(str(proposal.office))}
+            )
         return redirect("admin:offices_officechangeproposal_changelist")

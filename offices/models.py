@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
 from portal.folded_search import folded_search
-from portal.text import fold, slugify, validate_no_control_characters
+from portal.text import search_fold, slugify, validate_no_control_characters
 
 from .validators import raise_collected, validate_not_in_future, validate_point_in_area_country
 
@@ -252,7 +252,7 @@ class Office(models.Model):
     def set_derived_fields(self):
         """Keep derived fields in step (save() and the imports' bulk writes call it)."""
         # The area's names are searched through the area itself, so a renamed area needs no update here.
-        self.search_text = fold(self.name)
+        self.search_text = search_fold(self.name)
 
     def unique_slug(self, taken=None):
         """The area's name as a slug, numbered ("sabac-2") past the slugs in use: those of the other offices,
@@ -486,7 +486,7 @@ class Coordinator(models.Model):
 
     def set_derived_fields(self):
         """Keep derived fields in step (save() and the imports' bulk writes call it)."""
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.email}")
+        self.search_text = search_fold(f"{self.first_name} {self.last_name} {self.email}")
 
     @property
     def full_name(self):

@@ -1,6 +1,6 @@
 """Search that ignores script, case and diacritics: "sabac", "SABAC" and "Шабац" find Šabac.
 
-A searchable model keeps a folded `search_text` column (see portal.text.fold); a query matches a
+A searchable model keeps a folded `search_text` column (see portal.text.search_fold: "d", "dj" and "đ" alike); a query matches a
 record when every word of it is found in one of the named columns (or matches one of the given
 conditions: a function of the folded word that returns a Q, such as a subquery over related records).
 """
@@ -10,7 +10,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from portal.text import fold
+from portal.text import search_fold
 
 MAX_QUERY_LENGTH = 200
 
@@ -18,7 +18,7 @@ MAX_QUERY_LENGTH = 200
 def folded_search(queryset, fields, query):
     """The records with every word of `query` in one of `fields`: a folded column's name, or a function
     of the word returning a Q."""
-    for word in fold(str(query)[:MAX_QUERY_LENGTH]).split():
+    for word in search_fold(str(query)[:MAX_QUERY_LENGTH]).split():
         queryset = queryset.filter(
             reduce(or_, (field(word) if callable(field) else Q(**{f"{field}__contains": word}) for field in fields))
         )

@@ -131,3 +131,9 @@ DJANGO_AUTH = [
     # django/contrib/auth/password_validation.py
     gettext_noop("The password is too similar to the %(verbose_name)s."),
 ]
+# Django's own strings with a term the portal says otherwise: Django's Serbian writes "i-mejl adresa",
+# the portal "adresa e-pošte" everywhere else (forms, messages, the e-mails themselves).
+DJANGO_CORE = [
+    # django/core/validators.py (EmailValidator, so every EmailField)
+    gettext_noop("Enter a valid email address."),
+]

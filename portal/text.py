@@ -8,6 +8,7 @@ Latin to Cyrillic also leaves in Latin what is not Serbian, as a Cyrillic text p
 links, e-mail addresses, file names and extensions, markup, placeholders, codes (letters with
 digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words with a capital
 inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
+The hour unit "h" after a number or placeholder ("4 h") is written "ч", as Cyrillic writes the hour.
 
 `decimal_text` writes a decimal (hours) as a person writes it in the active language.
 """
@@ -68,6 +69,10 @@ _PROTECTED = re.compile(
     r"|(?<![\w.])\.[A-Za-z][A-Za-z0-9]{1,4}\b"
     r"|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b)"
 )
+
+# The hour unit: "h" on its own after a number or a placeholder and a space ("4 h", "%(hours)s h").
+# Serbian Cyrillic writes it "ч" (час), not "х".
+_HOUR_UNIT = re.compile(r"(\d|%\([^)]+\)[sdif]|%[sdif]|\{\{[^}]*\}\}|\{[^}]*\})([ \u00a0])h(?![^\W_])")
 
 # What every one of _PROTECTED's matches holds somewhere.
 _MAYBE_PROTECTED = re.compile(r"[@<&%{]|://|\.[^\W\d_]|[A-Z0-9]-[A-Z0-9]")
@@ -163,6 +168,7 @@ def to_cyrillic(text):
     """Serbian Latin to Cyrillic, leaving in Latin what is not Serbian (see the module's docstring)."""
     if not text:
         return text or ""
+    text = _HOUR_UNIT.sub(r"\1\2ч", text)
     if not _MAYBE_PROTECTED.search(text):  # most text: a quick look saves the long expression
         return _words_to_cyrillic(text)
     parts = _PROTECTED.split(text)
@@ -186,6 +192,17 @@ def fold(text):
     decomposed = unicodedata.normalize("NFKD", latin)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.split())
+
+
+def search_fold(text):
+    """The form search compares, on both sides: fold() with đ written as a plain "d".
+
+    Many people type đ as "d" (Arandelovac, Indija), others as "dj"; fold() writes it as "dj", so "dj"
+    becomes "d" too: "Aranđelovac", "Аранђеловац", "Arandjelovac" and "Arandelovac" all fold to
+    "arandelovac". The few words with a real d+j ("podjela") fold so as well, on both sides alike.
+    Every `search_text` column holds this form; slugs keep fold()'s "dj".
+    """
+    return fold(text).replace("dj", "d")
 
 
 # The Serbian alphabets in their own order (the Latin one with the letters foreign words bring, where

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal.folded_search import FoldedSearchMixin
-from portal.text import decimal_text
+from portal.text import decimal_text, in_active_script
 
 from . import reports
 from .forms import AttendanceSheetForm
@@ -271,7 +271,7 @@ def cohort_closing_message(*, cohort, closing):
             "%(cohort)s closed: %(count)s certificates issued.",
             len(closing.certificates),
         )
-        % {"cohort": cohort, "count": len(closing.certificates)}
+        % {"cohort": in_active_script(str(cohort)), "count": len(closing.certificates)}
     ]
     if closing.still_invited:
         parts.append(
@@ -422,7 +422,7 @@ class CohortAdmin(HistoryAdmin):
             "opts": self.opts,
             "original": cohort,
             "cohort": cohort,
-            "title": _("Attendance sheet: %(cohort)s") % {"cohort": cohort},
+            "title": _("Attendance sheet: %(cohort)s") % {"cohort": in_active_script(str(cohort))},
             "sessions": sessions,
             "future_sessions": future_sessions,
             "form": form,

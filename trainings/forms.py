@@ -8,7 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.text import decimal_text
+from portal.text import decimal_text, in_active_script
 
 from .models import ZERO_HOURS
 
@@ -46,7 +46,11 @@ class AttendanceSheetForm(forms.Form):
         for enrolment in enrolments:
             for session in sessions:
                 value = hours.get((session.pk, enrolment.pk))
-                label = _("%(person)s, %(session)s") % {"person": enrolment.participant, "session": session}
+                names = {
+                    "person": in_active_script(str(enrolment.participant)),
+                    "session": in_active_script(str(session)),
+                }
+                label = _("%(person)s, %(session)s") % names
                 self.fields[cell_name(session.pk, enrolment.pk)] = forms.DecimalField(
                     label=label,
                     required=False,
@@ -65,8 +69,7 @@ class AttendanceSheetForm(forms.Form):
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 3}),
                 )
                 self.fields[tick_name(session.pk, enrolment.pk)] = forms.BooleanField(
-                    label=_("%(person)s, %(session)s: present for the whole session")
-                    % {"person": enrolment.participant, "session": session},
+                    label=_("%(person)s, %(session)s: present for the whole session") % names,
                     required=False,
                     disabled=session.pk in locked,
                     initial=value is not None and value == session.hours,

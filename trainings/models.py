@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area, ProgrammeRegion, local_name
 from offices.models import Appointment, Coordinator
 from portal.folded_search import folded_search
-from portal.text import decimal_text, fold, in_active_script
+from portal.text import decimal_text, in_active_script, search_fold
 
 ZERO_HOURS = Decimal("0")
 # The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.
@@ -723,7 +723,7 @@ class Participant(models.Model):
 
     def set_derived_fields(self):
         """Keep derived fields in step (save() and the imports' bulk writes call it)."""
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
+        self.search_text = search_fold(f"{self.first_name} {self.last_name} {self.organisation} {self.email}")
 
     @property
     def full_name(self):

@@ -230,3 +230,24 @@ def test_an_unreachable_mail_server_is_reported_in_english_too(client, staff_use
         "or could not be reached. Nothing was changed for this person; invite them again later."
     ]
     assert Coordinator.objects.get(pk=person.pk).user is None
+
+
+@pytest.mark.parametrize(
+    ("prefix", "names"),
+    [("", "Nemanja Knežević, Milica Đurić"), ("/sr", "Немања Кнежевић, Милица Ђурић")],
+)
+def test_invitation_message_names_people_in_the_pages_script(client, staff_user, prefix, names):
+    people = [
+        CoordinatorFactory(first_name="Nemanja", last_name="Knežević", email="nemanja.k@example.org"),
+        CoordinatorFactory(first_name="Milica", last_name="Đurić", email="milica.dj@example.org"),
+        CoordinatorFactory(first_name="Uroš", last_name="Begović", email=""),
+    ]
+    client.force_login(staff_user)
+
+    response = _invite(client, people, prefix)
+
+    texts = [str(message) for message in response.context["messages"]]
+    assert len(texts) == 2
+    assert texts[0].endswith(f": {names}.")
+    assert ("Урош Беговић" if prefix else "Uroš Begović") in texts[1]
+    assert prefix == "" or not any("Knežević" in text or "Begović" in text for text in texts)

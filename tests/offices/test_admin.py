@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from areas.models import Area
 from offices.models import Coordinator, Membership, Office
 from tests.conftest import set_language, translated
-from tests.factories import free_municipality
+from tests.factories import OfficeFactory, area, free_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,15 @@ pytestmark = pytest.mark.django_db
 def test_admin_search_ignores_script_and_diacritics(staff_client, term):
     response = staff_client.get(reverse("admin:offices_office_changelist"), {"q": term})
     assert [office.name for office in response.context["cl"].result_list] == ["Kancelarija za mlade Šabac"]
+
+
+@pytest.mark.parametrize("term", ["arandelovac", "Aranđelovac", "Аранђеловац", "arandjelovac"])
+def test_admin_search_finds_dj_typed_as_d_dj_or_dj_letter(staff_client, term):
+    office = Office.objects.filter(area__code="RS-ARANDJELOVAC").first() or OfficeFactory(area=area("RS-ARANDJELOVAC"))
+
+    response = staff_client.get(reverse("admin:offices_office_changelist"), {"q": term})
+
+    assert list(response.context["cl"].result_list) == [office]
 
 
 def test_admin_filters_by_district_status_and_year(staff_client):

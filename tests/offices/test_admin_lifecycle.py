@@ -304,3 +304,18 @@ def test_an_office_save_checks_its_appointments_against_one_load_of_its_history(
 
     one, ten = save_queries(1), save_queries(10)
     assert len(checks(ten)) == len(checks(one)) == 4  # both inlines' rows, and the history and appointments once
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name", "latin"),
+    [("", "Kancelarija za mlade Šabac", None), ("/sr", "Канцеларија за младе Шабац", "Kancelarija za mlade Šabac")],
+)
+def test_change_message_names_the_office_in_the_pages_script(staff_client, office_a, prefix, name, latin):
+    url, data = change_form_data(staff_client, office_a)
+
+    response = staff_client.post(prefix + url, data, follow=True)
+
+    [message] = [str(message) for message in response.context["messages"]]
+    assert f">{name}</a>" in message
+    assert latin is None or latin not in message
+    assert Office.objects.get(pk=office_a.pk).name == "Kancelarija za mlade Šabac"  # stored as typed

@@ -181,11 +181,14 @@ def test_admin_names_the_proposer_by_the_coordinators_name(staff_client, proposa
     [
         ("", "_accept", "Predlog izmena je prihvaćen, javna stranica prikazuje nove podatke: Kancelarija za mlade Šabac."),
         ("", "_reject", "Predlog izmena je odbijen: Kancelarija za mlade Šabac."),
-        ("/sr", "_reject", "Предлог измена је одбијен: Kancelarija za mlade Šabac."),
+        ("/sr", "_accept", "Предлог измена је прихваћен, јавна страница приказује нове податке: Канцеларија за младе Шабац."),
+        ("/sr", "_reject", "Предлог измена је одбијен: Канцеларија за младе Шабац."),
         ("/en", "_reject", "Rejected the proposal for Kancelarija za mlade Šabac."),
     ],
 )  # fmt: skip
-def test_admin_review_message_reads_right_with_the_office_name(staff_client, proposal, prefix, decision, words):
+def test_admin_review_message_reads_right_with_the_office_name_in_the_pages_script(
+    staff_client, proposal, prefix, decision, words
+):
     url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
     seen = _seen(staff_client.get(url))
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from offices.demo import SEED_OPENINGS, demo_seed
 from offices.models import Appointment, Coordinator, Membership, Office, OfficeStatusChange
 from tests.conftest import LANGUAGES, set_language
+from tests.factories import OfficeFactory, area
 from trainings.models import Attendance, Certificate, Enrolment, Participant, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,27 @@ def test_directory_search_finds_sabac_in_any_spelling(client, spelling):
     response = client.get(reverse("offices:list"), {"q": spelling})
     names = [office.name for office in response.context["offices"]]
     assert names == ["Kancelarija za mlade Šabac"]
+
+
+DJ_PLACES = {
+    "RS-ARANDJELOVAC": ("arandelovac", "Aranđelovac", "Аранђеловац", "arandjelovac"),
+    "RS-INDJIJA": ("indija", "Inđija", "Инђија", "indjija"),
+    "RS-MEDVEDJA": ("medveda", "Medveđa", "Медвеђа", "medvedja"),
+    "RS-ZITORADJA": ("zitorada", "Žitorađa", "Житорађа", "zitoradja"),
+    "RS-MALI-IDJOS": ("mali idos", "Mali Iđoš", "Мали Иђош", "mali idjos"),
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "spelling"), [(code, spelling) for code, spellings in DJ_PLACES.items() for spelling in spellings]
+)
+def test_directory_search_finds_dj_typed_as_d_dj_or_dj_letter(client, code, spelling):
+    if not Office.objects.filter(area__code=code).exists():
+        OfficeFactory(area=area(code))
+
+    response = client.get(reverse("offices:list"), {"q": spelling})
+
+    assert [office.area.code for office in response.context["offices"]] == [code]
 
 
 def test_directory_filters_by_district_and_year(client):

@@ -44,16 +44,36 @@ def test_listed_django_msgids_occur_in_django():
     assert [month for month in months if f'pgettext_lazy("alt. month", "{month}")' not in dates] == []
 
 
-@pytest.mark.parametrize("app", ["admin", "auth"])
+@pytest.mark.parametrize("app", ["admin", "auth", "core"])
 def test_listed_django_admin_and_auth_msgids_are_djangos(app):
     import gettext
 
     import django
 
-    from portal.library_strings import DJANGO_ADMIN, DJANGO_AUTH
+    from portal.library_strings import DJANGO_ADMIN, DJANGO_AUTH, DJANGO_CORE
 
-    mo = Path(django.__file__).parent / "contrib" / app / "locale" / "sr_Latn" / "LC_MESSAGES" / "django.mo"
+    locale = Path(django.__file__).parent / ("conf" if app == "core" else f"contrib/{app}") / "locale"
+    mo = locale / "sr_Latn" / "LC_MESSAGES" / "django.mo"
     with mo.open("rb") as file:
         catalogue = gettext.GNUTranslations(file)._catalog
-    listed = {"admin": DJANGO_ADMIN, "auth": DJANGO_AUTH}[app]
+    listed = {"admin": DJANGO_ADMIN, "auth": DJANGO_AUTH, "core": DJANGO_CORE}[app]
     assert [msgid for msgid in listed if msgid not in catalogue] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("sr-latn", "Unesite ispravnu adresu e-pošte."),
+        ("sr", "Унесите исправну адресу е-поште."),
+        ("en", "Enter a valid email address."),
+    ],
+)
+def test_email_field_says_e_posta_as_the_portal_does(language, message):
+    from django import forms
+
+    class ContactForm(forms.Form):
+        email = forms.EmailField()
+
+    with translation.override(language):
+        form = ContactForm({"email": "milica.djuric@"})
+        assert form.errors == {"email": [message]}

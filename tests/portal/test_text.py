@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from portal.text import collation_key, fold, slugify, to_cyrillic, to_latin
+from portal.text import collation_key, fold, search_fold, slugify, to_cyrillic, to_latin
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,25 @@ def test_to_cyrillic_leaves_what_is_not_serbian_in_latin(latin, cyrillic):
     assert to_cyrillic(latin) == cyrillic
 
 
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Najviše %(hours)s h: koliko traje sesija.", "Највише %(hours)s ч: колико траје сесија."),
+        ("od 0 do %(hours)s h za sesiju", "од 0 до %(hours)s ч за сесију"),
+        ("Trajanje: 4 h.", "Трајање: 4 ч."),
+        ("2,5 h, ukupno 12\u00a0h", "2,5 ч, укупно 12\u00a0ч"),
+        ("{{ hours }} h", "{{ hours }} ч"),
+        ("h", "х"),
+        ("4 hotela", "4 хотела"),
+        ("4h", "4h"),
+        ("plan h i", "план х и"),
+        ("Hleb 4 H", "Хлеб 4 Х"),
+    ],
+)
+def test_to_cyrillic_writes_the_hour_unit_as_ch_and_other_h_as_h(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+
+
 def _catalogue(language):
     return polib.mofile(str(Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.mo"))
 
@@ -93,6 +112,16 @@ def test_cyrillic_catalogue_has_no_transliterated_foreign_word(mistake):
     # A whole word: "јес" ("yes" written in Cyrillic) is a mistake, "јесу" (Serbian "are") is not.
     found = re.compile(rf"(?<!\w){re.escape(mistake)}(?!\w)")
     assert [text for text in texts if found.search(text)] == []
+
+
+def test_cyrillic_catalogue_writes_the_hour_unit_as_ch():
+    texts = [entry.msgstr for entry in _catalogue("sr")] + [
+        text for entry in _catalogue("sr") for text in entry.msgstr_plural.values()
+    ]
+    hour_as_h = re.compile(r"(?:\d|%\([^)]+\)[sdif])\s+х(?!\w)")
+    hour_as_ch = re.compile(r"%\([^)]+\)[sdif]\s+ч(?!\w)")
+    assert [text for text in texts if hour_as_h.search(text)] == []
+    assert len([text for text in texts if hour_as_ch.search(text)]) >= 6
 
 
 def test_the_foreign_word_check_tells_a_serbian_word_from_a_transliterated_one():
@@ -145,6 +174,13 @@ def test_fold_matches_every_spelling(spelling):
 def test_fold_writes_dj_for_dj():
     assert fold("Đurđevo") == "djurdjevo"
     assert fold("Ђурђево") == "djurdjevo"
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Aranđelovac", "ARANĐELOVAC", "Аранђеловац", "АРАНЂЕЛОВАЦ", "Arandjelovac", "arandelovac"]
+)
+def test_search_fold_makes_d_dj_and_dj_letter_one(spelling):
+    assert search_fold(spelling) == "arandelovac"
 
 
 @pytest.mark.parametrize(

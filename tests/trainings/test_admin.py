@@ -133,6 +133,7 @@ def test_attendance_sheet_hours_above_session_saves_nothing(client, staff_user, 
     [
         ("", "4", "Najviše 4 h: koliko traje sesija.", "najviše 4 h"),
         ("", "2.5", "Najviše 2,5 h: koliko traje sesija.", "najviše 2,5 h"),
+        ("/sr", "4", "Највише 4 ч: колико траје сесија.", "највише 4 ч"),
         ("/en", "4", "At most 4 h: the length of the session.", "max. 4 h"),
         ("/en", "2.5", "At most 2.5 h: the length of the session.", "max. 2.5 h"),
     ],
@@ -153,6 +154,30 @@ def test_attendance_sheet_writes_whole_hours_without_a_decimal(client, staff_use
         assert raised.value.messages == [
             f"{enrolment.participant}: give from 0 to {hours} h for the session {session}."
         ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "row", "latin"),
+    [
+        ("", "Lista prisustva: Vojvodina, osnovni nivo", '<th scope="row">Uroš Begović', None),
+        ("/sr", "Листа присуства: Војводина, основни ниво", '<th scope="row">Урош Беговић', "Uroš Begović"),
+    ],
+)
+def test_attendance_sheet_names_the_cohort_and_people_in_the_pages_script(
+    client, staff_user, prefix, title, row, latin
+):
+    cohort = make_cohort(people=1, sessions=1)
+    participant = cohort.enrolments.get().participant
+    Coordinator.objects.filter(pk=participant.coordinator_id).update(first_name="Uroš", last_name="Begović")
+    client.force_login(staff_user)
+
+    page = client.get(prefix + _sheet_url(cohort)).content.decode()
+
+    assert f"<h1>{title}</h1>" in page
+    assert row in page
+    assert "Vojvodina, osnovni nivo" not in page if latin else "Војводина" not in page
+    if latin:
+        assert latin not in page
 
 
 def test_attendance_sheet_page_has_no_inline_style_or_script(client, staff_user, cohort):
@@ -1178,7 +1203,7 @@ def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client,
     ("prefix", "added", "title"),
     [
         ("", "Dodato: oblast kompetencija „Omladinski rad u zajednici“.", "Dodavanje: oblast kompetencija"),
-        ("/sr", "Додато: област компетенција „Omladinski rad u zajednici“.", "Додавање: област компетенција"),
+        ("/sr", "Додато: област компетенција „Омладински рад у заједници“.", "Додавање: област компетенција"),
         ("/en", "The competence area “Omladinski rad u zajednici” was added successfully.", "Add competence area"),
     ],
 )
