@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import decimals
 from portal.text import decimal_text
 
 from .models import ZERO_HOURS
@@ -47,7 +48,7 @@ class AttendanceSheetForm(forms.Form):
             for session in sessions:
                 value = hours.get((session.pk, enrolment.pk))
                 label = _("%(person)s, %(session)s") % {"person": enrolment.participant, "session": session}
-                self.fields[cell_name(session.pk, enrolment.pk)] = forms.DecimalField(
+                self.fields[cell_name(session.pk, enrolment.pk)] = decimals.DecimalField(
                     label=label,
                     required=False,
                     disabled=session.pk in locked,
