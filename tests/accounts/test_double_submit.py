@@ -228,7 +228,8 @@ def test_double_submits_are_told_in_english_on_english_pages(coordinator_a_clien
     proposal = coordinator_a_client.post(change_url, change, follow=True)
 
     assert _messages(survey) == ["These answers were already saved today: nothing was saved twice."]
-    day = timezone.localtime(OfficeChangeProposal.objects.get(office=office_a).proposed_at).strftime("%m/%d/%Y")
+    proposed = timezone.localtime(OfficeChangeProposal.objects.get(office=office_a).proposed_at)
+    day = f"{proposed.day} {proposed:%b %Y}"  # "15 Jun 2026"
     assert _messages(proposal) == [
         f"You already proposed exactly this change on {day} and it is waiting for review: it was not sent again."
     ]
