@@ -21,6 +21,7 @@ from portal.text import fold, slugify, validate_no_control_characters
 
 from .validators import (
     raise_collected,
+    tel_uri,
     validate_not_in_future,
     validate_phone,
     validate_point_in_area_country,
@@ -256,6 +257,10 @@ class Office(models.Model):
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def phone_link(self):
+        return tel_uri(self.phone)
 
     def set_derived_fields(self):
         """Keep derived fields in step (save() and the imports' bulk writes call it)."""
@@ -509,6 +514,10 @@ class Coordinator(models.Model):
     @property
     def public_phone(self):
         return self.phone if self.publish_phone else ""
+
+    @property
+    def public_phone_link(self):
+        return tel_uri(self.public_phone)
 
     def clean(self):
         self.email = normalize_email(self.email)

@@ -47,6 +47,18 @@ def validate_phone(value):
         )
 
 
+def tel_uri(phone):
+    """The tel: link of a valid phone ("063/123-456" → "tel:063123456"); "" for a phone stored before the
+    rule that it breaks, shown as text then, never linked as "tel:pozoviteme"."""
+    try:
+        validate_phone(phone)
+    except ValidationError:
+        return ""
+    if not phone:
+        return ""
+    return "tel:" + ("+" if phone.lstrip().startswith("+") else "") + "".join(c for c in phone if c.isdigit())
+
+
 def validate_postal_code(value):
     """A postal code of Serbia or Bosnia and Herzegovina: five digits."""
     if value and not re.fullmatch(r"[0-9]{5}", value):

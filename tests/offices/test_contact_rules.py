@@ -166,3 +166,21 @@ def test_a_phone_stored_as_a_number_is_imported_as_its_digits():
     run_import(OfficeImport(), upload)
 
     assert Office.objects.get(area=area).phone == "15123456"
+
+
+def test_the_office_page_links_a_valid_phone_and_shows_one_stored_before_the_rule_as_text(client, office_a):
+    Office.objects.filter(pk=office_a.pk).update(phone="063/123-456")
+    linked = client.get(office_a.get_absolute_url()).text
+    Office.objects.filter(pk=office_a.pk).update(phone="pozovite me")  # stored before the rule: kept as it is
+    legacy = client.get(office_a.get_absolute_url()).text
+
+    assert '<a href="tel:063123456">063/123-456</a>' in linked
+    assert "pozovite me" in legacy and "tel:pozovite" not in legacy
+
+
+def test_a_coordinators_published_phone_is_linked_with_its_plus(client, office_a, coordinator_a):
+    Coordinator.objects.filter(pk=coordinator_a.pk).update(phone="+387 33 123 456", publish_phone=True)
+
+    page = client.get(office_a.get_absolute_url()).text
+
+    assert '<a href="tel:+38733123456">+387 33 123 456</a>' in page
