@@ -42,7 +42,7 @@ def history(request):
 # What the survey page says after saving, by what `survey_response_save` did.
 SURVEY_SAVED = {
     "created": gettext_lazy("Thank you: your answers are saved."),
-    "replaced": gettext_lazy("Thank you: your answers of today are changed (one response a day is kept)."),
+    "replaced": gettext_lazy("Thank you: today's answers were updated (one response a day is kept)."),
     "unchanged": gettext_lazy("These answers were already saved today: nothing was saved twice."),
 }
 

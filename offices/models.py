@@ -19,7 +19,14 @@ from areas.models import Area, AreaKind, within_q
 from portal.folded_search import folded_search
 from portal.text import search_fold, slugify, validate_no_control_characters
 
-from .validators import raise_collected, validate_not_in_future, validate_point_in_area_country
+from .validators import (
+    raise_collected,
+    tel_uri,
+    validate_not_in_future,
+    validate_phone,
+    validate_point_in_area_country,
+    validate_postal_code,
+)
 
 
 def normalize_email(address):
@@ -157,11 +164,13 @@ class Office(models.Model):
         help_text=_("The day the office stopped working, for an inactive or closed office."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True, validators=TEXT)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True, validators=TEXT)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[*TEXT, validate_postal_code]
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     email = models.EmailField(_("public e-mail"), blank=True)
-    phone = models.CharField(_("public phone"), max_length=40, blank=True, validators=TEXT)
+    phone = models.CharField(_("public phone"), max_length=40, blank=True, validators=[*TEXT, validate_phone])
     website = models.URLField(_("website"), blank=True)
     facebook = models.URLField(_("Facebook page"), blank=True)
     instagram = models.URLField(_("Instagram profile"), blank=True)
@@ -248,6 +257,10 @@ class Office(models.Model):
 
     def get_absolute_url(self):
         return reverse("offices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def phone_link(self):
+        return tel_uri(self.phone)
 
     def set_derived_fields(self):
         """Keep derived fields in step (save() and the imports' bulk writes call it)."""
@@ -432,7 +445,7 @@ class Coordinator(models.Model):
         blank=True,
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=TEXT)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[*TEXT, validate_phone])
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     youth_work_since = models.PositiveSmallIntegerField(
         _("in youth work since"), null=True, blank=True, help_text=_("The year they started working with young people.")
@@ -501,6 +514,10 @@ class Coordinator(models.Model):
     @property
     def public_phone(self):
         return self.phone if self.publish_phone else ""
+
+    @property
+    def public_phone_link(self):
+        return tel_uri(self.public_phone)
 
     def clean(self):
         self.email = normalize_email(self.email)

@@ -25,13 +25,28 @@ def test_serbian_dates_name_the_month_in_the_genitive(language, months):
     assert month_alone == ("april 2018." if language == "sr-latn" else "април 2018.")  # a month alone: nominative
 
 
-def test_english_dates_are_left_as_django_writes_them():
+def test_english_dates_are_day_month_year_with_the_month_in_words():
     with translation.override("en"):
-        assert date_format(date(2018, 4, 20)) == "April 20, 2018"
+        written = [date_format(date(2019, 2, 1)), date_format(date(2023, 9, 2)), date_format(date(2018, 4, 20))]
+        short = [date_format(date(2019, 2, 1), "SHORT_DATE_FORMAT"), date_format(date(2023, 9, 2), "SHORT_DATE_FORMAT")]
+        with_time = date_format(datetime(2019, 2, 1, 9, 30), "DATETIME_FORMAT")
+        day_of_month = date_format(date(2019, 2, 1), "MONTH_DAY_FORMAT")
+
+    assert written == ["1 February 2019", "2 September 2023", "20 April 2018"]  # never "Sept. 2, 2023"
+    assert short == ["1 Feb 2019", "2 Sep 2023"]  # never "02/01/2019": 2 January or 1 February?
+    assert (with_time, day_of_month) == ("1 February 2019, 09:30", "1 February")
+
+
+@pytest.mark.parametrize("typed", ["2019-02-01", "01.02.2019.", "1.2.2019", "02/01/2019"])
+def test_english_forms_read_the_dates_they_read_before(typed):
+    from django import forms
+
+    with translation.override("en"):
+        assert forms.DateField(localize=True).clean(typed) == date(2019, 2, 1)
 
 
 @pytest.mark.parametrize(
-    ("language", "written"), [("sr-latn", "01.04.2023."), ("sr", "01.04.2023."), ("en", "04/01/2023")]
+    ("language", "written"), [("sr-latn", "01.04.2023."), ("sr", "01.04.2023."), ("en", "1 Apr 2023")]
 )
 def test_short_dates_are_padded_and_serbian_ones_end_with_a_dot(language, written):
     with translation.override(language):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
+from portal import decimals
 from portal.folded_search import FoldedSearchMixin
 from portal.text import decimal_text, in_active_script
 
@@ -58,11 +59,15 @@ from .services import (
     validate_certificate_revoke,
 )
 
-# Hours as staff type them: "2,5" in Serbian, "2.5" in English. A browser's number input would send "2,5"
-# as it likes (Chromium drops the comma: 25), so a text input with the decimal keypad, read in the page's
-# language, as the attendance sheet's cells are.
+# Hours as staff type them: "2,5" or "2.5" in any language, shown "2,5" in Serbian and "2.5" in English. A
+# browser's number input would send "2,5" as it likes (Chromium drops the comma: 25), so a text input with
+# the decimal keypad, as the attendance sheet's cells are.
 LOCALIZED_DECIMALS = {
-    models.DecimalField: {"localize": True, "widget": forms.TextInput(attrs={"inputmode": "decimal", "size": 5})}
+    models.DecimalField: {
+        "form_class": decimals.DecimalField,
+        "localize": True,
+        "widget": forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+    }
 }
 
 
@@ -234,11 +239,6 @@ class SessionInline(admin.TabularInline):
     extra = 0
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
     autocomplete_fields = ["module"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "hours":
-            kwargs["localize"] = True  # "4,5" as Serbian writes it, as on the attendance sheet ("4.5" is read too)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # A closed cohort's sessions are what its completions were counted on (Session.clean_closed).
     def has_add_permission(self, request, obj=None):

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal import decimals
 from portal.text import decimal_text, in_active_script
 
 from .models import ZERO_HOURS
@@ -51,7 +52,7 @@ class AttendanceSheetForm(forms.Form):
                     "session": in_active_script(str(session)),
                 }
                 label = _("%(person)s, %(session)s") % names
-                self.fields[cell_name(session.pk, enrolment.pk)] = forms.DecimalField(
+                self.fields[cell_name(session.pk, enrolment.pk)] = decimals.DecimalField(
                     label=label,
                     required=False,
                     disabled=session.pk in locked,

@@ -228,7 +228,50 @@ def test_double_submits_are_told_in_english_on_english_pages(coordinator_a_clien
     proposal = coordinator_a_client.post(change_url, change, follow=True)
 
     assert _messages(survey) == ["These answers were already saved today: nothing was saved twice."]
-    day = timezone.localtime(OfficeChangeProposal.objects.get(office=office_a).proposed_at).strftime("%m/%d/%Y")
+    proposed = timezone.localtime(OfficeChangeProposal.objects.get(office=office_a).proposed_at)
+    day = f"{proposed.day} {proposed:%b %Y}"  # "15 Jun 2026"
     assert _messages(proposal) == [
         f"You already proposed exactly this change on {day} and it is waiting for review: it was not sent again."
     ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [
+        ("", "Hvala: vaši današnji odgovori su izmenjeni (čuva se jedan odgovor dnevno)."),
+        ("/en", "Thank you: today's answers were updated (one response a day is kept)."),
+    ],
+)
+def test_survey_answered_again_says_so_in_natural_words(coordinator_a_client, prefix, said):
+    version, url = _version(), prefix + reverse("accounts:survey")
+    coordinator_a_client.post(url, _survey_post(version, lambda q: q.scale_min), follow=True)
+
+    again = coordinator_a_client.post(url, _survey_post(version, lambda q: q.scale_max), follow=True)
+
+    assert _messages(again) == [said]
+
+
+FILLED_IN = {
+    "": "Danas ste već odgovorili: vaši odgovori su popunjeni, a novo čuvanje menja današnje odgovore.",
+    "/en": "You answered today: your answers are filled in, and saving again changes today's answers.",
+}
+REPLACES = {
+    "": "Danas ste već odgovorili: čuvanjem ovih odgovora menjate današnje.",
+    "/en": "You answered today: saving these answers replaces today's.",
+}
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_survey_partly_filled_after_todays_answers_does_not_say_they_are_filled_in(coordinator_a_client, prefix):
+    version, url = _version(), prefix + reverse("accounts:survey")
+    coordinator_a_client.post(url, _survey_post(version, lambda q: q.scale_min), follow=True)
+    partial = _survey_post(version, lambda q: q.scale_max)
+    del partial[next(iter(partial))]
+
+    shown = coordinator_a_client.get(url)
+    refused = coordinator_a_client.post(url, partial)
+
+    assert FILLED_IN[prefix] in shown.text and REPLACES[prefix] not in shown.text
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert FILLED_IN[prefix] not in refused.text
+    assert REPLACES[prefix] in refused.text

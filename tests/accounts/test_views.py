@@ -292,7 +292,7 @@ def test_navbar_links_to_my_page_when_signed_in(coordinator_a_client, anonymous)
                      "1. marta 2025."]),
         ("sr", ["<dt class=\"col-sm-4\">Уверење</dt>", "2 сесије са присуством", "10. јануара 2026.",
                 "1. марта 2025."]),
-        ("en", ["<dt class=\"col-sm-4\">Certificate</dt>", "2 sessions attended", "Jan. 10, 2026", "March 1, 2025"]),
+        ("en", ["<dt class=\"col-sm-4\">Certificate</dt>", "2 sessions attended", "10 January 2026", "1 March 2025"]),
     ],
 )  # fmt: skip
 def test_history_words_are_the_programmes_own_in_each_language(coordinator_a_client, coordinator_a, language, words):

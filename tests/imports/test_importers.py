@@ -64,7 +64,7 @@ def test_the_preview_shows_each_change_before_and_after_and_what_a_cell_was_unde
 def test_a_serial_date_is_shown_as_the_date_it_is(sabac):
     preview = preview_of(OfficeImport(), xlsx_file([HEADER, sabac_row(otvorena=43124)]))
     cell = preview.rows[0].cells["opened_on"]
-    assert (cell.typed, cell.shown, preview.rows[0].action) == ("43124", "01/24/2018", "unchanged")
+    assert (cell.typed, cell.shown, preview.rows[0].action) == ("43124", "24 Jan 2018", "unchanged")
 
 
 def test_an_unchanged_row_is_shown_as_unchanged_and_not_written(sabac):

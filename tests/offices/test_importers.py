@@ -253,7 +253,7 @@ def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_off
     upload = csv_file([COORDINATOR_HEADER, ["Vesna", "Ćurčić", "", "", "Šabac", "01.02.2021", "31.12.2022"]])
     preview = refused(CoordinatorImport(), upload)
     assert preview.rows[0].errors == [
-        "Milica Živković coordinates this office from 03/01/2019 to 06/30/2021: an office has one "
+        "Milica Živković coordinates this office from 1 Mar 2019 to 30 Jun 2021: an office has one "
         "coordinator at a time. Change the dates, or appoint this person as deputy."
     ]
 
@@ -261,7 +261,7 @@ def test_an_appointment_overlapping_the_office_coordinator_is_refused(vacant_off
 def test_an_appointment_before_the_office_opened_is_refused(vacant_offices):
     upload = csv_file([COORDINATOR_HEADER, ["Vesna", "Ćurčić", "", "", "Šabac", "01.02.2016", "01.02.2017"]])
     preview = refused(CoordinatorImport(), upload)
-    assert preview.rows[0].errors == ["The appointment cannot start before the office opened (01/24/2018)."]
+    assert preview.rows[0].errors == ["The appointment cannot start before the office opened (24 Jan 2018)."]
 
 
 def test_updating_an_office_keeps_the_columns_the_file_lacks(office_a):
@@ -444,7 +444,7 @@ def test_no_office_working_on_the_start_date_is_an_error():
     upload = csv_file([COORDINATOR_HEADER, ["Ivana", "Lazić", "", "", area.name, "01.02.2016", ""]])
     preview = refused(CoordinatorImport(), upload)
     assert preview.rows[0].errors == [
-        f"No office of {area.name} was working on 02/01/2016 (KZM: 03/01/2016–12/31/2017; KZM: 03/01/2023–)."
+        f"No office of {area.name} was working on 1 Feb 2016 (KZM: 1 Mar 2016–31 Dec 2017; KZM: 1 Mar 2023–)."
     ]
 
 
@@ -466,7 +466,7 @@ def test_memberships_are_imported_and_a_second_running_one_refused():
     )
     preview = refused(MembershipImport(), upload)
     assert preview.rows[1].errors == [
-        f"{second.name} is already a member since 09/01/2015: give that membership an end first."
+        f"{second.name} is already a member since 1 Sep 2015: give that membership an end first."
     ]
     upload = csv_file([MEMBERSHIP_HEADER, [first.name, "1.3.2014.", "", "osnivač"]])
     run_import(MembershipImport(), upload)
@@ -588,7 +588,7 @@ def test_an_imported_appointment_in_the_inactive_gap_of_a_reopened_office_is_ref
         preview = refused(CoordinatorImport(), csv_file(rows))
     assert [row.errors for row in preview.rows] == [
         [
-            "The office did not work from 06/30/2021 until it reopened on 02/01/2022: "
+            "The office did not work from 30 Jun 2021 until it reopened on 1 Feb 2022: "
             "an appointment cannot start in that period."
         ],
         [],

@@ -243,7 +243,7 @@ def english_errors(instance):
 def test_an_appointment_before_the_office_opened_is_refused(vacant_office):
     appointment = appoint(vacant_office, "Marko", date(2017, 12, 1), date(2018, 6, 1))
     assert english_errors(appointment) == {
-        "started_on": ["The appointment cannot start before the office opened (01/24/2018)."]
+        "started_on": ["The appointment cannot start before the office opened (24 Jan 2018)."]
     }
 
 
@@ -252,7 +252,7 @@ def test_an_appointment_after_the_office_closed_is_refused(vacant_office):
     vacant_office.save()
     appointment = appoint(vacant_office, "Marko", date(2022, 1, 1))
     assert english_errors(appointment) == {
-        "started_on": ["The office stopped working on 03/31/2023: the appointment ends on that day at the latest."]
+        "started_on": ["The office stopped working on 31 Mar 2023: the appointment ends on that day at the latest."]
     }
 
 
@@ -261,7 +261,7 @@ def test_a_second_coordinator_at_the_same_time_is_refused_but_a_deputy_is_not(va
     second = appoint(vacant_office, "Milica", date(2021, 6, 1), date(2022, 6, 1))
     assert english_errors(second) == {
         "started_on": [
-            "Marko Petrović coordinates this office from 01/01/2019 to 12/31/2021: an office has one coordinator "
+            "Marko Petrović coordinates this office from 1 Jan 2019 to 31 Dec 2021: an office has one coordinator "
             "at a time. Change the dates, or appoint this person as deputy."
         ]
     }
@@ -274,7 +274,7 @@ def test_one_persons_appointments_at_one_office_do_not_overlap(vacant_office):
     first.save()
     again = Appointment(coordinator=first.coordinator, office=vacant_office, started_on=date(2020, 6, 1), role="deputy")
     assert english_errors(again) == {
-        "started_on": ["Marko Petrović already has an appointment at this office (01/01/2019 – 12/31/2020)."]
+        "started_on": ["Marko Petrović already has an appointment at this office (1 Jan 2019 – 31 Dec 2020)."]
     }
 
 
@@ -322,7 +322,7 @@ def test_an_appointment_in_the_inactive_gap_of_a_reopened_office_is_refused(reop
     appointment = appoint(reopened_office, "Marko", date(2021, 9, 1), date(2021, 12, 31))
     assert english_errors(appointment) == {
         "started_on": [
-            "The office did not work from 06/30/2021 until it reopened on 02/01/2022: "
+            "The office did not work from 30 Jun 2021 until it reopened on 1 Feb 2022: "
             "an appointment cannot start in that period."
         ]
     }
@@ -332,7 +332,7 @@ def test_an_appointment_in_the_inactive_gap_of_a_reopened_office_is_refused(reop
 def test_an_appointment_across_the_inactive_gap_is_refused(reopened_office, started_on, ended_on):
     appointment = appoint(reopened_office, "Marko", started_on, ended_on, role=AppointmentRole.DEPUTY)
     assert english_errors(appointment) == {
-        "started_on": ["The office stopped working on 06/30/2021: the appointment ends on that day at the latest."]
+        "started_on": ["The office stopped working on 30 Jun 2021: the appointment ends on that day at the latest."]
     }
 
 

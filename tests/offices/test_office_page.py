@@ -67,10 +67,10 @@ def history_lines(client, office):
         (
             "en",
             [
-                "Oct. 1, 2018 – the opening of the office was initiated: Odluka opštinskog veća.",
-                "March 1, 2019 – the office opened: Odluka opštinskog veća.",
-                "June 30, 2021 – the office became inactive: Koordinatorka na porodiljskom odsustvu.",
-                "Feb. 1, 2022 – the office reopened",
+                "1 October 2018 – the opening of the office was initiated: Odluka opštinskog veća.",
+                "1 March 2019 – the office opened: Odluka opštinskog veća.",
+                "30 June 2021 – the office became inactive: Koordinatorka na porodiljskom odsustvu.",
+                "1 February 2022 – the office reopened",
             ],
         ),
     ],

@@ -92,7 +92,7 @@ def test_making_an_office_inactive_ends_its_appointments_too(office):
         (
             OfficeStatus.CLOSED,
             date(2019, 2, 1),
-            {"on": ["The last recorded change is of 03/01/2019: a new change cannot be earlier."]},
+            {"on": ["The last recorded change is of 1 Mar 2019: a new change cannot be earlier."]},
         ),
         (OfficeStatus.CLOSED, date(2099, 1, 1), {"on": ["The date of the change cannot be in the future."]}),
     ],
@@ -114,7 +114,7 @@ def test_a_change_cannot_be_dated_before_the_last_one(office):
         office_change_status(office=office, status=OfficeStatus.OPEN, on=date(2022, 5, 1))
     with translation.override("en"):
         assert error.value.message_dict == {
-            "on": ["The last recorded change is of 06/01/2022: a new change cannot be earlier."]
+            "on": ["The last recorded change is of 1 Jun 2022: a new change cannot be earlier."]
         }
 
 
@@ -273,14 +273,14 @@ def test_correcting_only_the_note_keeps_the_date(office):
         (
             OfficeEvent.INITIATED,
             date(2019, 5, 1),
-            {"on": ["The change after this one (the office opened) is of 03/01/2019: this one cannot be later."]},
+            {"on": ["The change after this one (the office opened) is of 1 Mar 2019: this one cannot be later."]},
         ),
         (
             OfficeEvent.OPENED,
             date(2018, 9, 1),
             {
                 "on": [
-                    "The change before this one (the opening of the office was initiated) is of 10/01/2018: "
+                    "The change before this one (the opening of the office was initiated) is of 1 Oct 2018: "
                     "this one cannot be earlier."
                 ]
             },
@@ -291,7 +291,7 @@ def test_correcting_only_the_note_keeps_the_date(office):
             date(2019, 4, 1),
             {
                 "on": [
-                    "The appointment of Jelena Ristić (03/01/2019 – today) would no longer lie within the "
+                    "The appointment of Jelena Ristić (1 Mar 2019 – today) would no longer lie within the "
                     "office's working life: change that appointment first."
                 ]
             },
@@ -322,7 +322,7 @@ def test_correcting_a_closing_date_never_moves_the_appointments(office):
     assert list(office.appointments.values_list("ended_on", flat=True)) == [date(2024, 5, 31)]
     assert english_refusal(office_status_change_correct, change=closed, on=date(2024, 4, 30)) == {
         "on": [
-            "The appointment of Jelena Ristić (03/01/2019 – 05/31/2024) would no longer lie within the "
+            "The appointment of Jelena Ristić (1 Mar 2019 – 31 May 2024) would no longer lie within the "
             "office's working life: change that appointment first."
         ]
     }
@@ -338,7 +338,7 @@ def test_correcting_a_reopening_into_an_appointment_of_the_gap_is_refused(office
     reopened = step(office, OfficeEvent.REOPENED)
     assert english_refusal(office_status_change_correct, change=reopened, on=date(2022, 3, 1)) == {
         "on": [
-            "The appointment of Milan Đokić (02/01/2022 – today) would no longer lie within the office's "
+            "The appointment of Milan Đokić (1 Feb 2022 – today) would no longer lie within the office's "
             "working life: change that appointment first."
         ]
     }
@@ -383,7 +383,7 @@ def test_withdrawing_is_refused_for_an_earlier_step_or_a_reopening_with_an_appoi
     milan = Coordinator.objects.create(first_name="Milan", last_name="Đokić")
     Appointment.objects.create(coordinator=milan, office=office, started_on=date(2022, 3, 1))
     assert english_refusal(office_status_change_withdraw, change=step(office, OfficeEvent.REOPENED)) == [
-        "The appointment of Milan Đokić (03/01/2022 – today) began after this change: change that appointment first."
+        "The appointment of Milan Đokić (1 Mar 2022 – today) began after this change: change that appointment first."
     ]
     office.refresh_from_db()
     assert (office.status, len(history(office))) == (OfficeStatus.OPEN, 4)

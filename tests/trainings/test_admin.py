@@ -1178,7 +1178,7 @@ def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefi
     ("prefix", "words"),
     [
         ("", "je zatvorena 01.03.2018.: o završetku obuke odlučeno je pri zatvaranju, pa se njeni upisi više ne menjaju."),
-        ("/en", "was closed on 03/01/2018: its completions were decided when it was closed, so its enrolments no longer change."),
+        ("/en", "was closed on 1 Mar 2018: its completions were decided when it was closed, so its enrolments no longer change."),
     ],
 )  # fmt: skip
 def test_moving_an_enrolment_into_a_closed_cohort_says_why_it_is_refused(client, staff_user, prefix, words):

@@ -1,5 +1,5 @@
 """Dates, numbers and the order of names as each language writes them (issue 10, second user trial):
-"01.10.2026." in Serbian, "10/01/2026" in English; "4,5" not "4.5"; regions by the Serbian alphabet."""
+"01.10.2026." in Serbian, "1 Oct 2026" in English; "4,5" not "4.5"; regions by the Serbian alphabet."""
 
 import re
 from datetime import date
@@ -28,7 +28,7 @@ LANGUAGES = [("", "sr-latn"), ("/sr", "sr"), ("/en", "en")]
     [
         ("sr-latn", "Grupa Vojvodina, osnovni nivo ne može da se zatvori danom koji tek dolazi (16.06.2026.)."),
         ("sr", "Група Vojvodina, osnovni nivo не може да се затвори даном који тек долази (16.06.2026.)."),
-        ("en", "The cohort Vojvodina, osnovni nivo cannot be closed on a day still to come (06/16/2026)."),
+        ("en", "The cohort Vojvodina, osnovni nivo cannot be closed on a day still to come (16 Jun 2026)."),
     ],
 )
 def test_a_date_in_a_message_is_the_languages_short_date(language, words):
@@ -42,7 +42,7 @@ def test_a_date_in_a_message_is_the_languages_short_date(language, words):
     ("language", "words"),
     [
         ("sr-latn", "Sesija mora biti u periodu grupe, od 01.10.2017. do 28.02.2018."),  # no second dot
-        ("en", "The session must fall within its cohort's dates, 10/01/2017 to 02/28/2018."),
+        ("en", "The session must fall within its cohort's dates, 1 Oct 2017 to 28 Feb 2018."),
     ],
 )
 def test_a_sentence_ending_in_a_date_has_one_dot(language, words):
@@ -56,7 +56,7 @@ def test_a_sentence_ending_in_a_date_has_one_dot(language, words):
 
 
 @pytest.mark.parametrize(
-    ("prefix", "shown"), [("", "(16.05.2017.)"), ("/sr", "(16.05.2017.)"), ("/en", "(05/16/2017)")]
+    ("prefix", "shown"), [("", "(16.05.2017.)"), ("/sr", "(16.05.2017.)"), ("/en", "(16 May 2017)")]
 )
 def test_the_survey_version_choice_shows_the_languages_date(staff_client, prefix, shown):
     version = SurveyVersion.objects.create(title="Upitnik 2017", published_on=date(2017, 5, 16))
@@ -72,7 +72,7 @@ def test_the_survey_version_choice_shows_the_languages_date(staff_client, prefix
     [
         ("", "Izdato 10. marta 2018.", "2. oktobra 2017. – 4. oktobra 2017."),
         ("/sr", "Издато 10. марта 2018.", "2. октобра 2017. – 4. октобра 2017."),
-        ("/en", "Issued on March 10, 2018", "Oct. 2, 2017 – Oct. 4, 2017"),  # the sessions held
+        ("/en", "Issued on 10 March 2018", "2 October 2017 – 4 October 2017"),  # the sessions held
     ],
 )
 def test_the_certificate_writes_every_date_in_one_form(client, coordinator_a, prefix, issued, period):
@@ -130,7 +130,7 @@ def test_the_batch_page_writes_an_attendance_with_a_decimal_comma(staff_client, 
     english = staff_client.get(f"/en/admin/imports/importbatch/{batch.pk}/change/").content.decode()
 
     assert re.search(r"\(02\.10\.2017\.\): 4,5</a> \(", page)
-    assert re.search(r"\(10/02/2017\): 4\.5</a> \(", english)
+    assert re.search(r"\(2 Oct 2017\): 4\.5</a> \(", english)
 
 
 def _content_type(model):

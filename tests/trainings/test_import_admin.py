@@ -294,11 +294,11 @@ EXPECTED = {
     },
     "hours above the session's": {
         "sr-latn": "Đorđe Živković: unesite od 0 do 4 h za sesiju Uvod u omladinsku politiku (02.10.2017.).",
-        "en": "Đorđe Živković: give from 0 to 4 h for the session Uvod u omladinsku politiku (10/02/2017).",
+        "en": "Đorđe Živković: give from 0 to 4 h for the session Uvod u omladinsku politiku (2 Oct 2017).",
     },
     "a session of another cohort": {
         "sr-latn": "Grupa Niš, osnovni nivo — IOM nema sesiju „21.11.2017.“.",
-        "en": "The cohort Niš, osnovni nivo — IOM has no session “11/21/2017”.",
+        "en": "The cohort Niš, osnovni nivo — IOM has no session “21 Nov 2017”.",
     },
 }
 

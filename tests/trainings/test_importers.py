@@ -155,7 +155,7 @@ def test_hours_above_the_sessions_and_attendance_of_someone_not_enrolled_are_ref
         ]
     )
     with translation.override("en"):
-        session_name = str(session)  # "Uvod u omladinsku politiku (10/02/2017)": dates as English writes them
+        session_name = str(session)  # "Uvod u omladinsku politiku (2 Oct 2017)": dates as English writes them
     assert refused(AttendanceImport(), upload) == [
         f"{enrolled.full_name}: give from 0 to 4 h for the session {session_name}.",
         f"{outsider.full_name} is not enrolled in {cohort.name}: attendance can only be recorded for someone enrolled.",
@@ -383,7 +383,7 @@ def test_closed_cohorts_export_imports_again_unchanged_but_a_changed_hour_is_ref
 
     assert (again.unchanged_count, hours.unchanged_count) == (1, 3)
     assert refused(AttendanceImport(), changed) == [
-        f"The cohort {cohort.name} was closed on 03/01/2018: its attendance can no longer be changed."
+        f"The cohort {cohort.name} was closed on 1 Mar 2018: its attendance can no longer be changed."
     ]
 
 

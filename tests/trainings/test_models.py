@@ -121,7 +121,7 @@ def test_cohort_dates_leaving_sessions_outside_are_refused_naming_them():
         with pytest.raises(ValidationError) as raised:
             cohort.full_clean()
         assert raised.value.messages == [
-            "1 session falls outside these dates: Uvod u omladinsku politiku (10/04/2017). "
+            "1 session falls outside these dates: Uvod u omladinsku politiku (4 Oct 2017). "
             "Move it first, or choose dates that include it."
         ]
 
@@ -211,7 +211,7 @@ def messages_of(error):
     ("language", "words"),
     [
         ("sr-latn", "Grupa Vojvodina, osnovni nivo je zatvorena 01.03.2018.: datumi i sati njenih sesija se više ne menjaju."),
-        ("en", "The cohort Vojvodina, osnovni nivo was closed on 03/01/2018: its sessions' dates and hours no longer change."),
+        ("en", "The cohort Vojvodina, osnovni nivo was closed on 1 Mar 2018: its sessions' dates and hours no longer change."),
     ],
 )  # fmt: skip
 def test_a_closed_cohorts_session_keeps_its_date_and_hours(language, words):

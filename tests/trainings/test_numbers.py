@@ -40,8 +40,11 @@ pytestmark = pytest.mark.django_db
 # 1. Hours typed in the admin, in the page's language; a session is at most one training day
 
 
-@pytest.mark.parametrize(("prefix", "typed"), [("", "2,5"), ("/en", "2.5")])
-def test_session_hours_typed_in_the_cohort_page_are_read_in_its_language(client, staff_user, prefix, typed):
+@pytest.mark.parametrize("typed", ["2,5", "2.5"])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_session_hours_typed_in_the_cohort_page_are_read_with_a_comma_or_a_point_in_any_language(
+    client, staff_user, prefix, typed
+):
     from .test_admin import _cohort_form_data
 
     cohort = make_cohort(sessions=1, people=0)
@@ -55,6 +58,36 @@ def test_session_hours_typed_in_the_cohort_page_are_read_in_its_language(client,
     session.refresh_from_db()
     assert session.hours == Decimal("2.5")
     assert session.history.latest("history_id").history_user == staff_user
+
+
+@pytest.mark.parametrize("typed", ["4,5", "4.5"])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_attendance_sheet_reads_hours_with_a_comma_or_a_point_in_any_language(client, staff_user, prefix, typed):
+    cohort = make_cohort(people=1, sessions=1, hours=Decimal("5"))
+    session, enrolment = cohort.sessions.get(), cohort.enrolments.get()
+    client.force_login(staff_user)
+    url = prefix + reverse("admin:trainings_cohort_attendance", args=[cohort.pk])
+
+    response = client.post(url, {cell_name(session.pk, enrolment.pk): typed})
+
+    assert response.status_code == 302  # "4,5" read as 45 would be refused: above the session's 5 h
+    assert list(Attendance.objects.filter(session=session).values_list("hours", flat=True)) == [Decimal("4.5")]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"), [("", "Unesite broj."), ("/en", "Enter a number.")], ids=["sr-latn", "en"]
+)
+@pytest.mark.parametrize("typed", ["4,5.0", "1.234,5", "4_5", "4 5", "pet"])
+def test_attendance_sheet_refuses_what_is_not_one_decimal_number(client, staff_user, prefix, message, typed):
+    cohort = make_cohort(people=1, sessions=1, hours=Decimal("5"))
+    session, enrolment = cohort.sessions.get(), cohort.enrolments.get()
+    client.force_login(staff_user)
+    url = prefix + reverse("admin:trainings_cohort_attendance", args=[cohort.pk])
+
+    response = client.post(url, {cell_name(session.pk, enrolment.pk): typed})
+
+    assert response.context["form"].errors == {cell_name(session.pk, enrolment.pk): [message]}
+    assert not Attendance.objects.filter(session=session).exists()
 
 
 def test_session_hours_are_a_text_field_with_the_decimal_keypad(client, staff_user):
@@ -96,15 +129,19 @@ def test_session_of_more_than_a_training_day_is_refused_and_nothing_is_saved(cli
     assert set(cohort.sessions.values_list("hours", flat=True)) == {Decimal("4")}
 
 
-def test_session_admin_reads_a_comma_and_a_module_may_be_longer_than_a_day(client, staff_user):
+@pytest.mark.parametrize(("prefix", "typed"), [("", "3,5"), ("", "3.5"), ("/en", "3,5"), ("/en", "3.5")])
+def test_session_admin_reads_a_comma_or_a_point_and_a_module_may_be_longer_than_a_day(
+    client, staff_user, prefix, typed
+):
     cohort = make_cohort(sessions=1, people=0)
     session = cohort.sessions.get()
     client.force_login(staff_user)
-    page = client.get(reverse("admin:trainings_session_change", args=[session.pk]))
+    url = reverse("admin:trainings_session_change", args=[session.pk])
+    page = client.get(url)
     data = {f.html_name: f.value() for f in page.context["adminform"].form if f.value() is not None}
-    data |= {"held_on": "2017-10-02", "hours": "3,5"}
+    data |= {"held_on": "2017-10-02", "hours": typed}
 
-    response = client.post(reverse("admin:trainings_session_change", args=[session.pk]), data)
+    response = client.post(prefix + url, data)
 
     assert response.status_code == 302
     session.refresh_from_db()
@@ -126,7 +163,7 @@ def test_certificate_pdf_and_check_page_give_the_sessions_dates_not_the_planned_
 
     assert "2. oktobra 2017. – 4. oktobra 2017." in " ".join(serbian.split())  # the PDF's long dates
     assert "28. februara 2018." not in serbian and "1. oktobra 2017." not in serbian
-    assert "Oct. 2, 2017 – Oct. 4, 2017" in " ".join(english.split())
+    assert "2 October 2017 – 4 October 2017" in " ".join(english.split())
     assert '<time datetime="2017-10-02">' in page and '<time datetime="2017-10-04">' in page
     assert "Training held" in page
 
@@ -146,8 +183,8 @@ def test_history_page_shows_the_real_span(coordinator_a_client, coordinator_a):
 
     body = " ".join(coordinator_a_client.get("/en/me/trainings/").content.decode().split())
 
-    assert "Oct. 2, 2017 – Oct. 4, 2017" in body
-    assert "Feb. 28, 2018" not in body
+    assert "2 October 2017 – 4 October 2017" in body
+    assert "28 February 2018" not in body
 
 
 # 3. A cleared cell on the sheet is "not recorded": its record goes, with a history row

@@ -354,7 +354,7 @@ def test_attendance_sheet_save_in_a_closed_cohort_saves_nothing(cohort):
         f"Grupa {cohort} je zatvorena 01.03.2018.: njeno prisustvo više ne može da se menja."
     ]
     assert english.value.messages == [
-        f"The cohort {cohort} was closed on 03/01/2018: its attendance can no longer be changed."
+        f"The cohort {cohort} was closed on 1 Mar 2018: its attendance can no longer be changed."
     ]
     assert Attendance.objects.filter(session__cohort=cohort).count() == 0
 
@@ -412,7 +412,7 @@ def test_attendance_full_clean_of_a_closed_cohort_or_a_session_still_to_come_is_
         messages = in_closed.value.messages, ahead.value.messages
         coming_name = str(coming)
 
-    assert messages[0] == [f"The cohort {closed} was closed on 03/01/2018: its attendance can no longer be changed."]
+    assert messages[0] == [f"The cohort {closed} was closed on 1 Mar 2018: its attendance can no longer be changed."]
     assert messages[1] == [
         f"The session {coming_name} has not taken place yet: its attendance can be recorded from that day on."
     ]
@@ -434,7 +434,7 @@ def test_cohort_close_before_its_last_session_is_refused_and_writes_nothing(db):
         f"Grupa {cohort} ne može da se zatvori pre nego što se održi njena poslednja sesija, {coming.held_on:%d.%m.%Y.}"
     ]
     assert english.value.messages == [
-        f"The cohort {cohort} cannot be closed before its last session has taken place, on {coming.held_on:%m/%d/%Y}."
+        f"The cohort {cohort} cannot be closed before its last session has taken place, on {coming.held_on.day} {coming.held_on:%b %Y}."
     ]
     cohort.refresh_from_db()
     assert cohort.closed_on is None
@@ -459,11 +459,11 @@ def test_cohort_close_on_the_day_of_its_last_session_is_accepted(db):
     ("sessions", "closed_on", "message"),
     [
         (0, None, "The cohort {cohort} has no sessions: there is nothing to complete yet."),
-        (3, TODAY + timedelta(days=1), "The cohort {cohort} cannot be closed on a day still to come (06/16/2026)."),
+        (3, TODAY + timedelta(days=1), "The cohort {cohort} cannot be closed on a day still to come (16 Jun 2026)."),
         (
             3,
             date(2017, 10, 3),
-            "The cohort {cohort} cannot be closed before its last session has taken place, on 10/04/2017.",
+            "The cohort {cohort} cannot be closed before its last session has taken place, on 4 Oct 2017.",
         ),
     ],
     ids=["no sessions", "closing day ahead", "closing day before the last session"],
@@ -560,4 +560,4 @@ def test_certificate_revoke_twice_is_refused_naming_the_day(cohort):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
         certificate_revoke(certificate=certificate, reason="Opet")
 
-    assert raised.value.messages == [f"{certificate.code} is already revoked (on 02/01/2019)."]
+    assert raised.value.messages == [f"{certificate.code} is already revoked (on 1 Feb 2019)."]
