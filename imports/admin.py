@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from portal.admin_site import labelling_admin
 
@@ -270,12 +271,34 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
+class TranslatedDiffDisplay(ObjDiffDisplay):
+    """simple-history's shortening of long values, saying what it left out in the page's language."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}[… {skipped} …]{suffix}"
+
+
+class HistoryContextHelper(HistoricalRecordContextHelper):
+    def get_obj_diff_display(self):
+        return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
-    through the library's `render_history_view` hook, so its template is not copied."""
+    through the library's `render_history_view` hook. The list's template is a copy
+    (imports/history_list.html): a change without a user reads "system", a row without a reason shows nothing,
+    and shortened values say in the page's language how many characters they leave out."""
+
+    object_history_list_template = "imports/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)
 
     def render_history_view(self, request, template, context, **kwargs):
         # The history list has a page of rows; one version's page (also rendered here) has none.
