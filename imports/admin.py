@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import OperationalError
-from django.db.models import FETCH_PEERS, Count
+from django.db.models import FETCH_PEERS, Count, Min
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from portal.admin_site import ActiveScriptMessagesMixin, labelling_admin
 
@@ -270,12 +271,34 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
+class TranslatedDiffDisplay(ObjDiffDisplay):
+    """simple-history's shortening of long values, saying what it left out in the page's language."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}[… {skipped} …]{suffix}"
+
+
+class HistoryContextHelper(HistoricalRecordContextHelper):
+    def get_obj_diff_display(self):
+        return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
+
+
 class HistoryAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
-    through the library's `render_history_view` hook, so its template is not copied."""
+    through the library's `render_history_view` hook. The list's template is a copy
+    (imports/history_list.html): a change without a user reads "system", a row without a reason shows nothing,
+    and shortened values say in the page's language how many characters they leave out."""
+
+    object_history_list_template = "imports/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)
 
     def render_history_view(self, request, template, context, **kwargs):
         # The history list has a page of rows; one version's page (also rendered here) has none.
@@ -318,6 +341,27 @@ def record_counts(batch):
     counts = dict.fromkeys(ImportRecord.Action, 0)
     counts.update(batch.records.values_list("action").annotate(n=Count("pk")).order_by())
     return counts
+
+
+def record_counts_by_kind(batch):
+    """{ImportRecord.Action: [(model's plural name, count)]}, the kinds in the order the batch wrote them: a
+    batch of offices adds the offices and their first status steps, which staff read apart, not as one sum."""
+    kinds = {action: [] for action in ImportRecord.Action}
+    counted = (
+        batch.records.values_list("action", "content_type")
+        .annotate(n=Count("pk"), first=Min("position"))
+        .order_by("first")
+    )
+    for action, content_type_id, count, _first in counted:
+        content_type = ContentType.objects.get_for_id(content_type_id)  # cached: no query a kind
+        model = content_type.model_class()
+        kinds[action].append((model._meta.verbose_name_plural if model else content_type.model, count))
+    return kinds
+
+
+def kinds_text(counts):
+    """ "youth offices (3), office status changes (3)", or "0" for none."""
+    return ", ".join(f"{kind} ({count})" for kind, count in counts) or "0"
 
 
 class Deleted:
@@ -410,12 +454,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 for record in records
             ),
         )  # fmt: skip
-        counts = record_counts(batch)
-        total = sum(counts.values())
+        kinds = record_counts_by_kind(batch)
+        total = sum(count for counts in kinds.values() for _kind, count in counts)
         more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
-        summary = _("%(created)s added, %(updated)s changed.") % {
-            "created": counts[ImportRecord.Action.CREATED],
-            "updated": counts[ImportRecord.Action.UPDATED],
+        summary = _("Added: %(created)s. Changed: %(updated)s.") % {
+            "created": kinds_text(kinds[ImportRecord.Action.CREATED]),
+            "updated": kinds_text(kinds[ImportRecord.Action.UPDATED]),
         }
         return format_html("<p>{}</p><ul>{}</ul>{}", summary, items, more)
 

@@ -9,6 +9,7 @@ writes in bulk with history, records the batch (imports.models) and exports the 
 import difflib
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ from .columns import EMPTY
 from .models import ImportRecord
 
 BATCH_SIZE = 500
+# How alike an unknown column's name must be to a known one to be suggested: a typo or a letter left out
+# ("nazvi", "otvorna": 0.8 and more), not a different word that shares letters ("napomena" and "name": 0.67).
+CLOSE_COLUMN = 0.8
 # The preview's table shows every row with an error, a warning or a check, and this many others:
 # a 1,000-row file is shown whole; a 10,000-row one renders in seconds, not a minute.
 PREVIEW_ROWS = 1000
@@ -175,6 +179,16 @@ class UndoRefused(Exception):
         self.changed = list(changed)
 
 
+def closest_column(folded, known):
+    """The known column name (folded) to suggest for an unknown column's folded name, or None: one nearly the
+    same (a typo), else one the name holds as a word ("telefon kzm" → "telefon")."""
+    close = difflib.get_close_matches(folded, list(known), n=1, cutoff=CLOSE_COLUMN)
+    if close:
+        return close[0]
+    held = [name for name in known if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)]
+    return max(held, key=len, default=None)
+
+
 def record_label(instance):
     """A record's name as a batch keeps it (ImportRecord.label)."""
     return str(instance)[: ImportRecord._meta.get_field("label").max_length]
@@ -219,11 +233,11 @@ class Import:
         known = {name: column.header for column in self.columns for name in column.names()}
         for index, header in enumerate(headers):
             if header and index not in mapping.values() and fold(header) not in known:
-                close = difflib.get_close_matches(fold(header), list(known), n=1, cutoff=0.6)
+                close = closest_column(fold(header), known)
                 if close:
                     note = _("The column “%(header)s” is not imported (did you mean “%(known)s”?).") % {
                         "header": header,
-                        "known": known[close[0]],
+                        "known": known[close],
                     }
                 else:
                     note = _("The column “%(header)s” is not imported.") % {"header": header}

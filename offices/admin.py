@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from areas.admin import DistrictFilter, RegionFilter
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin, change_reason_link
@@ -449,6 +449,8 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
 
     @admin.display(description=gettext_lazy("changes"))
     def changes(self, obj):
+        if obj.status != ProposalStatus.PENDING:
+            return self.decided_changes(obj)
         rows = format_html_join(
             "",
             '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -472,12 +474,32 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         )
         return format_html("<table><thead>{}</thead><tbody>{}</tbody></table>", header, rows)
 
+    def decided_changes(self, obj):
+        """A decided proposal's values as they were decided on: the office today (which an accept changed) is
+        not compared with them."""
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
+            ((label, before, after) for _name, label, before, _now, after in obj.diff()),
+        )
+        header = format_html(
+            '<tr><th></th><th scope="col">{}</th><th scope="col">{}</th></tr>',
+            _("when proposed"),
+            pgettext("proposal review column", "accepted") if obj.status == ProposalStatus.ACCEPTED else _("proposed"),
+        )
+        return format_html("<table><thead>{}</thead><tbody>{}</tbody></table>", header, rows)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.status == ProposalStatus.PENDING:
             context["office_seen"] = obj.office_digest()
         # The buttons offered are the decisions this user may take.
         context["may_review"] = obj is not None and self.has_change_permission(request, obj)
         context["may_accept"] = obj is not None and self.may_accept(request, obj)
+        if obj is not None:
+            context["title"] = (
+                _("Review office change proposal") if obj.status == ProposalStatus.PENDING
+                else _("Office change proposal (%(status)s)") % {"status": obj.get_status_display()}
+            )  # fmt: skip
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def may_accept(self, request, proposal):

@@ -468,12 +468,14 @@ def office_change_proposal_accept(*, proposal, user, note="", seen=None):
 
 @transaction.atomic
 def office_change_proposal_reject(*, proposal, user, note):
-    """Reject with a note, which the coordinator reads on /me/: "rejected" alone tells them nothing."""
+    """Reject with a note, which the coordinator reads on /me/: "rejected" alone tells them nothing.
+
+    A proposal already decided (in another tab) is refused as such first: asking for a note would mislead."""
+    proposal = _claim_pending(proposal)
     if not (note or "").strip():
         raise ValidationError(
             {"note": _("Write in the note why the proposal is rejected: the coordinator reads it.")}, code="required"
         )
-    proposal = _claim_pending(proposal)
     return _proposal_review(proposal, user=user, status=ProposalStatus.REJECTED, note=note)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from portal import decimals
 from portal.text import decimal_text, in_active_script
 
+from .certificates import normalise_code
 from .models import ZERO_HOURS
 
 
@@ -149,3 +150,23 @@ class AttendanceSheetForm(forms.Form):
                 if shown is None or value != before:
                     result[session.pk, enrolment.pk] = value
         return result
+
+
+class CertificateCodeForm(forms.Form):
+    """A certificate's code as typed from the paper (any case, spaces, dashes): cleaned to the code as stored."""
+
+    code = forms.CharField(
+        label=_("Certificate code"),
+        max_length=40,
+        help_text=_("The 12 letters and digits printed on the certificate; spaces and dashes do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self):
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise ValidationError(
+                _("This is not a certificate code: it has 12 letters and digits. Check it on the paper."),
+                code="invalid",
+            )
+        return code

@@ -10,6 +10,7 @@ from portal.page_cache import cache_public_page
 
 from . import selectors
 from .certificates import certificate_pdf, normalise_code
+from .forms import CertificateCodeForm
 from .models import Certificate
 
 
@@ -32,6 +33,15 @@ def find_certificate(code):
         return normalised, None
 
 
+@cache_public_page()  # kept only without a query: a typed code is never kept
+def certificate_find(request):
+    """A form for the code on a certificate's paper, leading to its check page; nothing lists codes."""
+    form = CertificateCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("trainings:certificate_verify", code=form.cleaned_data["code"])
+    return render(request, "trainings/certificate_find.html", {"form": form})
+
+
 @cache_public_page()
 def certificate_verify(request, code):
     """The public check of a certificate: the holder's name, programme, level and date, and its state.
@@ -39,7 +49,8 @@ def certificate_verify(request, code):
     A code typed in another case or with spaces leads to its one address; nothing lists codes."""
     normalised, certificate = find_certificate(code)
     if certificate is None:
-        return render(request, "trainings/certificate_unknown.html", {"code": code[:40]}, status=404)
+        form = CertificateCodeForm(initial={"code": code[:40]})  # to correct the code typed
+        return render(request, "trainings/certificate_unknown.html", {"code": code[:40], "form": form}, status=404)
     if normalised != code:
         return redirect("trainings:certificate_verify", code=normalised, permanent=True)
     return render(request, "trainings/certificate_verify.html", {"certificate": certificate})

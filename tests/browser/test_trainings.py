@@ -1,4 +1,4 @@
-"""The trainings page and the certificate check at phone width, in each language: nothing wider than
+"""The trainings page, the certificate code form and the certificate check at phone width, in each language: nothing wider than
 the screen, no serious accessibility violation."""
 
 import sqlite3
@@ -25,7 +25,8 @@ def certificate_pages(portal):
 def test_trainings_and_certificate_pages_fit_a_phone_and_pass_axe(browser, portal, language):
     page = open_page(browser, portal, width=360, height=740, language=language)
     overflowing, violations = {}, {}
-    for url in ["/trainings/", *certificate_pages(portal)]:
+    # The code form empty and shown again with its message (a text that cannot be a code).
+    for url in ["/trainings/", "/certificates/", "/certificates/?code=ABC-12", *certificate_pages(portal)]:
         response = page.goto(page.prefix + url)
         assert response.status == 200, url
         page.wait_for_load_state("networkidle")

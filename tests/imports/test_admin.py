@@ -457,3 +457,24 @@ def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_c
     assert all(re.search("[а-шА-Ш]", error) for error in errors)
     assert latin_leftovers(preview.text, import_class, cells) == []
     assert latin_leftovers(staff_client.get(url.removeprefix("/sr")).text, import_class) != []  # the check sees Latin
+
+
+@pytest.mark.parametrize(
+    ("prefix", "summary"),
+    [
+        ("", "Dodato: kancelarije za mlade (3), promene statusa kancelarije (3). Izmenjeno: 0."),
+        ("/sr", "Додато: канцеларије за младе (3), промене статуса канцеларије (3). Измењено: 0."),
+        ("/en", "Added: youth offices (3), office status changes (3). Changed: 0."),
+    ],
+)
+def test_the_batch_page_counts_what_it_added_by_kind_as_it_lists_them(staff_client, prefix, summary):
+    from tests.imports.files import run_import
+
+    areas = free_areas()[:3]
+    rows = [[area.name, f"Kancelarija za mlade {area.name}", "otvorena", "01.02.2024"] for area in areas]
+    batch = run_import(OfficeImport(), xlsx_file([["opština", "naziv", "status", "otvorena"], *rows]))
+
+    page = staff_client.get(prefix + reverse("admin:imports_importbatch_change", args=[batch.pk])).text
+
+    assert re.findall(r'<div class="readonly"><p>(.*?)</p>', page) == [summary]
+    assert len(re.findall(r"<li>[^<]*\d+: ", page)) == 6

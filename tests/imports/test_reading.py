@@ -93,3 +93,19 @@ def test_unknown_column_is_named_as_ignored_with_the_closest_known_one():
         "The column “Telefon KZM” is not imported (did you mean “telefon”?).",
         "The column “Broj zaposlenih” is not imported.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        ("Napomena", "The column “Napomena” is not imported."),
+        ("Nazvi", "The column “Nazvi” is not imported (did you mean “naziv”?)."),
+        ("Otvorna", "The column “Otvorna” is not imported (did you mean “otvorena”?)."),
+        ("Naziv kancelarije", "The column “Naziv kancelarije” is not imported (did you mean “naziv”?)."),
+    ],
+)
+def test_an_unknown_column_is_offered_only_a_close_known_one(header, note):
+    upload = csv_file([[*HEADER, header], ["Šabac", "KZM", "otvorena", "24.01.2018", "Radionice petkom"]])
+    with translation.override("en"):
+        preview = OfficeImport().preview(read(upload))
+    assert preview.notes == [note]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -321,3 +322,25 @@ def test_admin_area_filters_name_areas_in_the_script_in_its_alphabet_order(staff
     shown = [name for _code, name in specs["district"].lookup_choices]
     assert [name for name in shown if name in districts] == districts
     assert len(shown) == 34
+
+
+@pytest.mark.parametrize(
+    ("language", "system", "characters"),
+    [("en", "system", "characters"), ("sr-latn", "sistem", "znakova"), ("sr", "систем", "знакова")],
+)
+def test_history_names_a_change_without_a_user_and_shortens_values_in_the_pages_language(
+    staff_client, office_a, language, system, characters
+):
+    # A management command's save: no user, no reason.
+    office_a.description = "Kancelarija za mlade okuplja mlade iz cele opštine. " * 3 + "Radionice petkom."
+    office_a.save()
+    office_a.description = "Kancelarija za mlade okuplja mlade iz cele opštine. " * 3 + "Radionice subotom."
+    office_a.save()
+    assert office_a.history.latest("history_id").history_user is None
+    set_language(staff_client, language)
+    text = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+    cells = re.findall(r"<td>\s*(.*?)\s*</td>", text, flags=re.S)
+    assert {"None", "Ništa", "Ништа"} & set(cells) == set()
+    assert cells.count(system) == office_a.history.count()
+    assert f"{characters} …]" in text
+    assert "chars]" not in text

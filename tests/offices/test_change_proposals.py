@@ -396,3 +396,60 @@ def test_the_review_page_offers_the_decisions_the_user_may_take(client, proposal
 
     assert page.status_code == 200
     assert re.findall(r'<input type="submit"[^>]* name="(_accept|_reject)"', page.text) == buttons
+
+
+@pytest.mark.parametrize(
+    ("prefix", "first", "words"),
+    [
+        ("", "_accept", "Ovaj predlog je već prihvaćen."),
+        ("", "_reject", "Ovaj predlog je već odbijen."),
+        ("/sr", "_accept", "Овај предлог је већ прихваћен."),
+        ("/en", "_reject", "This proposal was already rejected."),
+    ],
+)
+def test_admin_reject_without_a_note_of_a_proposal_decided_in_another_tab_says_it_was_decided(
+    staff_client, proposal, prefix, first, words
+):
+    url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+    seen = _seen(staff_client.get(url))
+    staff_client.post(url, {"note": "Provereno telefonom", first: "1", "office_seen": seen})  # the other tab
+
+    response = staff_client.post(url, {"note": "", "_reject": "1"}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]][-1:] == [words]
+
+
+def test_an_accepted_proposals_page_shows_what_was_accepted_without_comparing_it_to_the_office(
+    staff_client, proposal, office_a, staff_user
+):
+    hours = office_a.working_hours
+    office_change_proposal_accept(proposal=proposal, user=staff_user, note="")
+    url = reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    page = staff_client.get(url).text
+
+    assert "promenjeno posle predloga" not in page
+    assert "javnoj stranici" not in page
+    assert f'<tr><th scope="row">radno vreme</th><td>{hours}</td><td>Pon–pet 8–16</td></tr>' in page
+
+
+@pytest.mark.parametrize(
+    ("prefix", "pending", "accepted"),
+    [
+        ("", "Pregled predloga izmena kancelarije", "Predlog izmena kancelarije (prihvaćen)"),
+        ("/sr", "Преглед предлога измена канцеларије", "Предлог измена канцеларије (прихваћен)"),
+        ("/en", "Review office change proposal", "Office change proposal (accepted)"),
+    ],
+)
+def test_the_review_page_is_titled_a_review_and_a_decided_proposal_by_its_decision(
+    staff_client, proposal, staff_user, prefix, pending, accepted
+):
+    url = prefix + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    before = staff_client.get(url).text
+    office_change_proposal_accept(proposal=proposal, user=staff_user, note="")
+    after = staff_client.get(url).text
+
+    assert f"<h1>{pending}</h1>" in before
+    assert f"<h1>{accepted}</h1>" in after
+    assert "Change office change proposal" not in before + after

@@ -35,6 +35,7 @@ PUBLIC = {
     "offices:openings": EVERYONE,
     "offices:detail": EVERYONE,
     "trainings:list": EVERYONE,
+    "trainings:certificate_find": EVERYONE,  # public: the form for a certificate's code
     "trainings:certificate_verify": EVERYONE,  # public: anyone checks a certificate
     # Coordinator A holds the sample certificate: B is told it does not exist.
     "trainings:certificate_pdf": {"anonymous": 302, "coordinator": 200, "other_coordinator": 404, "staff": 200},

@@ -443,9 +443,24 @@ def test_attendance_import_costs_the_same_queries_for_n_and_5n_rows(staff_client
 @pytest.mark.parametrize(
     ("language", "created", "summary", "undo"),
     [
-        ("sr-latn", "Redovi koji su dodali zapise", "Dodato: 4, izmenjeno: 0.", "koje je ovaj uvoz dodao (4)"),
-        ("sr", "Редови који су додали записе", "Додато: 4, измењено: 0.", "које је овај увоз додао (4)"),
-        ("en", "Rows that added records", "4 added, 0 changed.", "this import created (4)"),
+        (
+            "sr-latn",
+            "Redovi koji su dodali zapise",
+            "Dodato: učesnici (2), upisi (2). Izmenjeno: 0.",
+            "koje je ovaj uvoz dodao (4)",
+        ),
+        (
+            "sr",
+            "Редови који су додали записе",
+            "Додато: учесници (2), уписи (2). Измењено: 0.",
+            "које је овај увоз додао (4)",
+        ),
+        (
+            "en",
+            "Rows that added records",
+            "Added: participants (2), enrolments (2). Changed: 0.",
+            "this import created (4)",
+        ),
     ],
 )
 def test_a_batch_counts_its_rows_and_its_records_for_what_they_are(staff_client, language, created, summary, undo):

@@ -1,6 +1,7 @@
 """The public trainings page, the certificate check and the certificate PDF."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -484,3 +485,88 @@ def test_pdf_costs_the_same_queries_whatever_the_sessions_and_attendance(client,
     one = pdf_queries(1, 0, "Šumadija, osnovni nivo")
     eight = pdf_queries(8, 4, "Подриње, основни ниво")
     assert one == eight == 4  # the session, the user, the certificate with its names and dates, the hours
+
+
+# Finding a certificate by the code on its paper
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "label"),
+    [("", "Provera uverenja", "Kod uverenja"), ("/sr", "Провера уверења", "Код уверења"),
+     ("/en", "Certificate check", "Certificate code")],
+)  # fmt: skip
+def test_the_certificate_page_offers_a_form_for_the_code_in_three_languages(client, prefix, heading, label):
+    response = client.get(f"{prefix}/certificates/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<h1 class="h2">{heading}</h1>' in page
+    assert f'<form method="get" action="{prefix}/certificates/"' in page
+    assert re.search(rf'<label\s+for="id_code"[^>]*>\s*{label}<', page)
+    assert 'name="code"' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert 'class="col-md-8 col-lg-6"' in page  # the whole width on a phone
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_code_typed_as_on_paper_leads_to_its_check_page(client, coordinator_a, prefix):
+    certificate = certificate_for(coordinator_a)
+    typed = f" {certificate.code[:4].lower()} {certificate.code[4:8].lower()}-{certificate.code[8:]} "
+
+    response = client.get(f"{prefix}/certificates/", {"code": typed})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/certificates/{certificate.code}/"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("", "Ovo nije kod uverenja: ima 12 slova i cifara. Proverite ga na papiru."),
+        ("/sr", "Ово није код уверења: има 12 слова и цифара. Проверите га на папиру."),
+        ("/en", "This is not a certificate code: it has 12 letters and digits. Check it on the paper."),
+    ],
+)
+def test_a_code_that_cannot_be_one_shows_the_form_again_with_a_message(client, prefix, message):
+    response = client.get(f"{prefix}/certificates/", {"code": "ABC-12"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert 'value="ABC-12"' in page
+
+
+def test_a_well_formed_code_no_certificate_has_is_told_unknown_with_the_form_to_correct_it(client):
+    found = client.get("/en/certificates/", {"code": "zzzz zzzz zzzz"})
+
+    unknown = client.get(found["Location"])
+
+    assert found["Location"] == "/en/certificates/ZZZZZZZZZZZZ/"
+    page = unknown.content.decode()
+    assert unknown.status_code == 404
+    assert '<form method="get" action="/en/certificates/"' in page
+    assert 'value="ZZZZZZZZZZZZ"' in page
+
+
+@pytest.mark.parametrize("query", [{}, {"code": "ABC"}, {"code": "ZZZZZZZZZZZZ"}])
+def test_the_certificate_form_runs_one_query(client, django_assert_num_queries, query):
+    with django_assert_num_queries(1):  # the data version
+        client.get("/certificates/", query)
+
+
+def test_the_certificate_page_is_kept_only_without_a_query(client, memory_cache):  # noqa: F811
+    memory_cache(600)
+    assert client.get("/en/certificates/")["X-Page-Cache"] == "miss"
+    assert client.get("/en/certificates/")["X-Page-Cache"] == "hit"
+
+    typed = [client.get("/en/certificates/", {"code": "ABC"}) for _ in range(2)]
+
+    assert ["X-Page-Cache" in response for response in typed] == [False, False]
+    assert "This is not a certificate code" in typed[1].content.decode()
+
+
+def test_the_trainings_page_and_the_footer_lead_to_the_certificate_check(client):
+    page = client.get("/en/trainings/").content.decode()
+
+    assert '<a href="/en/certificates/">Check a certificate by its code</a>' in page
+    assert '<a href="/en/certificates/">Check a certificate</a>' in page

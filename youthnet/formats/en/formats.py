@@ -1,7 +1,8 @@
 """English: day, month, year, as the portal's English readers (European partners and funders) write
 it: "1 February 2019", short "1 Feb 2019". Django's US forms ("02/01/2019", "Feb. 1, 2019") read as
-either 2 January or 1 February to them. Input: ISO first, as Django's English does (its other forms
-too, as before); the Serbian day.month.year forms too."""
+either 2 January or 1 February to them. Input: ISO first, as Django's English does, and its forms
+with a month's name; a date in slashes is day first ("02/01/2019" is 2 January, as the import reads
+it and as the page writes it); the Serbian day.month.year forms too."""
 
 from django.conf.locale.en import formats as django_english
 
@@ -14,5 +15,7 @@ SHORT_DATETIME_FORMAT = "j M Y, H:i"
 MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
 
-DATE_INPUT_FORMATS = [*django_english.DATE_INPUT_FORMATS, *SERBIAN_DATES]
+# Django's "%m/%d/%Y" and "%m/%d/%y" turned day first.
+DAY_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y"}
+DATE_INPUT_FORMATS = [DAY_FIRST.get(form, form) for form in django_english.DATE_INPUT_FORMATS] + SERBIAN_DATES
 DATETIME_INPUT_FORMATS = [*django_english.DATETIME_INPUT_FORMATS, *datetimes(SERBIAN_DATES)]
