@@ -291,11 +291,8 @@ class HistoryAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
-    through the library's `render_history_view` hook. The list's template is a copy
-    (imports/history_list.html): a change without a user reads "system", a row without a reason shows nothing,
-    and shortened values say in the page's language how many characters they leave out."""
-
-    object_history_list_template = "imports/history_list.html"
+    through the library's `render_history_view` hook; a row without a reason shows nothing, and shortened
+    values say in the page's language how many characters they leave out."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)
@@ -329,7 +326,7 @@ def change_reason_display(reason):
     if found is None:
         match = CHANGE_REASON.fullmatch(reason or "")
         render = CHANGE_REASON_LINKS.get(match[1]) if match else None
-        return render(int(match[2])) if render else reason
+        return render(int(match[2])) if render else (reason or "")
     kind, pk = found
     text = _("Import #%(id)s") if kind == "import" else _("Undo of import #%(id)s")
     url = reverse("admin:imports_importbatch_change", args=[pk])
