@@ -37,8 +37,8 @@ def test_english_dates_are_day_month_year_with_the_month_in_words():
     assert (with_time, day_of_month) == ("1 February 2019, 09:30", "1 February")
 
 
-@pytest.mark.parametrize("typed", ["2019-02-01", "01.02.2019.", "1.2.2019", "02/01/2019"])
-def test_english_forms_read_the_dates_they_read_before(typed):
+@pytest.mark.parametrize("typed", ["2019-02-01", "01.02.2019.", "1.2.2019", "01/02/2019", "1 Feb 2019"])
+def test_english_forms_read_iso_serbian_and_day_first_dates(typed):
     from django import forms
 
     with translation.override("en"):
@@ -52,3 +52,14 @@ def test_short_dates_are_padded_and_serbian_ones_end_with_a_dot(language, writte
     with translation.override(language):
         assert date_format(date(2023, 4, 1), "SHORT_DATE_FORMAT") == written
         assert date_format(datetime(2023, 4, 1, 9, 5), "SHORT_DATETIME_FORMAT").startswith(written)
+
+
+def test_english_reads_a_date_in_slashes_day_first_as_it_writes_it():
+    from django import forms
+
+    field = forms.DateField(localize=True)
+    with translation.override("en"):
+        typed = [field.clean(text) for text in ("02/01/2019", "2 Jan 2019", "2019-01-02", "02.01.2019.", "2.1.2019")]
+        written = date_format(date(2019, 1, 2), "SHORT_DATE_FORMAT")
+    assert typed == [date(2019, 1, 2)] * 5
+    assert written == "2 Jan 2019"
