@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
+from portal.decimals import read_decimal
 from portal.text import decimal_text, fold
 
 from .writing import FORMULA_STARTS
@@ -154,9 +155,10 @@ class DecimalColumn(Column):
         self.round_extra = round_extra
 
     def parse(self, raw, context):
-        text = self.text(raw).replace(",", ".").replace(" ", "")
+        value = read_decimal(self.text(raw))  # "2,5" or "2.5"; never "4_5" or "1e3", which Decimal() reads
         try:
-            value = Decimal(text)
+            if value is None:
+                raise InvalidOperation
             rounded = value.quantize(self.quantum)
         except InvalidOperation:
             raise ValidationError(

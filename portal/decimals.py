@@ -3,7 +3,7 @@
 Django's localized DecimalField reads only the language's own separator (English refuses "4,5";
 with thousand separators on it would even read it as 45). Staff copy hours from Serbian sheets into
 the English admin and the other way round, as the spreadsheet import already takes both
-(imports.columns.DecimalColumn), so a form's decimal takes a comma or a point as the decimal mark and
+(imports.columns.DecimalColumn reads its cells with `read_decimal` too), so a decimal takes a comma or a point as the mark and
 nothing else: no thousand separators, no "4_5" that Python's Decimal would read as 45.
 """
 

@@ -93,6 +93,13 @@ def test_coordinates_with_a_comma_and_many_decimals():
     assert read(DecimalColumn("lat", "širina"), "44,756012345")[0] == Decimal("44.75601")
 
 
+@pytest.mark.parametrize("typed", ["4_5", "4 5", "1e3", "NaN", "2,5,1"])
+def test_a_cell_is_a_number_only_as_a_form_reads_one(typed):
+    # One reader for forms and imports (portal.decimals): Python's Decimal() would take "4_5" as 45.
+    with pytest.raises(ValidationError):
+        DecimalColumn("hours", "sati", places=1).parse(typed, None)
+
+
 @pytest.mark.parametrize(("language", "shown"), [("sr-latn", "2,5"), ("sr", "2,5"), ("en", "2.5")])
 def test_a_number_is_shown_back_as_the_language_writes_it(language, shown):
     column = DecimalColumn("hours", "sati", places=1)
