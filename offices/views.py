@@ -121,15 +121,11 @@ class OfficeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         office = self.object
-        # Read only if the template renders them (not when its {% cache %} fragment is kept; reading
-        # them a second time asks nothing more).
-        context["appointments"] = SimpleLazyObject(lambda: list(selectors.office_page_lists(office).appointments.all()))
-        context["current_appointments"] = SimpleLazyObject(
-            lambda: selectors.office_current_appointments(selectors.office_page_lists(office))
-        )
-        context["status_changes"] = SimpleLazyObject(
-            lambda: list(selectors.office_page_lists(office).status_changes.all())
-        )
+        # Read (two queries, once) only if the template renders them: not when its {% cache %} fragment is kept.
+        listed = SimpleLazyObject(lambda: selectors.office_page_lists(office))
+        context["appointments"] = SimpleLazyObject(lambda: list(listed.appointments.all()))
+        context["current_appointments"] = SimpleLazyObject(lambda: selectors.office_current_appointments(listed))
+        context["status_changes"] = SimpleLazyObject(lambda: list(listed.status_changes.all()))
         context["today"] = timezone.localdate()  # who is a current contact changes at midnight
         return context
 
