@@ -175,7 +175,8 @@ def validate_rating(rating, scale_min, scale_max):
 
 
 class SurveyAnswer(models.Model):
-    """A self-rating. It keeps its question's scale, so the database itself refuses a rating outside it."""
+    """A self-rating. It keeps its question's scale, so the database itself refuses a rating outside it.
+    Its history keeps the answers a same-day save replaced."""
 
     response = models.ForeignKey(
         SurveyResponse, verbose_name=_("survey response"), related_name="answers", on_delete=models.CASCADE
@@ -186,6 +187,7 @@ class SurveyAnswer(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"))
     scale_min = models.PositiveSmallIntegerField(editable=False)
     scale_max = models.PositiveSmallIntegerField(editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey answer")

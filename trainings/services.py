@@ -387,10 +387,10 @@ def survey_response_save(*, participant, version, answered_on, ratings):
         stored = dict(response.answers.values_list("question_id", "rating"))
         if stored == {answer.question.pk: answer.rating for answer in answers}:
             return SurveySaved(response=response, outcome="unchanged")
-        response.answers.all().delete()
+        response.answers.all().delete()  # a "-" history row for each answer replaced
         response.save()  # a history row: the day's answers were changed
     for answer in answers:
         answer.response = response
         answer.scale_min, answer.scale_max = answer.question.scale_min, answer.question.scale_max
-    SurveyAnswer.objects.bulk_create(answers)
+    bulk_create_with_history(answers, SurveyAnswer)
     return SurveySaved(response=response, outcome=outcome)

@@ -68,6 +68,30 @@ def test_survey_answered_again_the_same_day_changes_that_days_answers(coordinato
     assert "Danas ste već odgovorili" in again.text
 
 
+def test_answers_a_same_day_save_replaced_stay_in_their_history(coordinator_a):
+    from trainings.models import SurveyAnswer
+
+    version = _version()
+    participant = participant_for_coordinator(coordinator=coordinator_a)
+    first = survey_response_save(
+        participant=participant,
+        version=version,
+        answered_on=timezone.localdate(),
+        ratings={q.pk: q.scale_min for q in version.questions.all()},
+    )
+    survey_response_save(
+        participant=participant,
+        version=version,
+        answered_on=timezone.localdate(),
+        ratings={q.pk: q.scale_max for q in version.questions.all()},
+    )
+
+    replaced = SurveyAnswer.history.filter(response_id=first.response.pk, history_type="-")
+    assert sorted(replaced.values_list("question_id", "rating")) == sorted(
+        (q.pk, q.scale_min) for q in version.questions.all()
+    )
+
+
 def test_survey_of_an_earlier_day_stays_when_answering_again(coordinator_a):
     version = _version()
     participant = participant_for_coordinator(coordinator=coordinator_a)
