@@ -67,7 +67,7 @@ def survey(request):
     if request.method == "POST" and version is not None and form.is_valid():
         try:
             saved = survey_response_save(
-                participant=participant_for_coordinator(coordinator=coordinator),
+                participant=participant or participant_for_coordinator(coordinator=coordinator),
                 version=version,
                 answered_on=today,
                 ratings=form.ratings(),

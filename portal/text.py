@@ -168,7 +168,8 @@ def to_cyrillic(text):
     """Serbian Latin to Cyrillic, leaving in Latin what is not Serbian (see the module's docstring)."""
     if not text:
         return text or ""
-    text = _HOUR_UNIT.sub(r"\1\2ч", text)
+    if " h" in text or "\u00a0h" in text:  # most text has no hour unit: the regular expression is skipped
+        text = _HOUR_UNIT.sub(r"\1\2ч", text)
     if not _MAYBE_PROTECTED.search(text):  # most text: a quick look saves the long expression
         return _words_to_cyrillic(text)
     parts = _PROTECTED.split(text)
