@@ -189,6 +189,13 @@ def closest_column(folded, known):
     return max(held, key=len, default=None)
 
 
+def spelled_apart(typed, found):
+    """Whether a name found by its search form (`search_fold`, which imports match by, as search does:
+    đ, "dj" and "d" alike) is spelled otherwise than the row typed it, beyond capitals and diacritics:
+    "Nada" finds "Nađa", "Dukić" finds "Đukić", and such names may be two people's, so staff confirm."""
+    return fold(typed) != fold(found)
+
+
 def record_label(instance):
     """A record's name as a batch keeps it (ImportRecord.label)."""
     return str(instance)[: ImportRecord._meta.get_field("label").max_length]
