@@ -26,7 +26,7 @@ from imports.columns import (
     TextColumn,
     YesNoColumn,
 )
-from imports.importers import Import, Save, UndoRefused, record_label, spelled_apart
+from imports.importers import Import, Save, UndoRefused, check_constraints, record_label, spelled_apart
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
 from portal.text import search_fold
@@ -160,7 +160,7 @@ class OfficeImport(Import):
             save = self.apply_values(row, office, self.FIELDS, created=created)
             self.validate(office, exclude=["slug", "search_text"])
             if save.created or set(save.fields) & {"status", "opened_on", "closed_on", "initiated_on"}:
-                office.validate_constraints(exclude=["area"])  # the file's own rule replaces the one on area
+                check_constraints(office, exclude=["area"])  # the file's own rule replaces the one on area
             row.saves.append(save)
             return
         # A new status is a dated step of the office's history, taken by the lifecycle service.
