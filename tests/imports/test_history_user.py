@@ -54,7 +54,7 @@ def test_a_change_without_a_user_leaves_changed_by_empty(staff_client, staff_use
     with translation.override(language):
         page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk]))
 
-    cells = changed_by(page, header)
-    assert cells[0] == staff_user.get_username()
-    assert set(cells[1:]) == {""}
+    cells = changed_by(page, header)  # rows of one moment come in no set order (the test's clock stands still)
+    assert len(cells) == office_a.history.count() >= 3
+    assert sorted(cells) == [""] * (len(cells) - 1) + [staff_user.get_username()]
     assert reverse("admin:auth_user_change", args=[staff_user.pk]) in page.text
