@@ -9,13 +9,15 @@ writes in bulk with history, records the batch (imports.models) and exports the 
 import difflib
 import hashlib
 import json
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CheckConstraint, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -187,6 +189,112 @@ def closest_column(folded, known):
         return close[0]
     held = [name for name in known if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)]
     return max(held, key=len, default=None)
+
+
+def spelled_apart(typed, found):
+    """Whether a name found by its search form (`search_fold`, which imports match by, as search does:
+    đ, "dj" and "d" alike) is spelled otherwise than the row typed it, beyond capitals and diacritics:
+    "Nada" finds "Nađa", "Dukić" finds "Đukić", and such names may be two people's, so staff confirm."""
+    return fold(typed) != fold(found)
+
+
+class NotInMemory(Exception):
+    """A constraint's condition that only the database can evaluate (a join, a function, a text ordering)."""
+
+
+COMPARED = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+def _field_value(instance, name):
+    try:
+        field_ = instance._meta.get_field(name)
+    except FieldDoesNotExist:  # "pk", an annotation
+        raise NotInMemory(name) from None
+    if field_.is_relation:
+        raise NotInMemory(name)
+    return getattr(instance, field_.attname)
+
+
+def _lookup(child):
+    if not isinstance(child, tuple):  # an expression as a condition
+        raise NotInMemory(child)
+    return child
+
+
+def _lookup_holds(instance, key, wanted):
+    """A lookup ("closed_on__gte", F("opened_on")) of a condition on the record's own values: True, False, or
+    None when SQL would find it unknown (a comparison with NULL)."""
+    name, _sep, lookup = key.partition("__")
+    lookup = lookup or "exact"
+    value = _field_value(instance, name)
+    if isinstance(wanted, F):
+        wanted = _field_value(instance, wanted.name)
+    elif hasattr(wanted, "resolve_expression"):
+        raise NotInMemory(key)
+    if lookup == "isnull":
+        return (value is None) == bool(wanted)
+    if lookup == "exact" and wanted is None:  # Django reads "= None" as IS NULL
+        return value is None
+    if lookup == "in":
+        if value is None or (value not in wanted and None in wanted):
+            return None
+        return value in wanted
+    if lookup not in COMPARED or (lookup != "exact" and isinstance(value, str)):  # text order is the collation's
+        raise NotInMemory(key)
+    return None if value is None or wanted is None else COMPARED[lookup](value, wanted)
+
+
+def condition_holds(condition, instance):
+    """A CheckConstraint's condition (a Q of lookups on the record's own fields) as SQL evaluates it on the
+    record: True, False or None (unknown), in SQL's three-valued logic. NotInMemory for anything else."""
+    if not isinstance(condition, Q) or condition.connector not in (Q.AND, Q.OR):
+        raise NotInMemory(condition)
+    results = [
+        condition_holds(child, instance) if isinstance(child, Q) else _lookup_holds(instance, *_lookup(child))
+        for child in condition.children
+    ]
+    decisive = condition.connector == Q.OR  # one False decides an AND, one True an OR
+    result = decisive if decisive in results else (None if None in results else not decisive)
+    return (not result) if condition.negated and result is not None else result
+
+
+def condition_fields(condition):
+    """The field names a condition reads (its lookups' and its F()s')."""
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= condition_fields(child)
+        else:
+            key, wanted = _lookup(child)
+            names.add(key.split("__")[0])
+            if isinstance(wanted, F):
+                names.add(wanted.name.split("__")[0])
+    return names
+
+
+def check_constraints(instance, exclude=()):
+    """`Model.validate_constraints(exclude)`, with its messages, but a check constraint that reads only the
+    record's own fields is evaluated in memory, as the database would (unknown passes), where Django asks
+    the database once per constraint and record; the rest (uniqueness, joins, functions) is left to
+    Django. A preview of many rows so costs no query a row for these rules."""
+    errors = []
+    for constraint in instance._meta.constraints:
+        if isinstance(constraint, CheckConstraint):
+            try:
+                if condition_fields(constraint.condition) & set(exclude):
+                    continue
+                if condition_holds(constraint.condition, instance) is False:
+                    errors.append(ValidationError(constraint.get_violation_error_message(),
+                                                  code=constraint.violation_error_code))  # fmt: skip
+                continue
+            except NotInMemory:
+                pass
+        try:
+            constraint.validate(type(instance), instance, exclude=exclude)
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError(errors)
 
 
 def record_label(instance):

@@ -26,10 +26,10 @@ from imports.columns import (
     TextColumn,
     YesNoColumn,
 )
-from imports.importers import Import, Save, UndoRefused, record_label
+from imports.importers import Import, Save, UndoRefused, check_constraints, record_label, spelled_apart
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
-from portal.text import fold
+from portal.text import search_fold
 
 from .models import (
     Appointment,
@@ -109,7 +109,7 @@ class OfficeImport(Import):
         self.by_slug = {office.slug: office for office in offices}
         self.by_name = {}
         for office in offices:
-            self.by_name.setdefault((office.area_id, fold(office.name)), []).append(office)
+            self.by_name.setdefault((office.area_id, search_fold(office.name)), []).append(office)
         self.slugs = set(self.by_slug)
         self.in_file = {}  # the office a row is about → the first row about it
         self.open_in_db = {office.pk: office.area_id for office in offices if office.status == OfficeStatus.OPEN}
@@ -128,7 +128,7 @@ class OfficeImport(Import):
                 raise ValidationError({"slug": _("No office of %(area)s has the mark “%(slug)s”.")
                                        % {"area": area.name, "slug": slug}})  # fmt: skip
             return office
-        namesakes = self.by_name.get((area.pk, fold(name)), [])
+        namesakes = self.by_name.get((area.pk, search_fold(name)), [])
         opened_on = self.given(row, "opened_on")
         if len(namesakes) > 1:
             namesakes = [office for office in namesakes if office.opened_on == opened_on]
@@ -145,7 +145,7 @@ class OfficeImport(Import):
         created = office is None
         if created:
             office = Office(area=area)
-        key = office.pk if office.pk else (area.pk, fold(name), self.given(row, "opened_on"))
+        key = office.pk if office.pk else (area.pk, search_fold(name), self.given(row, "opened_on"))
         earlier = self.in_file.setdefault(key, row.number)
         if earlier != row.number:
             raise ValidationError(
@@ -160,7 +160,7 @@ class OfficeImport(Import):
             save = self.apply_values(row, office, self.FIELDS, created=created)
             self.validate(office, exclude=["slug", "search_text"])
             if save.created or set(save.fields) & {"status", "opened_on", "closed_on", "initiated_on"}:
-                office.validate_constraints(exclude=["area"])  # the file's own rule replaces the one on area
+                check_constraints(office, exclude=["area"])  # the file's own rule replaces the one on area
             row.saves.append(save)
             return
         # A new status is a dated step of the office's history, taken by the lifecycle service.
@@ -445,7 +445,7 @@ class CoordinatorImport(Import):
         for person in Coordinator.objects.all():
             if person.email:
                 self.by_email[person.email.lower()] = person
-            self.by_name.setdefault(fold(person.full_name), []).append(person)
+            self.by_name.setdefault(search_fold(person.full_name), []).append(person)
         # Each office's history comes along: an appointment's check reads its working life from it.
         # In time order: a message lists a municipality's offices so (the default order ties on a name).
         in_time = (F("opened_on").asc(nulls_last=True), "pk")
@@ -493,7 +493,7 @@ class CoordinatorImport(Import):
         email = (self.given(row, "email") or "").lower()
         if email:
             return ("email", email)
-        return ("name", fold(f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"))
+        return ("name", search_fold(f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"))
 
     def existing_person(self, row, key):
         kind, value = key
@@ -518,13 +518,19 @@ class CoordinatorImport(Import):
             created = person is None
             if created:
                 person = Coordinator()
-            elif key[0] == "email":
-                typed = fold(f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}")
-                if typed != fold(person.full_name):
+            else:
+                typed = f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"
+                if key[0] == "email" and search_fold(typed) != search_fold(person.full_name):
                     row.acknowledge.append(
                         _("The e-mail %(email)s belongs to %(name)s: this row renames that person. "
                           "If the row is about someone else, give them their own e-mail.")
                         % {"email": person.email, "name": person.full_name}
+                    )  # fmt: skip
+                elif key[0] == "name" and spelled_apart(typed, person.full_name):
+                    row.acknowledge.append(
+                        _("“%(typed)s” is taken to be the coordinator %(name)s (đ, dj and d are read alike): "
+                          "if the row is about someone else, give their e-mail.")
+                        % {"typed": typed, "name": person.full_name}
                     )  # fmt: skip
             self.people[key] = (person, Save(person, created), {})
             row.saves.append(self.people[key][1])

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from areas.lookup import AreaLookup
 from imports.columns import AreaColumn, ChoiceColumn, DateColumn, DecimalColumn, TextColumn
-from imports.importers import Import, Save
+from imports.importers import Import, Save, spelled_apart
 from offices.importers import MUNICIPALITY
 from offices.models import Appointment, Coordinator
-from portal.text import fold
+from portal.text import search_fold
 
 from .models import (
     Attendance,
@@ -38,7 +38,7 @@ class CohortColumn(TextColumn):
         text = self.text(raw)
         if text.isdigit() and int(text) in context.cohorts_by_id:
             return context.cohorts_by_id[int(text)]
-        found = context.cohorts_by_name.get(fold(text), [])
+        found = context.cohorts_by_name.get(search_fold(text), [])
         if len(found) > 1:
             raise ValidationError(
                 _("Several cohorts are named “%(name)s”: give the cohort's id.") % {"name": text}, code="ambiguous"
@@ -52,7 +52,7 @@ class CohortColumn(TextColumn):
 
     def export(self, value, context):
         # A name several cohorts share is written as the id, which the import reads back.
-        return str(value.pk) if fold(value.name) in context.shared_names else value.name
+        return str(value.pk) if search_fold(value.name) in context.shared_names else value.name
 
 
 class SessionColumn(DateColumn):
@@ -112,7 +112,7 @@ class CoordinatorRows(Import):
         self.cohorts_by_id = {cohort.pk: cohort for cohort in cohorts}
         self.cohorts_by_name = {}
         for cohort in cohorts:
-            self.cohorts_by_name.setdefault(fold(cohort.name), []).append(cohort)
+            self.cohorts_by_name.setdefault(search_fold(cohort.name), []).append(cohort)
         self.people, self.by_email, self.by_name_area, self.by_name_organisation = {}, {}, {}, {}
         coordinators = {person.pk: person for person in Coordinator.objects.all()}
         for coordinator in coordinators.values():
@@ -125,12 +125,12 @@ class CoordinatorRows(Import):
             else:
                 key = ("participant", participant.pk)
                 if participant.organisation:
-                    name = fold(f"{participant.first_name} {participant.last_name}")
-                    self.by_name_organisation.setdefault((name, fold(participant.organisation)), []).append(key)
+                    name = search_fold(f"{participant.first_name} {participant.last_name}")
+                    self.by_name_organisation.setdefault((name, search_fold(participant.organisation)), []).append(key)
             self.people[key] = (participant.coordinator, participant)
             self.add_email(participant.email, key)
         for coordinator_id, area_id in Appointment.objects.values_list("coordinator_id", "office__area_id").distinct():
-            name = fold(coordinators[coordinator_id].full_name)
+            name = search_fold(coordinators[coordinator_id].full_name)
             self.by_name_area.setdefault((name, area_id), []).append(("coordinator", coordinator_id))
         participants = {
             participant.pk: participant for _coordinator, participant in self.people.values() if participant
@@ -147,7 +147,7 @@ class CoordinatorRows(Import):
 
     def prepare_export(self):
         self.areas = AreaLookup()
-        names = [fold(name) for name in Cohort.objects.values_list("name", flat=True)]
+        names = [search_fold(name) for name in Cohort.objects.values_list("name", flat=True)]
         self.shared_names = {name for name in names if names.count(name) > 1}
 
     def person(self, row):
@@ -177,7 +177,7 @@ class CoordinatorRows(Import):
             tried.append(_("nobody has the e-mail %(email)s") % {"email": email})
         candidates = []
         if area:
-            found = self.by_name_area.get((fold(name), area.pk), [])
+            found = self.by_name_area.get((search_fold(name), area.pk), [])
             candidates += found
             tried.append(
                 ngettext(
@@ -188,7 +188,7 @@ class CoordinatorRows(Import):
                 % {"count": len(found), "name": name, "area": area.name}
             )
         if organisation:
-            found = self.by_name_organisation.get((fold(name), fold(organisation)), [])
+            found = self.by_name_organisation.get((search_fold(name), search_fold(organisation)), [])
             candidates += found
             tried.append(
                 ngettext(
@@ -203,6 +203,12 @@ class CoordinatorRows(Import):
                 _("neither a municipality nor an organisation is given to find %(name)s by name") % {"name": name}
             )
         if len(candidates) == 1:
+            if spelled_apart(name, self.person_name(candidates[0])):
+                row.acknowledge.append(
+                    _("“%(typed)s” is taken to be %(name)s (đ, dj and d are read alike): if the row is about "
+                      "someone else, give their e-mail.")
+                    % {"typed": name, "name": self.person_name(candidates[0])}
+                )  # fmt: skip
             return candidates[0]
         if candidates:
             raise ValidationError(
@@ -366,7 +372,7 @@ class AttendanceImport(CoordinatorRows):
         if hasattr(given, "strftime"):
             found = [session for session in sessions if session.held_on == given]
         else:
-            found = [session for session in sessions if fold(session.topic) == fold(given)]
+            found = [session for session in sessions if search_fold(session.topic) == search_fold(given)]
         if len(found) != 1:
             shown = date_format(given, "SHORT_DATE_FORMAT") if hasattr(given, "strftime") else given
             message = (

@@ -17,8 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Area, ProgrammeRegion, local_name
 from offices.models import Appointment, Coordinator
+from offices.validators import validate_phone
 from portal.folded_search import folded_search
-from portal.text import decimal_text, in_active_script, search_fold
+from portal.text import decimal_text, in_active_script, search_fold, validate_no_control_characters
 
 ZERO_HOURS = Decimal("0")
 # The longest session: one training day. A longer one is a typing mistake ("25" for "2,5") or two sessions.
@@ -695,7 +696,10 @@ class Participant(models.Model):
         _("organisation"), max_length=200, blank=True, help_text=_("A youth council, an association, …")
     )
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # As a coordinator's phone (offices.validators): a phone stored before the rule is refused on its next edit.
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_no_control_characters, validate_phone]
+    )
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
 
     history = HistoricalRecords()
