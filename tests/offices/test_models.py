@@ -122,6 +122,8 @@ def test_slug_is_numbered_past_the_slugs_in_use_or_those_the_caller_names(django
         ("мачвански шабац", ["Kancelarija za mlade Šabac"]),  # the area's parent and the area, in Cyrillic
         ("kancelarija SABAC", ["Kancelarija za mlade Šabac"]),  # the office's name and its area
         ("šabac zrenjanin", []),  # every word must be found
+        ("KZM Šabac", ["Kancelarija za mlade Šabac"]),  # "KZM" (youth office) is every office
+        ("кзм шабац", ["Kancelarija za mlade Šabac"]),
     ],
 )
 def test_office_search_finds_every_word_in_the_name_the_area_or_its_parent(query, names):
