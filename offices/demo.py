@@ -97,11 +97,12 @@ class DemoBuilder:
 
     def areas(self):
         rng = self.rng
-        serbian = list(Area.objects.local_self_governments().filter(path__startswith="RS/").order_by("code"))
+        areas = Area.objects.select_related("parent")  # an office's search text holds its parent's names
+        serbian = list(areas.local_self_governments().filter(path__startswith="RS/").order_by("code"))
         chosen = [a for a in serbian if a.code in SEED_OPENINGS]
         others = [a for a in serbian if a.code not in SEED_OPENINGS and a.code != "RS-BEOGRAD"]
         chosen += rng.sample(others, k=min(len(others), 118))
-        chosen += list(Area.objects.filter(code__in=CITY_MUNICIPALITY_OFFICES + BIH_OFFICES).order_by("code"))
+        chosen += list(areas.filter(code__in=CITY_MUNICIPALITY_OFFICES + BIH_OFFICES).order_by("code"))
         return chosen
 
     def coordinator(self, office, started_on, ended_on):

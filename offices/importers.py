@@ -105,7 +105,7 @@ class OfficeImport(Import):
 
     def prepare(self, rows, mapping):
         self.areas = AreaLookup()
-        offices = list(Office.objects.select_related("area"))
+        offices = list(Office.objects.select_related("area__parent"))  # the parent's names are in its search text
         self.by_slug = {office.slug: office for office in offices}
         self.by_name = {}
         for office in offices:

@@ -98,7 +98,8 @@ def test_a_batch_records_who_which_file_and_what_it_touched(sabac):
         (3, new.pk, ImportRecord.Action.CREATED),
     ]
     assert new.history.get().history_user == importer_user()
-    assert (new.slug, new.search_text) == (new.area.name.lower().replace(" ", "-"), "kzm nova")
+    assert new.slug == new.area.name.lower().replace(" ", "-")
+    assert new.search_text == f"kzm nova {new.area.search_text} {new.area.parent.search_text}"
 
 
 def test_two_duplicated_rows_of_a_closed_office_never_make_two_offices():

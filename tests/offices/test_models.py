@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from areas.models import Area
+from areas.services import DATA_FILES, areas_load, read_area_rows
 from offices.models import Appointment, AppointmentRole, Coordinator, Membership, Office, OfficeStatus
 from tests.factories import AppointmentFactory, CoordinatorFactory, MembershipFactory, OfficeFactory, area, free_areas
 
@@ -120,10 +122,40 @@ def test_slug_is_numbered_past_the_slugs_in_use_or_those_the_caller_names(django
         ("мачвански шабац", ["Kancelarija za mlade Šabac"]),  # the area's parent and the area, in Cyrillic
         ("kancelarija SABAC", ["Kancelarija za mlade Šabac"]),  # the office's name and its area
         ("šabac zrenjanin", []),  # every word must be found
+        ("KZM Šabac", ["Kancelarija za mlade Šabac"]),  # "KZM" (youth office) is every office
+        ("кзм шабац", ["Kancelarija za mlade Šabac"]),
     ],
 )
 def test_office_search_finds_every_word_in_the_name_the_area_or_its_parent(query, names):
     assert [office.name for office in Office.objects.search(query)] == names
+
+
+def test_a_renamed_district_finds_its_offices_by_the_new_name_only():
+    rows = read_area_rows(DATA_FILES)
+    district = next(row for row in rows if row["code"] == "RS-08")  # Mačvanski okrug, above Šabac
+    district.update(name="Podrinjski okrug", name_cyrillic="Подрињски округ", name_en="Podrinje District")
+
+    areas_load(rows=rows)
+
+    assert "Kancelarija za mlade Šabac" in [office.name for office in Office.objects.search("подрињски шабац")]
+    assert not Office.objects.search("mačvanski šabac").exists()
+
+
+def test_a_municipality_moved_to_another_district_is_found_under_it(staff_client):
+    sabac = Area.objects.get(code="RS-SABAC")
+    kolubarski = Area.objects.get(code="RS-09")
+    page = staff_client.get(reverse("admin:areas_area_change", args=[sabac.pk]))
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update(parent=kolubarski.pk, name="Šabac grad")
+
+    response = staff_client.post(
+        reverse("admin:areas_area_change", args=[sabac.pk]), {k: v for k, v in data.items() if v is not None}
+    )
+
+    assert response.status_code == 302
+    assert [office.name for office in Office.objects.search("kolubarski šabac grad")] == ["Kancelarija za mlade Šabac"]
+    assert not Office.objects.search("mačvanski šabac").exists()
 
 
 def test_slug_of_a_cyrillic_only_name_is_not_empty():

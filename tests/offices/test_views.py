@@ -71,10 +71,19 @@ def test_pages_load_nothing_from_another_host(client):
         assert loaded == [], (url, sources)
 
 
+def slugs(response):
+    """The offices a directory page lists (its rows, as its cards show them)."""
+    return [office["slug"] for office in response.context["offices"]]
+
+
+def slugs_in(code):
+    return list(Office.objects.filter(area__code=code).values_list("slug", flat=True))
+
+
 @pytest.mark.parametrize("spelling", ["sabac", "SABAC", "Šabac", "Шабац", "šab"])
 def test_directory_search_finds_sabac_in_any_spelling(client, spelling):
     response = client.get(reverse("offices:list"), {"q": spelling})
-    names = [office.name for office in response.context["offices"]]
+    names = [office["name"] for office in response.context["offices"]]
     assert names == ["Kancelarija za mlade Šabac"]
 
 
@@ -96,12 +105,12 @@ def test_directory_search_finds_dj_typed_as_d_dj_or_dj_letter(client, code, spel
 
     response = client.get(reverse("offices:list"), {"q": spelling})
 
-    assert [office.area.code for office in response.context["offices"]] == [code]
+    assert slugs(response) == slugs_in(code)
 
 
 def test_directory_filters_by_district_and_year(client):
     response = client.get(reverse("offices:list"), {"district": "RS-08", "year": "2018"})  # Mačvanski okrug
-    assert [office.area.code for office in response.context["offices"]] == ["RS-SABAC"]
+    assert slugs(response) == slugs_in("RS-SABAC")
 
 
 def test_directory_filter_combination_is_a_shareable_url(client):
@@ -116,7 +125,7 @@ def test_directory_filter_combination_is_a_shareable_url(client):
     theirs = Client().get("/en" + reverse("offices:list") + query)
     expected = Office.objects.filter(area__path__startswith="RS/RS-REG-VO/", status="open")
     assert mine.context["paginator"].count == theirs.context["paginator"].count == expected.count() > 0
-    assert [o.pk for o in theirs.context["offices"]] == [o.pk for o in mine.context["offices"]]
+    assert slugs(theirs) == slugs(mine)
     for value in ("RS", "RS-REG-VO", "open"):
         assert f'<option value="{value}" selected>' in theirs.text, value
     assert f'href="/en/offices/map/{query.replace("&", "&amp;")}"' in theirs.text  # the same filters on the map
@@ -301,7 +310,7 @@ def test_unknown_language_is_404(client):
 )
 def test_directory_search_matches_each_word_in_office_and_area_names(client, query, code):
     response = client.get(reverse("offices:list"), {"q": query})
-    assert [office.area.code for office in response.context["offices"]] == [code]
+    assert slugs(response) == slugs_in(code)
 
 
 def test_a_very_long_search_is_refused_with_a_message(client):
@@ -348,13 +357,13 @@ def test_demo_coordinators_move_between_offices():
 
 
 def test_a_search_reads_its_page_and_its_total_in_one_query(client):
-    expected = list(Office.objects.search("a").order_by("name", "pk").values_list("pk", flat=True))
+    expected = list(Office.objects.search("a").order_by("name", "pk").values_list("slug", flat=True))
     assert len(expected) > 24
     url = reverse("offices:list")
     with CaptureQueriesContext(connection) as second_page:
         response = client.get(url, {"q": "a", "page": "2"})
     assert response.context["paginator"].count == len(expected)
-    assert [office.pk for office in response.context["offices"]] == expected[24:48]
+    assert slugs(response) == expected[24:48]
     assert f">{len(expected)} kancelarij" in response.text
     with CaptureQueriesContext(connection) as nothing_found:
         response = client.get(url, {"q": "Ђурђевданскаквекључ"})
