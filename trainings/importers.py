@@ -17,7 +17,7 @@ from imports.columns import AreaColumn, ChoiceColumn, DateColumn, DecimalColumn,
 from imports.importers import Import, Save
 from offices.importers import MUNICIPALITY
 from offices.models import Appointment, Coordinator
-from portal.text import fold
+from portal.text import fold, in_active_script
 
 from .models import (
     Attendance,
@@ -185,7 +185,7 @@ class CoordinatorRows(Import):
                     "%(count)s coordinators named %(name)s were appointed in %(area)s",
                     len(found),
                 )
-                % {"count": len(found), "name": name, "area": area.name}
+                % {"count": len(found), "name": name, "area": area.local_name}
             )
         if organisation:
             found = self.by_name_organisation.get((fold(name), fold(organisation)), [])
@@ -217,7 +217,7 @@ class CoordinatorRows(Import):
 
     def person_name(self, key):
         coordinator, participant = self.people[key]
-        return coordinator.full_name if coordinator else participant.full_name
+        return in_active_script(coordinator.full_name if coordinator else participant.full_name)
 
     def person_found(self, key, row):
         """Whom a row was matched to, for the preview: the name with the e-mail, else the organisation,
@@ -231,7 +231,7 @@ class CoordinatorRows(Import):
             or (area.local_name if area else "")
         )
         name = self.person_name(key)
-        return f"{name} ({detail})" if detail else name
+        return in_active_script(f"{name} ({detail})") if detail else name
 
     def export_value(self, record, column):
         enrolment = record.enrolment if isinstance(record, Attendance) else record
@@ -378,7 +378,9 @@ class AttendanceImport(CoordinatorRows):
                 if found
                 else _("The cohort %(cohort)s has no session “%(session)s”.")
             )
-            raise ValidationError(message % {"count": len(found), "cohort": cohort.name, "session": shown})
+            raise ValidationError(
+                message % {"count": len(found), "cohort": in_active_script(cohort.name), "session": shown}
+            )
         return found[0]
 
     def check_row(self, row):
@@ -391,7 +393,7 @@ class AttendanceImport(CoordinatorRows):
         if enrolment is None:
             raise ValidationError(
                 _("%(name)s is not enrolled in %(cohort)s: attendance can only be recorded for someone enrolled.")
-                % {"name": self.person_name(key), "cohort": cohort.name}
+                % {"name": self.person_name(key), "cohort": in_active_script(cohort.name)}
             )
         earlier = self.in_file.setdefault((session.pk, enrolment.pk), row.number)
         if earlier != row.number:
