@@ -164,3 +164,18 @@ def test_cohort_and_enrolment_lists_show_the_names_in_the_active_script(staff_cl
     assert cells(enrolment_page, "cohort") == [named(prefix, "Šumadija, osnovni nivo", "Шумадија, основни ниво")]
     [shown] = cells(enrolment_page, "person")
     assert shown.startswith(f"{named(prefix, person.full_name, to_cyrillic(person.full_name))} (")
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_appointment_form_error_names_the_coordinator_in_the_active_script(staff_client, office_a, prefix):
+    current = office_a.appointments.filter(role="coordinator", ended_on__isnull=True).get().coordinator
+    newcomer = Coordinator.objects.create(first_name="Đurđa", last_name="Šćepanović")
+    url = prefix + reverse("admin:offices_appointment_add")
+    data = {"coordinator": newcomer.pk, "office": office_a.pk, "role": "coordinator"}
+
+    response = staff_client.post(url, data | {"started_on": "01.02.2026", "ended_on": "01.03.2026"})
+
+    [error] = response.context["adminform"].form.errors["started_on"]
+    shown = to_cyrillic(current.full_name) if prefix == "/sr" else current.full_name
+    assert error.startswith(f"{shown} ")
+    assert (current.last_name in error) == (prefix != "/sr")
