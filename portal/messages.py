@@ -4,7 +4,8 @@ A message is translated already; only what it names (offices, people, cohorts, p
 stored in Latin. On a Cyrillic page the whole message is put in Cyrillic when it is added, so Django's
 own admin messages ("The office “…” was changed successfully."), ours in the admin and on /me/, and a
 service's refusal shown as a message need no call of their own. `to_cyrillic` leaves e-mail and web
-addresses, markup and codes alone: a safe message (its link) stays safe.
+addresses, markup and codes with a digit or a dash alone: a safe message (its link) stays safe. (A code
+of Serbian capital letters only, such as a rare certificate code, cannot be told from a word in capitals.)
 """
 
 from django.contrib.messages.storage.fallback import FallbackStorage
