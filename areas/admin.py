@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.admin_site import ActiveScriptMessagesMixin
 from portal.folded_search import FoldedSearchMixin
 from portal.text import collation_key
 
@@ -71,7 +70,7 @@ class ValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(Area)
-class AreaAdmin(ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AreaAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_cyrillic", "kind", "parent", "code", "valid_from", "valid_to"]
     list_filter = [CountryFilter, "kind", ValidFilter]
     list_select_related = ["parent"]
@@ -95,7 +94,7 @@ class AreaAdmin(ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(ProgrammeRegion)
-class ProgrammeRegionAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
+class ProgrammeRegionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     autocomplete_fields = ["areas"]

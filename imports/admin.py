@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
-from portal.admin_site import ActiveScriptMessagesMixin, labelling_admin
+from portal.admin_site import labelling_admin
+from portal.text import in_active_script
 
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord, change_reason_batch
@@ -287,7 +288,7 @@ class HistoryContextHelper(HistoricalRecordContextHelper):
         return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
 
 
-class HistoryAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
@@ -492,13 +493,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def record_link(self, record, instance):
         """The record by its name today, linked to its admin page; a deleted one by its name at import time."""
         if instance is None:
-            return format_html("{} ({})", record.label or record.object_id, pgettext("imported record", "deleted"))
+            name = in_active_script(record.label) or record.object_id
+            return format_html("{} ({})", name, pgettext("imported record", "deleted"))
         if not self.admin_site.is_registered(type(instance)):
-            return str(instance)
+            return in_active_script(instance)
         labeller = labelling_admin(self.admin_site, type(instance))
         opts = instance._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
-        return format_html('<a href="{}">{}</a>', url, labeller.record_label(instance) if labeller else instance)
+        return format_html(
+            '<a href="{}">{}</a>', url, in_active_script(labeller.record_label(instance) if labeller else instance)
+        )
 
     def changed_records(self, changed):
         """The records (model, pk) an undo was refused for, each by its kind and name, linked to its page."""
@@ -563,7 +567,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 blocking = sorted(refusal.protected_objects, key=lambda record: (type(record).__name__, record.pk))
                 messages.error(request, _("Nothing was undone: records made since depend on what this import created."))
                 context["dependent"] = [
-                    format_html("{} {}", record._meta.verbose_name, record) for record in blocking[:50]
+                    format_html("{} {}", record._meta.verbose_name, in_active_script(record))
+                    for record in blocking[:50]
                 ]
                 context["dependent_batches"] = batches_that_created(blocking)
                 return TemplateResponse(request, "imports/undo.html", context)

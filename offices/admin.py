@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from areas.admin import DistrictFilter, RegionFilter
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin, change_reason_link
+from portal.admin_site import name_column
 from portal.folded_search import FoldedSearchMixin
 from portal.text import in_active_script, validate_no_control_characters
 
@@ -157,7 +158,7 @@ class OfficeAdminForm(forms.ModelForm):
 @admin.register(Office)
 class OfficeAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = OfficeImport
-    list_display = ["name", "area", "status", "opened_on", "closed_on"]
+    list_display = [name_column(Office, "name"), name_column(Office, "area"), "status", "opened_on", "closed_on"]
     list_filter = ["status", RegionFilter, DistrictFilter, YearOpenedFilter]
     list_select_related = ["area"]
     autocomplete_fields = ["area"]
@@ -251,7 +252,7 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
     form = OfficeStatusChangeForm
     fields = ["office", "event", "on", "note", "recorded_by", "recorded_at"]
     readonly_fields = ["office", "event", "recorded_by", "recorded_at"]
-    list_display = ["office", "event", "on", "recorded_by"]
+    list_display = [name_column(OfficeStatusChange, "office"), "event", "on", "recorded_by"]
     list_select_related = ["office", "recorded_by"]
     show_full_result_count = False
 
@@ -302,7 +303,8 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
 class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = CoordinatorImport
 
-    list_display = ["last_name", "first_name", "email", "youth_work_since", "user"]
+    list_display = [name_column(Coordinator, "last_name"), name_column(Coordinator, "first_name"), "email",
+                    "youth_work_since", "user"]  # fmt: skip
     list_select_related = ["user"]
     list_filter = ["publish_email", "publish_phone"]
     autocomplete_fields = ["user"]
@@ -327,7 +329,7 @@ class CoordinatorAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
             except InvitationRefused as reason:
                 refused.append(str(reason))
             else:
-                name = in_active_script(person.full_name)
+                name = person.full_name
                 invited.append(name)
                 if had_password:
                     reset.append(name)
@@ -395,7 +397,7 @@ class CurrentMembersFilter(admin.SimpleListFilter):
 @admin.register(Membership)
 class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
     import_class = MembershipImport
-    list_display = ["area", "joined_on", "left_on"]
+    list_display = [name_column(Membership, "area"), "joined_on", "left_on"]
     list_select_related = ["area"]
     list_filter = [CurrentMembersFilter, RegionFilter, DistrictFilter]
     autocomplete_fields = ["area"]
@@ -404,7 +406,8 @@ class MembershipAdmin(SpreadsheetAdminMixin, FoldedSearchMixin, HistoryAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(FoldedSearchMixin, HistoryAdmin):
-    list_display = ["coordinator", "office", "role", "started_on", "ended_on"]
+    list_display = [name_column(Appointment, "coordinator"), name_column(Appointment, "office"), "role", "started_on",
+                    "ended_on"]  # fmt: skip
     list_select_related = ["coordinator", "office"]
     autocomplete_fields = ["coordinator", "office"]
     folded_search_fields = ["coordinator__search_text", "office__search_text"]
@@ -421,7 +424,7 @@ def proposal_reason(pk):
 class OfficeChangeProposalAdmin(HistoryAdmin):
     """Staff review coordinators' proposals: the change page shows before → after and accepts or rejects."""
 
-    list_display = ["office", "proposer", "proposed_at", "status", "reviewed_by"]
+    list_display = [name_column(OfficeChangeProposal, "office"), "proposer", "proposed_at", "status", "reviewed_by"]
     list_filter = ["status"]
     list_select_related = ["office", "proposed_by__coordinator", "reviewed_by"]
     search_fields = ["office__name", "proposed_by__username", "proposed_by__coordinator__last_name"]
@@ -439,7 +442,9 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         """The coordinator's name, which staff know them by; the account's name if it has no coordinator."""
         user = obj.proposed_by
         coordinator = getattr(user, "coordinator", None)
-        return coordinator.full_name if coordinator is not None else (user.get_full_name() or user.get_username())
+        if coordinator is not None or user.get_full_name():
+            return in_active_script(coordinator.full_name if coordinator is not None else user.get_full_name())
+        return user.get_username()
 
     def has_add_permission(self, request):
         return False  # coordinators propose from their own page
@@ -531,11 +536,8 @@ class OfficeChangeProposalAdmin(HistoryAdmin):
         if decision == "_accept":
             messages.success(
                 request,
-                _("Accepted: the public page of %(office)s shows the new details.")
-                % {"office": in_active_script(str(proposal.office))},
+                _("Accepted: the public page of %(office)s shows the new details.") % {"office": proposal.office},
             )
         else:
-            messages.success(
-                request, _("Rejected the proposal for %(office)s.") % {"office": in_active_script(str(proposal.office))}
-            )
+            messages.success(request, _("Rejected the proposal for %(office)s.") % {"office": proposal.office})
         return redirect("admin:offices_officechangeproposal_changelist")

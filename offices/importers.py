@@ -29,7 +29,7 @@ from imports.columns import (
 from imports.importers import Import, Save, UndoRefused, check_constraints, record_label, spelled_apart
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
-from portal.text import search_fold
+from portal.text import in_active_script, search_fold
 
 from .models import (
     Appointment,
@@ -126,7 +126,7 @@ class OfficeImport(Import):
             office = self.by_slug.get(slug)
             if office is None or office.area_id != area.pk:
                 raise ValidationError({"slug": _("No office of %(area)s has the mark “%(slug)s”.")
-                                       % {"area": area.name, "slug": slug}})  # fmt: skip
+                                       % {"area": area.local_name, "slug": slug}})  # fmt: skip
             return office
         namesakes = self.by_name.get((area.pk, search_fold(name)), [])
         opened_on = self.given(row, "opened_on")
@@ -135,7 +135,7 @@ class OfficeImport(Import):
             if len(namesakes) > 1:
                 raise ValidationError(
                     _("%(area)s has several offices named “%(name)s”: add the column “oznaka” (the export writes it).")
-                    % {"area": area.name, "name": name}
+                    % {"area": area.local_name, "name": name}
                 )
         return namesakes[0] if namesakes else None
 
@@ -269,7 +269,7 @@ class OfficeImport(Import):
                 else:
                     message = _("Row %(row)s already opens an office in %(area)s: a local self-government has "
                                 "one open office.")  # fmt: skip
-                row.errors.append(message % {"row": getattr(first, "number", ""), "area": row.office.area.name})
+                row.errors.append(message % {"row": getattr(first, "number", ""), "area": row.office.area.local_name})
 
     # Undo: a status step the batch recorded is withdrawn (simple-history keeps it), and the
     # appointments it ended get their versions before the batch back.
@@ -405,7 +405,7 @@ class MembershipImport(Import):
         if membership.left_on is None and running is not None and running is not membership:
             raise ValidationError(
                 _("%(area)s is already a member since %(date)s: give that membership an end first.")
-                % {"area": area.name, "date": show_date(running.joined_on)}
+                % {"area": area.local_name, "date": show_date(running.joined_on)}
             )
         if membership.left_on is None:
             self.running[area.pk] = membership
@@ -524,13 +524,13 @@ class CoordinatorImport(Import):
                     row.acknowledge.append(
                         _("The e-mail %(email)s belongs to %(name)s: this row renames that person. "
                           "If the row is about someone else, give them their own e-mail.")
-                        % {"email": person.email, "name": person.full_name}
+                        % {"email": person.email, "name": in_active_script(person.full_name)}
                     )  # fmt: skip
                 elif key[0] == "name" and spelled_apart(typed, person.full_name):
                     row.acknowledge.append(
                         _("“%(typed)s” is taken to be the coordinator %(name)s (đ, dj and d are read alike): "
                           "if the row is about someone else, give their e-mail.")
-                        % {"typed": typed, "name": person.full_name}
+                        % {"typed": typed, "name": in_active_script(person.full_name)}
                     )  # fmt: skip
             self.people[key] = (person, Save(person, created), {})
             row.saves.append(self.people[key][1])
@@ -580,7 +580,7 @@ class CoordinatorImport(Import):
         if save.created or save.fields:
             self.check_appointment_rules(appointment, person)
         row.saves.append(save)
-        row.notes.append(self.office_note % {"office": office.name, "slug": office.slug})
+        row.notes.append(self.office_note % {"office": in_active_script(office.name), "slug": office.slug})
 
     def check_appointment_rules(self, appointment, person):
         """The model's rules and constraints, against the office's appointments as this file leaves them.
@@ -615,13 +615,15 @@ class CoordinatorImport(Import):
             office = self.offices_by_slug.get(mark)
             if office is None or (area is not None and office.area_id != area.pk):
                 raise ValidationError({"office": _("No office has the mark “%(mark)s”%(where)s.")
-                                       % {"mark": mark, "where": f" ({area.name})" if area else ""}})  # fmt: skip
+                                       % {"mark": mark, "where": f" ({area.local_name})" if area else ""}})  # fmt: skip
             return office
         if area is None:
             raise ValidationError({"area": _("Name the municipality of the office.")})
         offices = self.offices_by_area.get(area.pk, [])
         if not offices:
-            raise ValidationError(_("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.name})
+            raise ValidationError(
+                _("%(area)s has no youth office to appoint a coordinator to.") % {"area": area.local_name}
+            )
         working = [office for office in offices if period_within(office.working_periods(), started_on, started_on)]
         if len(working) == 1:
             return working[0]
@@ -630,17 +632,17 @@ class CoordinatorImport(Import):
         if not working:
             raise ValidationError(
                 _("No office of %(area)s was working on %(date)s (%(offices)s).")
-                % {"area": area.name, "date": show_date(started_on), "offices": self.periods(offices)}
+                % {"area": area.local_name, "date": show_date(started_on), "offices": self.periods(offices)}
             )
         raise ValidationError(
             _("Several offices of %(area)s were working on %(date)s: add the column “kancelarija (oznaka)”.")
-            % {"area": area.name, "date": show_date(started_on)}
+            % {"area": area.local_name, "date": show_date(started_on)}
         )
 
     @staticmethod
     def periods(offices):
         return "; ".join(
-            f"{office.name}: {show_date(office.opened_on or office.initiated_on)}–"
+            f"{in_active_script(office.name)}: {show_date(office.opened_on or office.initiated_on)}–"
             f"{show_date(office.closed_on) if office.closed_on else ''}"
             for office in offices
         )

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
 from portal.folded_search import MAX_QUERY_LENGTH, folded_search
-from portal.text import search_fold, slugify, validate_no_control_characters
+from portal.text import in_active_script, search_fold, slugify, validate_no_control_characters
 
 from .validators import (
     raise_collected,
@@ -653,7 +653,7 @@ class Appointment(models.Model):
             raise ValidationError(
                 _("%(office)s has not opened yet: a coordinator is appointed from the opening on."),
                 code="office_not_opened",
-                params={"office": office.name},
+                params={"office": in_active_script(office.name)},
             )
         if self.ended_on is not None and self.ended_on < self.started_on:
             return  # the constraint on the period says it
@@ -755,8 +755,9 @@ class Appointment(models.Model):
         return getattr(self.office, "_prefetched_objects_cache", {}).get("appointments")
 
     def period_params(self):
+        """The appointment in a message: its person (in the active script) and its period."""
         return {
-            "name": self.coordinator.full_name,
+            "name": in_active_script(self.coordinator.full_name),
             "start": date_format(self.started_on, "SHORT_DATE_FORMAT"),
             "end": date_format(self.ended_on, "SHORT_DATE_FORMAT") if self.ended_on else gettext("today"),
         }

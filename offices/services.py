@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from portal.text import in_active_script
-
 from .models import (
     PROPOSABLE_FIELDS,
     Appointment,
@@ -514,11 +512,9 @@ def coordinator_invite(*, coordinator, site_url):
     InvitationNotSent is raised and nothing is written (the account is not created).
     `site_url` is the site's scheme and host, "https://kzm.example.org"."""
     if coordinator.anonymised_at:
-        raise InvitationRefused(_("%(name)s is anonymised.") % {"name": in_active_script(coordinator.full_name)})
+        raise InvitationRefused(_("%(name)s is anonymised.") % {"name": coordinator.full_name})
     if not coordinator.email:
-        raise InvitationRefused(
-            _("%(name)s has no e-mail address.") % {"name": in_active_script(coordinator.full_name)}
-        )
+        raise InvitationRefused(_("%(name)s has no e-mail address.") % {"name": coordinator.full_name})
     account = coordinator.user
     if account is None:
         account = get_user_model()(
@@ -533,9 +529,7 @@ def coordinator_invite(*, coordinator, site_url):
         coordinator.user = account
         coordinator.save(update_fields=["user", "search_text"])
     elif not account.is_active:
-        raise InvitationRefused(
-            _("The account of %(name)s is deactivated.") % {"name": in_active_script(coordinator.full_name)}
-        )
+        raise InvitationRefused(_("The account of %(name)s is deactivated.") % {"name": coordinator.full_name})
     elif not account.email:
         account.email = coordinator.email
         account.save(update_fields=["email"])
@@ -561,6 +555,6 @@ def coordinator_invite(*, coordinator, site_url):
                 "The e-mail to %(name)s (%(email)s) could not be sent: the mail server refused it or could not be "
                 "reached. Nothing was changed for this person; invite them again later."
             )
-            % {"name": in_active_script(coordinator.full_name), "email": coordinator.email}
+            % {"name": coordinator.full_name, "email": coordinator.email}
         ) from error
     return account

@@ -22,7 +22,7 @@ def validate_point_in_area_country(area, latitude, longitude):
                 "lat": latitude,
                 "lon": longitude,
                 "country": country.local_name if country else area.country_code,
-                "area": area.name,
+                "area": area.local_name,
             },
         )
 

@@ -5,27 +5,27 @@ with `record_label(obj)` (and, when the label needs more data, `label_queryset(q
 `get_queryset` should apply too) names them with what tells them apart: its autocomplete answers
 use it, and so does an import batch's list of the records it touched (imports.admin).
 
-`ActiveScriptMessagesMixin`: the admin's own messages ("The office “…” was changed successfully.") name
-the record by `str(obj)`, stored in Latin; on a Cyrillic page they show it in Cyrillic.
+`name_column(model, field)`: a changelist column of a name (or a related record, by its `str()`) in the
+active script, where Django's own shows the stored Latin on Cyrillic pages too.
 """
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.utils.safestring import SafeData, mark_safe
 
-from portal.text import cyrillic_active, to_cyrillic
+from portal.text import in_active_script
 
 
-class ActiveScriptMessagesMixin:
-    """For a ModelAdmin: what it says through `message_user` (Django's added, changed and deleted messages
-    among them) in the active script. The message is translated already; only the names in it are Latin."""
+def name_column(model, field):
+    """A changelist column showing `field`, a name or a related record, in the active script (an area by its
+    `local_name`: its official Cyrillic spelling, its English name), sorted as Django sorts the field."""
 
-    def message_user(self, request, message, *args, **kwargs):
-        if cyrillic_active():
-            # to_cyrillic changes letters only and leaves markup alone: a safe message (its link) stays safe.
-            text = to_cyrillic(str(message))
-            message = mark_safe(text) if isinstance(message, SafeData) else text
-        super().message_user(request, message, *args, **kwargs)
+    @admin.display(description=model._meta.get_field(field).verbose_name, ordering=field)
+    def column(obj):
+        value = getattr(obj, field)
+        return getattr(value, "local_name", None) or in_active_script(value)
+
+    column.__name__ = field  # the column's CSS class, "column-<field>", as Django's own
+    return column
 
 
 def labelling_admin(admin_site, model):

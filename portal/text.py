@@ -160,8 +160,11 @@ def cyrillic_active():
 
 
 def in_active_script(text):
-    """Content typed in Latin, as the active language shows it: transliterated on Cyrillic pages."""
-    return to_cyrillic(text) if cyrillic_active() else text
+    """Content typed in Latin (a name, or a record named by its `str()`), as the active language shows it:
+    transliterated on Cyrillic pages, as it is (Latin) in Serbian Latin and English."""
+    if text is None:
+        return None
+    return to_cyrillic(str(text)) if cyrillic_active() else str(text)
 
 
 def to_cyrillic(text):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin
 from portal import decimals
+from portal.admin_site import name_column
 from portal.folded_search import FoldedSearchMixin
 from portal.text import decimal_text, in_active_script
 
@@ -108,7 +109,7 @@ class SurveyQuestionAdmin(HistoryAdmin):
 
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(FoldedSearchMixin, HistoryAdmin):
-    list_display = ["participant", "version", "answered_on"]
+    list_display = [name_column(SurveyResponse, "participant"), "version", "answered_on"]
     list_select_related = ["participant__coordinator", "version"]
     list_filter = ["version"]
     autocomplete_fields = ["participant"]
@@ -176,7 +177,8 @@ class CurriculumModuleAdmin(HistoryAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(HistoryAdmin):
-    list_display = ["name", "starts_on", "ends_on", "partners", "funder", "completion_percent"]
+    list_display = [name_column(Programme, "name"), "starts_on", "ends_on", name_column(Programme, "partners"),
+                    name_column(Programme, "funder"), "completion_percent"]  # fmt: skip
     search_fields = ["name", "partners", "funder"]
     date_hierarchy = "starts_on"
 
@@ -271,7 +273,7 @@ def cohort_closing_message(*, cohort, closing):
             "%(cohort)s closed: %(count)s certificates issued.",
             len(closing.certificates),
         )
-        % {"cohort": in_active_script(str(cohort)), "count": len(closing.certificates)}
+        % {"cohort": cohort, "count": len(closing.certificates)}
     ]
     if closing.still_invited:
         parts.append(
@@ -332,7 +334,7 @@ class CohortAdminForm(forms.ModelForm):
 @admin.register(Cohort)
 class CohortAdmin(HistoryAdmin):
     # The sheet's link right after the name: at a laptop's width the last columns are off-screen.
-    list_display = ["name", "sheet_link", "programme", "level", "place_name", "starts_on", "ends_on", "capacity",
+    list_display = [name_column(Cohort, "name"), "sheet_link", name_column(Cohort, "programme"), "level", "place_name", "starts_on", "ends_on", "capacity",
                     "closed_on"]  # fmt: skip
     list_select_related = ["programme", "area", "region"]
     list_filter = ["level", "programme", "region"]
@@ -422,7 +424,7 @@ class CohortAdmin(HistoryAdmin):
             "opts": self.opts,
             "original": cohort,
             "cohort": cohort,
-            "title": _("Attendance sheet: %(cohort)s") % {"cohort": in_active_script(str(cohort))},
+            "title": _("Attendance sheet: %(cohort)s") % {"cohort": in_active_script(cohort)},
             "sessions": sessions,
             "future_sessions": future_sessions,
             "form": form,
@@ -519,7 +521,7 @@ class ClosedCohortFrozenMixin:
 class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["topic", "cohort", "held_on", hours_column(Session), "place", "trainers"]
+    list_display = ["topic", name_column(Session, "cohort"), "held_on", hours_column(Session), "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]
     search_fields = ["title", "module__title", "place", "trainers", "cohort__name"]
@@ -528,7 +530,7 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
 
     @admin.display(description=gettext_lazy("topic"))
     def topic(self, session):
-        return session.topic
+        return in_active_script(session.topic)
 
     hours_shown = staticmethod(hours_column(Session))
 
@@ -545,14 +547,15 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
 
 
 def named_with_detail(participant, annotated):
-    """A person's name with what tells them from another of the same name: "Nemanja Jovanović (Zrenjanin)"."""
+    """A person's name with what tells them from another of the same name, in the active script: "Nemanja
+    Jovanović (Zrenjanin)", "Немања Јовановић (Зрењанин)"."""
     detail = person_detail(participant, annotated)
-    return f"{participant} ({detail})" if detail else str(participant)
+    return in_active_script(f"{participant} ({detail})" if detail else str(participant))
 
 
 @admin.register(Participant)
 class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
-    list_display = ["__str__", "detail", "organisation", "coordinator"]
+    list_display = ["name", "detail", name_column(Participant, "organisation"), name_column(Participant, "coordinator")]
     list_select_related = ["coordinator"]
     autocomplete_fields = ["coordinator"]
     folded_search_fields = ["search_text", "coordinator__search_text"]
@@ -564,9 +567,13 @@ class ParticipantAdmin(FoldedSearchMixin, HistoryAdmin):
     def label_queryset(self, queryset):
         return queryset.with_detail()
 
+    @admin.display(description=Participant._meta.verbose_name)
+    def name(self, participant):
+        return in_active_script(participant)
+
     @admin.display(description=gettext_lazy("municipality, organisation or e-mail"))
     def detail(self, participant):
-        return person_detail(participant, participant)
+        return in_active_script(person_detail(participant, participant))
 
     def record_label(self, participant):  # autocompletes and import batches (portal.admin_site)
         return named_with_detail(participant, participant)
@@ -609,7 +616,7 @@ class EnrolmentAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSearc
     actions = ["delete_selected", *SpreadsheetAdminMixin.actions]
     import_class = EnrolmentImport
     form = EnrolmentAdminForm
-    list_display = ["person", "cohort", "status"]
+    list_display = ["person", name_column(Enrolment, "cohort"), "status"]
     list_select_related = ["participant__coordinator", "cohort"]
     list_filter = ["status", "cohort__programme", "cohort__level"]
     autocomplete_fields = ["participant", "cohort"]
@@ -629,7 +636,7 @@ class EnrolmentAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSearc
         return named_with_detail(enrolment.participant, enrolment)
 
     def record_label(self, enrolment):  # autocompletes and import batches (portal.admin_site)
-        return f"{named_with_detail(enrolment.participant, enrolment)} – {enrolment.cohort}"
+        return f"{named_with_detail(enrolment.participant, enrolment)} – {in_active_script(enrolment.cohort)}"
 
     def get_readonly_fields(self, request, obj=None):
         # A closed cohort's completions were decided when it closed: its enrolments are shown, not edited.
@@ -652,7 +659,7 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
     cohort_path = "enrolment__cohort"
     formfield_overrides = LOCALIZED_DECIMALS
     import_class = AttendanceImport
-    list_display = ["person", "cohort", "session", hours_column(Attendance)]
+    list_display = ["person", "cohort", name_column(Attendance, "session"), hours_column(Attendance)]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "session__module"]
     list_filter = ["session__cohort__programme"]
     autocomplete_fields = ["enrolment", "session"]
@@ -669,7 +676,8 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
 
     def record_label(self, attendance):  # import batches (portal.admin_site)
         hours = decimal_text(attendance.hours)
-        return f"{named_with_detail(attendance.enrolment.participant, attendance)} – {attendance.session}: {hours}"
+        person = named_with_detail(attendance.enrolment.participant, attendance)
+        return f"{person} – {in_active_script(attendance.session)}: {hours}"
 
     @admin.display(description=gettext_lazy("participant"), ordering="enrolment__participant")
     def person(self, attendance):
@@ -677,7 +685,7 @@ class AttendanceAdmin(ClosedCohortFrozenMixin, SpreadsheetAdminMixin, FoldedSear
 
     @admin.display(description=gettext_lazy("cohort"), ordering="enrolment__cohort")
     def cohort(self, attendance):
-        return attendance.enrolment.cohort
+        return in_active_script(attendance.enrolment.cohort)
 
 
 class CertificateReasonForm(forms.Form):
@@ -694,7 +702,7 @@ class CertificateReasonForm(forms.Form):
 class CertificateAdmin(FoldedSearchMixin, HistoryAdmin):
     """Certificates are never edited: issued by closing a cohort, then re-issued or revoked by action."""
 
-    list_display = ["code", "enrolment", "issued_on", "status", "replaced_by"]
+    list_display = ["code", name_column(Certificate, "enrolment"), "issued_on", "status", "replaced_by"]
     list_select_related = ["enrolment__participant__coordinator", "enrolment__cohort", "replaced_by"]
     list_filter = ["status", "enrolment__cohort__programme"]
     folded_search_fields = ["enrolment__participant__search_text", "enrolment__participant__coordinator__search_text"]

@@ -17,7 +17,7 @@ from imports.columns import AreaColumn, ChoiceColumn, DateColumn, DecimalColumn,
 from imports.importers import Import, Save, spelled_apart
 from offices.importers import MUNICIPALITY
 from offices.models import Appointment, Coordinator
-from portal.text import search_fold
+from portal.text import in_active_script, search_fold
 
 from .models import (
     Attendance,
@@ -185,7 +185,7 @@ class CoordinatorRows(Import):
                     "%(count)s coordinators named %(name)s were appointed in %(area)s",
                     len(found),
                 )
-                % {"count": len(found), "name": name, "area": area.name}
+                % {"count": len(found), "name": name, "area": area.local_name}
             )
         if organisation:
             found = self.by_name_organisation.get((search_fold(name), search_fold(organisation)), [])
@@ -203,11 +203,13 @@ class CoordinatorRows(Import):
                 _("neither a municipality nor an organisation is given to find %(name)s by name") % {"name": name}
             )
         if len(candidates) == 1:
-            if spelled_apart(name, self.person_name(candidates[0])):
+            coordinator, participant = self.people[candidates[0]]
+            stored = (coordinator or participant).full_name  # as stored: the active script is for showing
+            if spelled_apart(name, stored):
                 row.acknowledge.append(
                     _("“%(typed)s” is taken to be %(name)s (đ, dj and d are read alike): if the row is about "
                       "someone else, give their e-mail.")
-                    % {"typed": name, "name": self.person_name(candidates[0])}
+                    % {"typed": name, "name": in_active_script(stored)}
                 )  # fmt: skip
             return candidates[0]
         if candidates:
@@ -223,7 +225,7 @@ class CoordinatorRows(Import):
 
     def person_name(self, key):
         coordinator, participant = self.people[key]
-        return coordinator.full_name if coordinator else participant.full_name
+        return in_active_script(coordinator.full_name if coordinator else participant.full_name)
 
     def person_found(self, key, row):
         """Whom a row was matched to, for the preview: the name with the e-mail, else the organisation,
@@ -237,7 +239,7 @@ class CoordinatorRows(Import):
             or (area.local_name if area else "")
         )
         name = self.person_name(key)
-        return f"{name} ({detail})" if detail else name
+        return in_active_script(f"{name} ({detail})") if detail else name
 
     def export_value(self, record, column):
         enrolment = record.enrolment if isinstance(record, Attendance) else record
@@ -384,7 +386,9 @@ class AttendanceImport(CoordinatorRows):
                 if found
                 else _("The cohort %(cohort)s has no session “%(session)s”.")
             )
-            raise ValidationError(message % {"count": len(found), "cohort": cohort.name, "session": shown})
+            raise ValidationError(
+                message % {"count": len(found), "cohort": in_active_script(cohort.name), "session": shown}
+            )
         return found[0]
 
     def check_row(self, row):
@@ -397,7 +401,7 @@ class AttendanceImport(CoordinatorRows):
         if enrolment is None:
             raise ValidationError(
                 _("%(name)s is not enrolled in %(cohort)s: attendance can only be recorded for someone enrolled.")
-                % {"name": self.person_name(key), "cohort": cohort.name}
+                % {"name": self.person_name(key), "cohort": in_active_script(cohort.name)}
             )
         earlier = self.in_file.setdefault((session.pk, enrolment.pk), row.number)
         if earlier != row.number:

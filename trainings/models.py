@@ -433,7 +433,10 @@ class Cohort(models.Model):
                         "count",
                     ),
                     code="sessions_outside",
-                    params={"count": len(outside), "sessions": ", ".join(str(session) for session in outside)},
+                    params={
+                        "count": len(outside),
+                        "sessions": ", ".join(in_active_script(session) for session in outside),
+                    },
                 )
         if self.capacity:
             taken = self.enrolments.taking_places().count()
@@ -551,7 +554,7 @@ class Session(models.Model):
             NON_FIELD_ERRORS: ValidationError(
                 _("The cohort %(cohort)s was closed on %(date)s: its sessions' dates and hours no longer change."),
                 code="cohort_closed",
-                params={"cohort": closed, "date": date_format(closed.closed_on, "SHORT_DATE_FORMAT")},
+                params={"cohort": in_active_script(closed), "date": date_format(closed.closed_on, "SHORT_DATE_FORMAT")},
             )
         }
 
@@ -843,9 +846,11 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
                     "closed, so its enrolments no longer change."
                 ),
                 code="closed",
-                params={"cohort": cohort, "date": date_format(cohort.closed_on, "SHORT_DATE_FORMAT")},
+                params={"cohort": in_active_script(cohort), "date": date_format(cohort.closed_on, "SHORT_DATE_FORMAT")},
             )
-        raise ValidationError(_("The cohort %(cohort)s is closed.") % {"cohort": cohort}, code="closed")
+        raise ValidationError(
+            _("The cohort %(cohort)s is closed.") % {"cohort": in_active_script(cohort)}, code="closed"
+        )
     if status in EnrolmentStatus.taking_places():
         if taken is None:
             taken = cohort.enrolments.taking_places().exclude(pk=getattr(exclude, "pk", None)).count()
@@ -856,7 +861,7 @@ def validate_cohort_open_for(cohort, status, exclude=None, taken=None):
                     "The cohort %(cohort)s is full: all %(capacity)s places are taken.",
                     cohort.capacity,
                 )
-                % {"cohort": cohort, "capacity": cohort.capacity},
+                % {"cohort": in_active_script(cohort), "capacity": cohort.capacity},
                 code="full",
             )
 
@@ -900,25 +905,32 @@ def validate_attendance(session, enrolment, hours):
         raise ValidationError(
             _("The cohort %(cohort)s was closed on %(date)s: its attendance can no longer be changed."),
             code="cohort_closed",
-            params={"cohort": session.cohort, "date": date_format(session.cohort.closed_on, "SHORT_DATE_FORMAT")},
+            params={
+                "cohort": in_active_script(session.cohort),
+                "date": date_format(session.cohort.closed_on, "SHORT_DATE_FORMAT"),
+            },
         )
     if session.held_on > timezone.localdate():
         raise ValidationError(
             _("The session %(session)s has not taken place yet: its attendance can be recorded from that day on."),
             code="not_held_yet",
-            params={"session": session},
+            params={"session": in_active_script(session)},
         )
     if enrolment.cohort_id != session.cohort_id:
         raise ValidationError(
             _("%(person)s is not enrolled in the cohort of the session %(session)s."),
             code="not_enrolled",
-            params={"person": enrolment.participant, "session": session},
+            params={"person": in_active_script(enrolment.participant), "session": in_active_script(session)},
         )
     if hours is not None and not ZERO_HOURS <= hours <= session.hours:
         raise ValidationError(
             _("%(person)s: give from 0 to %(hours)s h for the session %(session)s."),
             code="hours_out_of_range",
-            params={"person": enrolment.participant, "hours": decimal_text(session.hours), "session": session},
+            params={
+                "person": in_active_script(enrolment.participant),
+                "hours": decimal_text(session.hours),
+                "session": in_active_script(session),
+            },
         )
 
 

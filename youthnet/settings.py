@@ -172,6 +172,8 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django's default storage, putting every message in the active script (the names in it are stored in Latin).
+MESSAGE_STORAGE = "portal.messages.ActiveScriptStorage"
 # Dates typed as 24.01.2018, 24.1.2018. or 2018-01-24 in every language, as the import reads them.
 FORMAT_MODULE_PATH = ["youthnet.formats"]
 TIME_ZONE = "Europe/Belgrade"

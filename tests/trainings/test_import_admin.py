@@ -592,3 +592,21 @@ def test_the_import_page_and_a_preview_with_an_error_row_are_in_cyrillic(staff_c
     assert latin_leftovers(preview.text, import_class, cells) == []
     assert "token" not in preview.context
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("language", "djordje"), [("sr-latn", "Đorđe Živković"), ("sr", "Ђорђе Живковић"), ("en", "Đorđe Živković")]
+)
+def test_the_preview_and_the_batch_name_people_and_cohorts_in_the_active_script(
+    staff_client, people, cohort, language, djordje
+):
+    upload = xlsx_file(enrolment_rows(cohort, people), name="upis.xlsx")
+
+    preview = staff_client.post(enrolment_url(language), {"file": upload})
+    batch_page = staff_client.post(enrolment_url(language), {"token": preview.context["token"]}, follow=True)
+
+    assert f'<td class="import-found">{djordje} (djordje.zivkovic@primer.rs)</td>' in row_html(preview, 4)
+    touched = text_of(batch_page).split("field-touched")[1]
+    cohort_name = "Ниш, основни ниво — ИОМ" if language == "sr" else "Niš, osnovni nivo — IOM"
+    assert re.search(rf"{djordje} \([^)]+\) – {cohort_name}</a>", touched)  # the enrolment, by its person's detail
+    assert ("Đorđe" in touched, "Niš," in touched) == (language != "sr", language != "sr")
