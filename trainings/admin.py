@@ -217,19 +217,17 @@ class ProgrammeAdmin(HistoryAdmin):
 
 class SessionFormSet(BaseInlineFormSet):
     """A cohort's session rows, each checked (Session.clean) against what it reads from the database
-    loaded once for the whole cohort (`SessionChecks`), not twice a row."""
+    loaded once for the whole cohort (`SessionChecks`, held by the cohort all rows share), not twice a row."""
 
     def full_clean(self):
-        if self.instance.pk is None:
+        cohort = self.instance
+        if cohort.pk is None:
             return super().full_clean()
-        checks = SessionChecks(self.instance)
-        for form in self.forms:
-            form.instance.checks = checks
+        cohort.session_checks = SessionChecks(cohort)
         try:
             super().full_clean()
         finally:  # they hold the rows as they were before this save
-            for form in self.forms:
-                del form.instance.checks
+            del cohort.session_checks
 
 
 class SessionInline(admin.TabularInline):
