@@ -32,7 +32,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiff
 from portal.admin_site import ActiveScriptMessagesMixin, labelling_admin
 
 from .importers import ImportFailed
-from .models import ImportBatch, ImportRecord, change_reason_batch
+from .models import ImportBatch, ImportRecord
 from .reading import SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
 from .writing import CSV, XLSX, export_filename, file_response, write_csv, write_xlsx
@@ -304,13 +304,14 @@ class HistoryAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
         return super().render_history_view(request, template, context, **kwargs)
 
 
-# How the history page shows other apps' reasons "<kind>:<id>": {kind: function of the id → HTML}.
+# How the history page shows a reason "<kind>:<id>": {kind: function of the id → HTML}. Imports register
+# "import" and "undo" below; another app its own kind (offices: "proposal").
 CHANGE_REASON_LINKS = {}
 CHANGE_REASON = re.compile(r"([a-z_]+):(\d+)")
 
 
 def change_reason_link(kind):
-    """Register the function that shows the history change reason "<kind>:<id>" (offices: "proposal")."""
+    """Register the function that shows the history change reason "<kind>:<id>"."""
 
     def register(render):
         CHANGE_REASON_LINKS[kind] = render
@@ -320,17 +321,26 @@ def change_reason_link(kind):
 
 
 def change_reason_display(reason):
-    """A history row's change reason as staff read it: an import's or an undo's links to its batch, a
-    registered kind's as its function shows it; any other reason (older sentences) as it is."""
-    found = change_reason_batch(reason)
-    if found is None:
-        match = CHANGE_REASON.fullmatch(reason or "")
-        render = CHANGE_REASON_LINKS.get(match[1]) if match else None
-        return render(int(match[2])) if render else (reason or "")
-    kind, pk = found
-    text = _("Import #%(id)s") if kind == "import" else _("Undo of import #%(id)s")
+    """A history row's change reason as staff read it: a registered kind's as its function shows it (an
+    import's or an undo's: a link to its batch); any other reason (older sentences) as it is."""
+    match = CHANGE_REASON.fullmatch(reason or "")
+    render = CHANGE_REASON_LINKS.get(match[1]) if match else None
+    return render(int(match[2])) if render else (reason or "")
+
+
+def batch_link(pk, text):
     url = reverse("admin:imports_importbatch_change", args=[pk])
     return format_html('<a href="{}">{}</a>', url, text % {"id": pk})
+
+
+@change_reason_link("import")
+def import_reason_link(pk):
+    return batch_link(pk, _("Import #%(id)s"))
+
+
+@change_reason_link("undo")
+def undo_reason_link(pk):
+    return batch_link(pk, _("Undo of import #%(id)s"))
 
 
 def record_counts(batch):

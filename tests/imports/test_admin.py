@@ -478,3 +478,21 @@ def test_the_batch_page_counts_what_it_added_by_kind_as_it_lists_them(staff_clie
 
     assert re.findall(r'<div class="readonly"><p>(.*?)</p>', page) == [summary]
     assert len(re.findall(r"<li>[^<]*\d+: ", page)) == 6
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("import:12", '<a href="/admin/imports/importbatch/12/change/">Uvoz br. 12</a>'),
+        ("undo:12", '<a href="/admin/imports/importbatch/12/change/">Poništavanje uvoza br. 12</a>'),
+        ("proposal:7", '<a href="/admin/offices/officechangeproposal/7/change/">Predlog izmena br. 7</a>'),
+        ("ispravka: pogrešan datum 3:4", "ispravka: pogrešan datum 3:4"),
+        ("nepoznato:5", "nepoznato:5"),
+        ("import:12 ", "import:12 "),
+        (None, ""),
+    ],
+)
+def test_a_change_reason_is_read_in_one_place_for_imports_and_other_apps(db, reason, shown):
+    from imports.admin import change_reason_display
+
+    assert str(change_reason_display(reason)) == shown
