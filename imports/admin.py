@@ -343,13 +343,6 @@ def undo_reason_link(pk):
     return batch_link(pk, _("Undo of import #%(id)s"))
 
 
-def record_counts(batch):
-    """How many records the batch added and changed (a row may touch several), by ImportRecord.Action."""
-    counts = dict.fromkeys(ImportRecord.Action, 0)
-    counts.update(batch.records.values_list("action").annotate(n=Count("pk")).order_by())
-    return counts
-
-
 def record_counts_by_kind(batch):
     """{ImportRecord.Action: [(model's plural name, count)]}, the kinds in the order the batch wrote them: a
     batch of offices adds the offices and their first status steps, which staff read apart, not as one sum."""
@@ -364,6 +357,11 @@ def record_counts_by_kind(batch):
         model = content_type.model_class()
         kinds[action].append((model._meta.verbose_name_plural if model else content_type.model, count))
     return kinds
+
+
+def kinds_total(counts):
+    """How many records in all of `counts`, one action's list of record_counts_by_kind."""
+    return sum(count for _kind, count in counts)
 
 
 def kinds_text(counts):
@@ -462,7 +460,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ),
         )  # fmt: skip
         kinds = record_counts_by_kind(batch)
-        total = sum(count for counts in kinds.values() for _kind, count in counts)
+        total = sum(kinds_total(counts) for counts in kinds.values())
         more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
         summary = _("Added: %(created)s. Changed: %(updated)s.") % {
             "created": kinds_text(kinds[ImportRecord.Action.CREATED]),
@@ -552,11 +550,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
             service_undo_note = declaration.service_undo_note
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
-        counts = record_counts(batch)
+        kinds = record_counts_by_kind(batch)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
                    "title": _("Undo this import"), "service_undo_note": service_undo_note,
-                   "created": counts[ImportRecord.Action.CREATED],
-                   "updated": counts[ImportRecord.Action.UPDATED]}  # fmt: skip
+                   "created": kinds_total(kinds[ImportRecord.Action.CREATED]),
+                   "updated": kinds_total(kinds[ImportRecord.Action.UPDATED])}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)

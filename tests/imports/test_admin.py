@@ -321,6 +321,29 @@ def test_import_and_undo_pages_count_one_record_in_words_that_fit(staff_client, 
     assert "deletes the records this import created (0) and restores the records it updated (1)" in undo.text
 
 
+def test_the_undo_page_counts_the_records_of_every_kind_the_import_created(staff_client, office_a):
+    from offices.importers import OfficeImport
+    from offices.models import OfficeStatusChange
+    from tests.imports.files import run_import
+
+    areas = free_areas()[:2]
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        [areas[0].name, "Kancelarija za mlade Čoka", "otvorena", "01.03.2024", ""],
+                        [areas[1].name, "Канцеларија за младе Ђала", "otvorena", "01.04.2024", ""],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Treći opis"]])  # fmt: skip
+    batch = run_import(OfficeImport(), upload)
+    steps = OfficeStatusChange.objects.filter(
+        office__name__in=["Kancelarija za mlade Čoka", "Kancelarija za mlade Đala"]
+    )
+    created = 2 + steps.count()  # the offices, and the steps their history starts with
+
+    undo = staff_client.get("/en" + reverse("admin:imports_importbatch_undo", args=[batch.pk]))
+
+    assert steps.count() >= 2
+    text = f"deletes the records this import created ({created}) and restores the records it updated (1)"
+    assert text in undo.text
+
+
 @pytest.mark.parametrize(
     ("prefix", "words"),
     [
