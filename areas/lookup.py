@@ -9,20 +9,14 @@ from portal.text import search_fold
 from .models import Area
 
 
-def name_keys(name):
-    """The folded forms a name is found by: "Aranđelovac" also as typed on an English keyboard.
-
-    One form, search's (portal.text.search_fold): đ typed as "dj" (Djordje) or as a plain "d" (Dorde)
-    finds the same place the directory's search finds.
-    """
-    return {search_fold(name)} - {""}
-
-
 class AreaLookup:
     """ "Ćuprija", "CUPRIJA", "Cuprija", "Ћуприја" and "RS-CUPRIJA" are one place.
 
     "Palilula (Niš)" tells apart two places of one name; where a city and its own city municipality
     share a name, the city wins. Loads every candidate once: a lookup costs no query.
+
+    A name is found by its folded form, search's (portal.text.search_fold): "Aranđelovac" also as typed on
+    an English keyboard, đ as "dj" (Djordje) or as a plain "d" (Dorde), as the directory's search finds it.
     """
 
     def __init__(self, queryset=None):
@@ -34,19 +28,19 @@ class AreaLookup:
         for area in queryset.select_related("parent"):
             self.by_code[area.code.upper()] = area
             for name in (area.name, area.name_cyrillic, area.name_en):
-                for key in name_keys(name):
-                    if area not in self.by_name.setdefault(key, []):
-                        self.by_name[key].append(area)
+                key = search_fold(name)
+                if key and area not in self.by_name.setdefault(key, []):
+                    self.by_name[key].append(area)
 
     def candidates(self, text):
         name, _paren, qualifier = text.partition("(")
         candidates = self.by_name.get(search_fold(name), [])
         if qualifier:
-            wanted = name_keys(qualifier.rstrip(") "))
+            wanted = search_fold(qualifier.rstrip(") "))
             candidates = [
                 area
                 for area in candidates
-                if area.parent and (wanted & (name_keys(area.parent.name) | {area.parent.code.lower()}))
+                if wanted and area.parent and wanted in (search_fold(area.parent.name), area.parent.code.lower())
             ]
         return [a for a in candidates if a.parent_id not in {c.pk for c in candidates}] or candidates
 

@@ -34,7 +34,7 @@ from portal.admin_site import labelling_admin
 from portal.text import in_active_script
 
 from .importers import ImportFailed
-from .models import ImportBatch, ImportRecord, change_reason_batch
+from .models import ImportBatch, ImportRecord
 from .reading import SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
 from .writing import CSV, XLSX, export_filename, file_response, write_csv, write_xlsx
@@ -310,13 +310,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().render_history_view(request, template, context, **kwargs)
 
 
-# How the history page shows other apps' reasons "<kind>:<id>": {kind: function of the id → HTML}.
+# How the history page shows a reason "<kind>:<id>": {kind: function of the id → HTML}. Imports register
+# "import" and "undo" below; another app its own kind (offices: "proposal").
 CHANGE_REASON_LINKS = {}
 CHANGE_REASON = re.compile(r"([a-z_]+):(\d+)")
 
 
 def change_reason_link(kind):
-    """Register the function that shows the history change reason "<kind>:<id>" (offices: "proposal")."""
+    """Register the function that shows the history change reason "<kind>:<id>"."""
 
     def register(render):
         CHANGE_REASON_LINKS[kind] = render
@@ -326,24 +327,26 @@ def change_reason_link(kind):
 
 
 def change_reason_display(reason):
-    """A history row's change reason as staff read it: an import's or an undo's links to its batch, a
-    registered kind's as its function shows it; any other reason (older sentences) as it is."""
-    found = change_reason_batch(reason)
-    if found is None:
-        match = CHANGE_REASON.fullmatch(reason or "")
-        render = CHANGE_REASON_LINKS.get(match[1]) if match else None
-        return render(int(match[2])) if render else (reason or "")
-    kind, pk = found
-    text = _("Import #%(id)s") if kind == "import" else _("Undo of import #%(id)s")
+    """A history row's change reason as staff read it: a registered kind's as its function shows it (an
+    import's or an undo's: a link to its batch); any other reason (older sentences) as it is."""
+    match = CHANGE_REASON.fullmatch(reason or "")
+    render = CHANGE_REASON_LINKS.get(match[1]) if match else None
+    return render(int(match[2])) if render else (reason or "")
+
+
+def batch_link(pk, text):
     url = reverse("admin:imports_importbatch_change", args=[pk])
     return format_html('<a href="{}">{}</a>', url, text % {"id": pk})
 
 
-def record_counts(batch):
-    """How many records the batch added and changed (a row may touch several), by ImportRecord.Action."""
-    counts = dict.fromkeys(ImportRecord.Action, 0)
-    counts.update(batch.records.values_list("action").annotate(n=Count("pk")).order_by())
-    return counts
+@change_reason_link("import")
+def import_reason_link(pk):
+    return batch_link(pk, _("Import #%(id)s"))
+
+
+@change_reason_link("undo")
+def undo_reason_link(pk):
+    return batch_link(pk, _("Undo of import #%(id)s"))
 
 
 def record_counts_by_kind(batch):
@@ -360,6 +363,11 @@ def record_counts_by_kind(batch):
         model = content_type.model_class()
         kinds[action].append((model._meta.verbose_name_plural if model else content_type.model, count))
     return kinds
+
+
+def kinds_total(counts):
+    """How many records in all of `counts`, one action's list of record_counts_by_kind."""
+    return sum(count for _kind, count in counts)
 
 
 def kinds_text(counts):
@@ -458,7 +466,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ),
         )  # fmt: skip
         kinds = record_counts_by_kind(batch)
-        total = sum(count for counts in kinds.values() for _kind, count in counts)
+        total = sum(kinds_total(counts) for counts in kinds.values())
         more = _("and %(count)s more") % {"count": total - self.TOUCHED_SHOWN} if total > self.TOUCHED_SHOWN else ""
         summary = _("Added: %(created)s. Changed: %(updated)s.") % {
             "created": kinds_text(kinds[ImportRecord.Action.CREATED]),
@@ -551,11 +559,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
             service_undo_note = declaration.service_undo_note
         if not all(request.user.has_perm(permission) for permission in needed):
             raise PermissionDenied
-        counts = record_counts(batch)
+        kinds = record_counts_by_kind(batch)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "batch": batch,
                    "title": _("Undo this import"), "service_undo_note": service_undo_note,
-                   "created": counts[ImportRecord.Action.CREATED],
-                   "updated": counts[ImportRecord.Action.UPDATED]}  # fmt: skip
+                   "created": kinds_total(kinds[ImportRecord.Action.CREATED]),
+                   "updated": kinds_total(kinds[ImportRecord.Action.UPDATED])}  # fmt: skip
         if request.method == "POST":
             try:
                 batch_undo(batch=batch, user=request.user)

@@ -1,17 +1,7 @@
-import re
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-CHANGE_REASON = re.compile(r"(import|undo):(\d+)")
-
-
-def change_reason_batch(reason):
-    """("import" or "undo", the batch's id) of a history change reason a batch wrote, else None."""
-    match = CHANGE_REASON.fullmatch(reason or "")
-    return (match[1], int(match[2])) if match else None
 
 
 class ImportBatch(models.Model):

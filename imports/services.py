@@ -48,16 +48,16 @@ def batch_changed_since(batch, records=None):
     """The records the batch touched that something else changed (or deleted) since, as (model, pk).
     `records` are the batch's records as `_records_by_model` gives them, when read already."""
     changed = []
-    for model, ids, _actions in _records_by_model(batch) if records is None else records:
+    for model, actions in _records_by_model(batch) if records is None else records:
         if not hasattr(model, "history"):
             continue  # without simple-history nothing tells whether it changed since
-        changed += changed_since(batch, model, ids)
+        changed += changed_since(batch, model, list(actions))
     return changed
 
 
 def _records_by_model(batch):
-    """(model, object ids, {object id: action}) of the batch's own records, the last written model first:
-    one query, whatever the number of records."""
+    """(model, {object id: action}) of the batch's own records, the last written model first: one query,
+    whatever the number of records."""
     grouped = defaultdict(dict)
     last_position = {}
     records = batch.records.exclude(action=ImportRecord.Action.STATUS).order_by("position")
@@ -67,7 +67,7 @@ def _records_by_model(batch):
         grouped[content_type_id][object_id] = action
         last_position[content_type_id] = position
     order = sorted(grouped, key=lambda key: -last_position[key])
-    return [(ContentType.objects.get_for_id(key).model_class(), list(grouped[key]), grouped[key]) for key in order]
+    return [(ContentType.objects.get_for_id(key).model_class(), grouped[key]) for key in order]
 
 
 def batch_undo(*, batch, user):
@@ -95,9 +95,9 @@ def batch_undo(*, batch, user):
             )
         reason = batch.undo_reason
         declaration.undo_service_changes(batch, plan, user=user)
-        for model, ids, actions in records:
-            created = [pk for pk in ids if actions[pk] == ImportRecord.Action.CREATED]
-            updated = [pk for pk in ids if actions[pk] == ImportRecord.Action.UPDATED]
+        for model, actions in records:
+            created = [pk for pk, action in actions.items() if action == ImportRecord.Action.CREATED]
+            updated = [pk for pk, action in actions.items() if action == ImportRecord.Action.UPDATED]
             if updated:
                 restored = versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]

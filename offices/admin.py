@@ -73,14 +73,17 @@ class OfficeAppointmentFormSet(BaseInlineFormSet):
             return super().full_clean()
         prefetch_related_objects(
             [office],
-            "status_changes",
-            Prefetch("appointments", queryset=Appointment.objects.select_related("coordinator")),
+            Prefetch("status_changes", to_attr="loaded_status_changes"),
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("coordinator"),
+                to_attr="loaded_appointments",
+            ),
         )
         try:
             super().full_clean()
         finally:  # the office's save that follows (a status change) reads them afresh
-            for name in ("status_changes", "appointments"):
-                office._prefetched_objects_cache.pop(name, None)
+            del office.loaded_status_changes, office.loaded_appointments
 
 
 class OfficeAppointmentInline(AppointmentInline):

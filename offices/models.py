@@ -325,12 +325,17 @@ class Office(models.Model):
         return self.status in OfficeStatus.ended()
 
     def working_periods(self):
-        """The office's working life: its open periods, read from its history (one query, or a prefetch).
+        """The office's working life: its open periods, read from its history (one query, or a prefetch:
+        `status_changes`, or `Prefetch("status_changes", to_attr="loaded_status_changes")` as the admin's
+        appointment rows have it, so a caller can drop it with `del` before the history changes).
 
         Clipped by `opened_on`/`closed_on`, the state the pages show: a row written outside the
         services never widens the working life. An office with no history has one period, from its fields.
         """
-        changes = sorted(self.status_changes.all(), key=lambda change: (change.on, change.pk)) if self.pk else []
+        changes = getattr(self, "loaded_status_changes", None)
+        if changes is None:
+            changes = self.status_changes.all() if self.pk else []
+        changes = sorted(changes, key=lambda change: (change.on, change.pk))
         periods = working_periods((change.event, change.on) for change in changes)
         if not changes and self.opened_on is not None:
             periods = [(self.opened_on, None)]
@@ -748,11 +753,11 @@ class Appointment(models.Model):
                 )
 
     def _office_appointments_prefetched(self):
-        """The office's appointments as prefetched with it, else None: the office's admin page loads them
-        once for all its rows (as `Office.working_periods()` reads a prefetched history)."""
+        """The office's appointments as its admin page loads them once for all its rows
+        (`Prefetch("appointments", to_attr="loaded_appointments")`), else None."""
         if not Appointment.office.is_cached(self):
             return None
-        return getattr(self.office, "_prefetched_objects_cache", {}).get("appointments")
+        return getattr(self.office, "loaded_appointments", None)
 
     def period_params(self):
         """The appointment in a message: its person (in the active script) and its period."""

@@ -219,22 +219,46 @@ class ProgrammeAdmin(HistoryAdmin):
 
 class SessionFormSet(BaseInlineFormSet):
     """A cohort's session rows, each checked (Session.clean) against what it reads from the database
-    loaded once for the whole cohort (`SessionChecks`), not twice a row."""
+    loaded once for the whole cohort (`SessionChecks`, held by the cohort all rows share), not twice a row."""
 
     def full_clean(self):
-        if self.instance.pk is None:
+        cohort = self.instance
+        if cohort.pk is None:
             return super().full_clean()
-        checks = SessionChecks(self.instance)
-        for form in self.forms:
-            form.instance.checks = checks
+        cohort.session_checks = SessionChecks(cohort)
         try:
             super().full_clean()
         finally:  # they hold the rows as they were before this save
-            for form in self.forms:
-                del form.instance.checks
+            del cohort.session_checks
 
 
-class SessionInline(admin.TabularInline):
+class ClosedSessionFieldsMixin:
+    """The session fields of a page (the cohort's rows, a session's own page) when the cohort is closed: its
+    sessions' dates and hours no longer change (Session.clean_closed), so they are shown, not offered as
+    inputs; the hours as a person writes them ("4", where Django's read-only field would show "4,0").
+    The admin using it says with `cohort_of(obj)` which cohort its page's object is or belongs to."""
+
+    frozen_fields = ["held_on", "hours_shown"]
+    hours_shown = staticmethod(hours_column(Session))
+
+    def frozen(self, obj):
+        return obj is not None and self.cohort_of(obj).closed_on is not None
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.frozen(obj):
+            return fields
+        shown = ["hours_shown" if name == "hours" else name for name in fields]
+        # A ModelAdmin's fields end with its read-only ones, "hours_shown" too: each is shown once, in its last place.
+        return list(reversed(dict.fromkeys(reversed(shown))))
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.frozen(obj):
+            return [*super().get_readonly_fields(request, obj), *self.frozen_fields]
+        return super().get_readonly_fields(request, obj)
+
+
+class SessionInline(ClosedSessionFieldsMixin, admin.TabularInline):
     formfield_overrides = LOCALIZED_DECIMALS
     formset = SessionFormSet
     model = Session
@@ -242,27 +266,15 @@ class SessionInline(admin.TabularInline):
     fields = ["held_on", "module", "title", "hours", "place", "trainers"]
     autocomplete_fields = ["module"]
 
+    def cohort_of(self, cohort):
+        return cohort
+
     # A closed cohort's sessions are what its completions were counted on (Session.clean_closed).
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not (obj and obj.closed_on)
+        return super().has_add_permission(request, obj) and not self.frozen(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.closed_on)
-
-    hours_shown = staticmethod(hours_column(Session))
-
-    def get_fields(self, request, obj=None):
-        # Its dates and hours no longer change (Session.clean_closed): shown, not offered as inputs; the
-        # hours as a person writes them ("4", where Django's read-only field would show "4,0").
-        fields = super().get_fields(request, obj)
-        if obj is not None and obj.closed_on:
-            return ["hours_shown" if name == "hours" else name for name in fields]
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.closed_on:
-            return [*super().get_readonly_fields(request, obj), "held_on", "hours_shown"]
-        return super().get_readonly_fields(request, obj)
+        return super().has_delete_permission(request, obj) and not self.frozen(obj)
 
 
 def cohort_closing_message(*, cohort, closing):
@@ -514,11 +526,13 @@ class ClosedCohortFrozenMixin:
         if cohorts:
             self.message_user(request, self.frozen_message(cohorts), messages.ERROR)
             return None
-        return django_delete_selected(self, request, queryset)
+        # Django's confirmation asks has_delete_permission of each record, which reads its cohort: with
+        # them, whatever the changelist's columns select, so the page costs the same for one or a hundred.
+        return django_delete_selected(self, request, queryset.select_related(self.cohort_path))
 
 
 @admin.register(Session)
-class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
+class SessionAdmin(ClosedSessionFieldsMixin, ClosedCohortFrozenMixin, HistoryAdmin):
     actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
     list_display = ["topic", name_column(Session, "cohort"), "held_on", hours_column(Session), "place", "trainers"]
@@ -532,18 +546,8 @@ class SessionAdmin(ClosedCohortFrozenMixin, HistoryAdmin):
     def topic(self, session):
         return in_active_script(session.topic)
 
-    hours_shown = staticmethod(hours_column(Session))
-
-    def get_exclude(self, request, obj=None):
-        if obj is not None and obj.cohort.closed_on:
-            return [*(super().get_exclude(request, obj) or []), "hours"]  # shown as hours_shown
-        return super().get_exclude(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.cohort.closed_on:
-            # What Session.clean_closed keeps; the topic, place and trainers may still be corrected.
-            return [*super().get_readonly_fields(request, obj), "cohort", "held_on", "hours_shown"]
-        return super().get_readonly_fields(request, obj)
+    # On a closed cohort, a session's topic, place and trainers may still be corrected; nothing else.
+    frozen_fields = ["cohort", *ClosedSessionFieldsMixin.frozen_fields]
 
 
 def named_with_detail(participant, annotated):

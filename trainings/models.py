@@ -518,9 +518,12 @@ class Session(models.Model):
             raise ValidationError(errors)
 
     def loaded_checks(self):
-        """What clean() reads from the database, loaded once for all of a cohort's sessions
-        (`SessionChecks`, set by the admin's session rows as `checks`), when it covers this session."""
-        checks = getattr(self, "checks", None)
+        """What clean() reads from the database, loaded once for all of a cohort's sessions: the
+        `SessionChecks` the admin's session rows put on the cohort they share (`session_checks`), when
+        it covers this session; else None (clean() queries for this session alone)."""
+        if not Session.cohort.is_cached(self):
+            return None
+        checks = getattr(self.cohort, "session_checks", None)
         if checks is None or (self.pk and self.pk not in checks.stored):
             return None
         return checks

@@ -321,6 +321,29 @@ def test_import_and_undo_pages_count_one_record_in_words_that_fit(staff_client, 
     assert "deletes the records this import created (0) and restores the records it updated (1)" in undo.text
 
 
+def test_the_undo_page_counts_the_records_of_every_kind_the_import_created(staff_client, office_a):
+    from offices.importers import OfficeImport
+    from offices.models import OfficeStatusChange
+    from tests.imports.files import run_import
+
+    areas = free_areas()[:2]
+    upload = xlsx_file([["opština", "naziv", "status", "otvorena", "opis"],
+                        [areas[0].name, "Kancelarija za mlade Čoka", "otvorena", "01.03.2024", ""],
+                        [areas[1].name, "Канцеларија за младе Ђала", "otvorena", "01.04.2024", ""],
+                        ["Šabac", office_a.name, "otvorena", "24.01.2018", "Treći opis"]])  # fmt: skip
+    batch = run_import(OfficeImport(), upload)
+    steps = OfficeStatusChange.objects.filter(
+        office__name__in=["Kancelarija za mlade Čoka", "Kancelarija za mlade Đala"]
+    )
+    created = 2 + steps.count()  # the offices, and the steps their history starts with
+
+    undo = staff_client.get("/en" + reverse("admin:imports_importbatch_undo", args=[batch.pk]))
+
+    assert steps.count() >= 2
+    text = f"deletes the records this import created ({created}) and restores the records it updated (1)"
+    assert text in undo.text
+
+
 @pytest.mark.parametrize(
     ("prefix", "words"),
     [
@@ -478,3 +501,21 @@ def test_the_batch_page_counts_what_it_added_by_kind_as_it_lists_them(staff_clie
 
     assert re.findall(r'<div class="readonly"><p>(.*?)</p>', page) == [summary]
     assert len(re.findall(r"<li>[^<]*\d+: ", page)) == 6
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("import:12", '<a href="/admin/imports/importbatch/12/change/">Uvoz br. 12</a>'),
+        ("undo:12", '<a href="/admin/imports/importbatch/12/change/">Poništavanje uvoza br. 12</a>'),
+        ("proposal:7", '<a href="/admin/offices/officechangeproposal/7/change/">Predlog izmena br. 7</a>'),
+        ("ispravka: pogrešan datum 3:4", "ispravka: pogrešan datum 3:4"),
+        ("nepoznato:5", "nepoznato:5"),
+        ("import:12 ", "import:12 "),
+        (None, ""),
+    ],
+)
+def test_a_change_reason_is_read_in_one_place_for_imports_and_other_apps(db, reason, shown):
+    from imports.admin import change_reason_display
+
+    assert str(change_reason_display(reason)) == shown

@@ -766,6 +766,37 @@ def test_bulk_delete_of_an_open_cohorts_sessions_still_deletes(client, staff_use
     assert Session.objects.filter(pk__in=selected).count() == 0
 
 
+@pytest.mark.parametrize("model", ["session", "enrolment", "attendance"])
+def test_delete_confirmation_page_costs_the_same_queries_for_one_record_and_several(client, staff_user, model):
+    """The page lists what would be deleted and asks each record's `has_delete_permission`
+    (ClosedCohortFrozenMixin: is its cohort closed?): the cohorts are read once, not once a record."""
+    client.force_login(staff_user)
+
+    def page_queries(count, name):
+        cohort = make_cohort(sessions=count, people=count, name=name)
+        records = {
+            "session": cohort.sessions.all(),
+            "enrolment": cohort.enrolments.all(),
+            "attendance": Attendance.objects.filter(enrolment__cohort=cohort),
+        }
+        if model == "attendance":
+            attendance_sheet_save(
+                cohort=cohort,
+                hours={(session.pk, enrolment.pk): Decimal("3") for session in cohort.sessions.all()
+                       for enrolment in cohort.enrolments.all()},
+            )  # fmt: skip
+        selected = list(records[model].values_list("pk", flat=True))
+        changelist = reverse(f"admin:trainings_{model}_changelist")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(changelist, {"action": "delete_selected", "_selected_action": selected})
+        assert response.status_code == 200
+        assert response.context["perms_lacking"] == set()
+        assert len(response.context["queryset"]) == len(selected)
+        return len(queries)
+
+    assert page_queries(1, "Šumadija, osnovni nivo") == page_queries(4, "Поморавље, основни ниво")
+
+
 # A new cohort's session rows are checked against the dates typed
 
 
