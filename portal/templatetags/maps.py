@@ -53,6 +53,10 @@ def _config_script(language, tile_url, attribution):
         "openPage": _("Open the office page"),
         "opened": _("Opened"),
         "loadError": _("The offices could not be loaded on the map; check the filters above."),
+        # Leaflet's own words, which it writes in English unless told otherwise.
+        "zoomIn": _("Zoom in"),
+        "zoomOut": _("Zoom out"),
+        "leafletTitle": _("A JavaScript library for interactive maps"),
         "outlines": _outlines_geojson(),
     }
     return json_script(config, "map-config")

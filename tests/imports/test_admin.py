@@ -1,13 +1,16 @@
 """The admin's import pages: the preview staff read, confirming once, the batches and their undo."""
 
+import html
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 
 from imports.models import ImportBatch
 from offices.importers import CoordinatorImport, MembershipImport, OfficeImport
 from offices.models import Coordinator, Office
+from portal.text import to_cyrillic
 from tests.conftest import free_areas
 from tests.factories import staff_with_permissions
 from tests.imports.files import csv_file, latin_leftovers, xlsx_file
@@ -519,3 +522,52 @@ def test_a_change_reason_is_read_in_one_place_for_imports_and_other_apps(db, rea
     from imports.admin import change_reason_display
 
     assert str(change_reason_display(reason)) == shown
+
+
+IMPORT_PAGES = [
+    "admin:offices_office_import",
+    "admin:offices_coordinator_import",
+    "admin:offices_membership_import",
+    "admin:trainings_enrolment_import",
+    "admin:trainings_attendance_import",
+]
+COLUMNS_SENTENCE = {
+    "": "Zaglavlja kolona u datoteci, u jednom redu (iznad njega mogu biti naslov ili prazni redovi; * označava obaveznu kolonu):",
+    "/sr": "Заглавља колона у датотеци, у једном реду (изнад њега могу бити наслов или празни редови; * означава обавезну колону):",
+    "/en": "The file's column headers, in one row (a title or blank rows may stand above it; * marks a required column):",
+}
+
+
+def listed_headers(page):
+    paragraph = page.split('<p class="help import-columns">', 1)[1].split("</p>", 1)[0]
+    return html.unescape(paragraph.split(":", 1)[0]).strip(), re.findall(r"<code>([^<]+)</code>(\*?)", paragraph)
+
+
+@pytest.mark.parametrize("prefix", list(COLUMNS_SENTENCE))
+@pytest.mark.parametrize("name", IMPORT_PAGES)
+def test_every_import_page_names_the_files_column_headers_in_the_pages_script(staff_client, name, prefix):
+    with override("sr-latn"):
+        response = staff_client.get(prefix + reverse(name))
+
+    sentence, headers = listed_headers(response.text)
+    columns = response.context["columns"]
+    expected = [(to_cyrillic(c.header) if prefix == "/sr" else c.header, "*" if c.required else "") for c in columns]
+    assert response.templates[0].name == "imports/import.html"
+    assert sentence + ":" == COLUMNS_SENTENCE[prefix]
+    assert headers == expected
+
+
+def test_the_cyrillic_headers_the_page_lists_are_read_as_the_files_header(staff_client):
+    with override("sr-latn"):
+        url = "/sr" + reverse(URL)
+    _sentence, headers = listed_headers(staff_client.get(url).text)
+    upload = xlsx_file([[header for header, _required in headers], ["Нигдеград", "КЗМ Нигде", "отворена"]])
+
+    response = staff_client.post(url, {"file": upload})
+
+    preview = response.context["preview"]
+    assert [header for header, _required in headers][:3] == ["општина", "назив", "статус"]
+    assert (preview.header_row, [column.header for column in preview.present][:3]) == (
+        1,
+        ["opština", "naziv", "status"],
+    )
