@@ -1,12 +1,11 @@
 import sys
 
-from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
@@ -50,13 +49,24 @@ def ping(request):
 
 
 def choose_language(request, language):
-    """The links of the cookie era (/language/sr/?next=/offices/): on to the same page in that language."""
-    if language not in dict(settings.LANGUAGES):
-        raise Http404
+    """The links of the cookie era (/language/sr/?next=/offices/): on to the same page in that language.
+
+    The code is read as a language tag, in any case: "sr-Latn" and "SR-LATN" are Serbian Latin, "sr-Cyrl"
+    and "sr" Cyrillic, "en-GB" English (Django's own fallbacks, `get_supported_language_variant`)."""
+    try:
+        language = translation.get_supported_language_variant(language.lower())
+    except LookupError:
+        raise Http404 from None
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = "/"
     return HttpResponseRedirect(in_language(next_url, language))
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: the site's page in the URL's language (Django's own renders
+    403_csrf.html without the request, so without the layout's menu and language links)."""
+    return render(request, "403_csrf.html", status=403)
 
 
 DATABASE_DOWN = (OperationalError, InterfaceError)

@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,19 @@ urlpatterns = i18n_patterns(
     path("offices/", include("offices.urls")),
     path("", include("trainings.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),  # before Django's: staff land in the admin
+    # The site's password change, in its layout; the admin keeps its own at /admin/password_change/ (Django's
+    # registration/password_change_*.html, which these templates would otherwise shadow there). The reset
+    # flow's pages are templates/registration/password_reset_*.html: only the site uses them.
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", include("accounts.urls")),
     path("admin/", admin.site.urls),

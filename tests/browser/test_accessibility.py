@@ -15,6 +15,10 @@ PUBLIC_PAGES = [
     "/offices/map/",
     "/offices/openings/",
     "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/MTIz/set-password/",
+    "/accounts/reset/done/",
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 

@@ -305,6 +305,29 @@ def test_unknown_language_is_404(client):
 
 
 @pytest.mark.parametrize(
+    ("code", "prefix"),
+    [
+        ("sr-Latn", ""),
+        ("SR-LATN", ""),
+        ("sr-Latn-RS", ""),
+        ("sr-Cyrl", "/sr"),
+        ("SR", "/sr"),
+        ("en-GB", "/en"),
+        ("EN", "/en"),
+    ],
+)
+def test_old_language_links_read_the_code_as_a_language_tag_in_any_case(client, code, prefix):
+    response = client.get(reverse("portal:language", args=[code]), {"next": "/offices/?q=%C4%8Ca%C4%8Dak"})
+
+    assert (response.status_code, response["Location"]) == (302, f"{prefix}/offices/?q=%C4%8Ca%C4%8Dak")
+
+
+@pytest.mark.parametrize("code", ["de-DE", "latn", "x" * 500])
+def test_old_language_links_with_a_tag_of_no_language_of_ours_are_404(client, code):
+    assert client.get(reverse("portal:language", args=[code])).status_code == 404
+
+
+@pytest.mark.parametrize(
     ("query", "code"),
     [("kancelarija sabac", "RS-SABAC"), ("belgrade zemun", "RS-BEOGRAD-ZEMUN"), ("Brčko District", "BA-BRC")],
 )
