@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin_site import ActiveScriptMessagesMixin
 from portal.folded_search import FoldedSearchMixin
+from portal.history import UnchangedNotSaved
 from portal.text import collation_key
 
 from .models import Area, AreaKind, ProgrammeRegion, within_q
@@ -71,7 +72,7 @@ class ValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(Area)
-class AreaAdmin(ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AreaAdmin(UnchangedNotSaved, ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_cyrillic", "kind", "parent", "code", "valid_from", "valid_to"]
     list_filter = [CountryFilter, "kind", ValidFilter]
     list_select_related = ["parent"]
@@ -95,7 +96,7 @@ class AreaAdmin(ActiveScriptMessagesMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
 
 @admin.register(ProgrammeRegion)
-class ProgrammeRegionAdmin(ActiveScriptMessagesMixin, SimpleHistoryAdmin):
+class ProgrammeRegionAdmin(UnchangedNotSaved, ActiveScriptMessagesMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     autocomplete_fields = ["areas"]

@@ -268,6 +268,8 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
         return latest.pk == obj.pk
 
     def save_model(self, request, obj, form, change):
+        if not form.has_changed():
+            return  # the correction would write a history row with no change (portal.history.UnchangedNotSaved)
         try:
             office_status_change_correct(
                 change=obj, on=form.cleaned_data["on"], note=form.cleaned_data["note"], user=request.user

@@ -1,4 +1,5 @@
-"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted."""
+"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, and an
+admin save that writes nothing when nothing was changed."""
 
 from django.db import connection
 from django.utils import timezone
@@ -28,3 +29,22 @@ def delete_with_history(records, model, *, user=None, reason=""):
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
             cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(batch))})", batch)
+
+
+class UnchangedNotSaved:
+    """For a ModelAdmin of a model with history: "Save" on a change form where nothing was changed saves
+    nothing. simple-history writes a "~" row on every save(), so it would add a row with no changes, and
+    the save would bump the data version (portal.page_cache) for nothing. Inline rows are saved as Django
+    saves them (only those changed); Django's admin log still notes "No fields changed."."""
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change and not form.has_changed():
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)
