@@ -118,3 +118,18 @@ def test_admin_words_of_django_and_axes_read_right_in_the_language(
     assert theme in page
     assert f'search.svg" alt="{search_alt}">' in page
     assert f'<h2 id="changelist-search-form" class="visually-hidden">{search_heading}</h2>' in page
+
+
+def test_admin_proposal_page_names_its_office_in_the_active_script(admin_client, office_a, coordinator_a):
+    from offices.services import office_change_propose
+
+    proposal = office_change_propose(
+        office=office_a, user=coordinator_a.user, values={"working_hours": "Pon–pet 8–16 č"}
+    )
+    url = "/sr" + reverse("admin:offices_officechangeproposal_change", args=[proposal.pk])
+
+    page = admin_client.get(url).text
+
+    subtitle = page.split("<h2>", 1)[1].split("</h2>", 1)[0]
+    assert "Канцеларија за младе Шабац" in subtitle
+    assert "<title>" + subtitle in page
