@@ -31,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from portal.admin_site import labelling_admin
+from portal.history import UnchangedNotSaved
 from portal.text import in_active_script
 
 from .importers import ImportFailed
@@ -288,14 +289,15 @@ class HistoryContextHelper(HistoricalRecordContextHelper):
         return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(UnchangedNotSaved, SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
     through the library's `render_history_view` hook; a row without a reason shows nothing, nor does a row
     without a user (a command's, or one whose account was deleted) where the library writes "None"; and
-    shortened values say in the page's language how many characters they leave out."""
+    shortened values say in the page's language how many characters they leave out. A save that changes
+    nothing writes nothing (portal.history.UnchangedNotSaved)."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return HistoryContextHelper(self.model, historical_record)

@@ -1,4 +1,5 @@
-"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted."""
+"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, and an
+admin save that writes nothing when nothing was changed."""
 
 from django.db import connection
 from django.utils import timezone
@@ -28,3 +29,32 @@ def delete_with_history(records, model, *, user=None, reason=""):
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
             cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({', '.join(['%s'] * len(batch))})", batch)
+
+
+def stored_as_is(record):
+    """Whether the database holds `record` with these very values (one query)."""
+    names = [field.attname for field in record._meta.concrete_fields]
+    stored = type(record)._default_manager.filter(pk=record.pk).values_list(*names).first()
+    return stored == tuple(getattr(record, name) for name in names)
+
+
+class UnchangedNotSaved:
+    """For a ModelAdmin of a model with history: "Save" on a change form where nothing was changed saves
+    nothing. simple-history writes a "~" row on every save(), so it would add a row with no changes, and
+    the save would bump the data version (portal.page_cache) for nothing. Inline rows are saved as Django
+    saves them (only those changed); Django's admin log still notes "No fields changed.".
+
+    The stored row is compared too: simple-history's revert page shows a past version as the form's
+    initial values, so an untouched revert form has no change of its own but must still be saved."""
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and stored_as_is(obj):
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change and not form.has_changed():
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            return
+        super().save_related(request, form, formsets, change)

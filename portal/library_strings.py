@@ -109,8 +109,9 @@ MONTHS_ALT = [
 
 # Django's admin and password-validation strings whose Serbian reads wrong: they put a model's name
 # or a field's name in the nominative where Serbian needs another case ("Objekat grupa … uspešno
-# dodat", "Lozinka je previše slična korisničko ime"). Our wording sets the name after a colon or in
-# quotes, where the nominative reads right. Each is a msgid of Django's own catalogue
+# dodat", "Lozinka je previše slična korisničko ime", "Pretraga pokušaji prijave"). Our wording sets the
+# name after a colon or in quotes, where the nominative reads right. (A change list's count, "0 pokušaji
+# prijave", is the number and the plural name side by side in Django's template, with no msgid.) Each is a msgid of Django's own catalogue
 # (tests/portal/test_library_strings.py checks it).
 DJANGO_ADMIN = [
     # django/contrib/admin/options.py
@@ -126,6 +127,12 @@ DJANGO_ADMIN = [
     gettext_noop("Select %s"),
     gettext_noop("Add another %(verbose_name)s"),
     gettext_noop("Delete selected %(verbose_name_plural)s"),
+    # django/contrib/admin/templates/admin/search_form.html, pagination.html (headings read aloud)
+    gettext_noop("Search %(name)s"),
+    gettext_noop("Pagination %(name)s"),
+    # django/contrib/admin/templates/admin/color_theme_toggle.html: Django's Serbian says "auto", which
+    # reads as "car"; ours says "automatic" (the other two themes' words are Django's, "svetla", "tamna").
+    gettext_noop("Toggle theme (current theme: auto)"),
 ]
 DJANGO_AUTH = [
     # django/contrib/auth/password_validation.py

@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "portal.axes_apps.PortalAxesConfig",  # django-axes, its name translated
     "portal",
     "areas",
     "offices",
