@@ -11,7 +11,6 @@ from uuid import uuid4
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -294,8 +293,7 @@ class HistoryAdmin(UnchangedNotSaved, SimpleHistoryAdmin):
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
-    through the library's `render_history_view` hook; a row without a reason shows nothing, nor does a row
-    without a user (a command's, or one whose account was deleted) where the library writes "None"; and
+    through the library's `render_history_view` hook; a row without a reason shows nothing, and
     shortened values say in the page's language how many characters they leave out. A save that changes
     nothing writes nothing (portal.history.UnchangedNotSaved)."""
 
@@ -304,11 +302,8 @@ class HistoryAdmin(UnchangedNotSaved, SimpleHistoryAdmin):
 
     def render_history_view(self, request, template, context, **kwargs):
         # The history list has a page of rows; one version's page (also rendered here) has none.
-        nobody = get_user_model()()  # unsaved, no name: written as nothing, linked nowhere; never saved
         for record in context["page_obj"].object_list if "page_obj" in context else ():
             record.history_change_reason = change_reason_display(record.history_change_reason)
-            if record.history_user_id is None:
-                record.history_user = nobody
         return super().render_history_view(request, template, context, **kwargs)
 
 

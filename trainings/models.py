@@ -944,7 +944,11 @@ class CertificateStatus(models.TextChoices):
 
 
 def new_certificate_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """Always with a digit: letters alone could read as a word, and be written in Cyrillic on /sr/ pages."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if any(character.isdigit() for character in code):
+            return code
 
 
 class CertificateQuerySet(models.QuerySet):

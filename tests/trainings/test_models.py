@@ -279,3 +279,14 @@ def test_an_attended_session_does_not_move_to_a_day_still_to_come():
     unattended = cohort.sessions.order_by("held_on").last()
     unattended.held_on = TODAY + timedelta(days=10)
     unattended.full_clean()
+
+
+def test_a_certificate_code_always_holds_a_digit_so_it_stays_latin_on_cyrillic_pages():
+    from portal.text import to_cyrillic
+    from trainings.models import new_certificate_code
+
+    codes = [new_certificate_code() for _ in range(2000)]  # about 5% of letter-only draws would be kept
+
+    assert all(any(character.isdigit() for character in code) for code in codes)
+    assert all(to_cyrillic(code) == code for code in codes)
+    assert len(set(codes)) == len(codes)
