@@ -183,7 +183,7 @@ class Office(models.Model):
     instagram = models.URLField(_("Instagram profile"), blank=True)
     working_hours = models.CharField(_("working hours"), max_length=200, blank=True, validators=TEXT)
     description = models.TextField(_("description"), blank=True, validators=TEXT)
-    search_text = models.TextField(editable=False, db_index=True)
+    search_text = models.TextField(editable=False)  # searched through a trigram index on PostgreSQL (0010)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -45,13 +45,12 @@ class AttendanceSheetForm(forms.Form):
         self.shown_json = json.dumps(
             {cell_name(*cell): str(value) for cell, value in hours.items() if value is not None}, sort_keys=True
         )
+        session_names = {session.pk: in_active_script(session) for session in sessions}
         for enrolment in enrolments:
+            person = in_active_script(enrolment.participant)
             for session in sessions:
                 value = hours.get((session.pk, enrolment.pk))
-                names = {
-                    "person": in_active_script(str(enrolment.participant)),
-                    "session": in_active_script(str(session)),
-                }
+                names = {"person": person, "session": session_names[session.pk]}
                 label = _("%(person)s, %(session)s") % names
                 self.fields[cell_name(session.pk, enrolment.pk)] = decimals.DecimalField(
                     label=label,

@@ -239,7 +239,7 @@ class CoordinatorRows(Import):
             or (area.local_name if area else "")
         )
         name = self.person_name(key)
-        return in_active_script(f"{name} ({detail})") if detail else name
+        return f"{name} ({in_active_script(detail)})" if detail else name
 
     def export_value(self, record, column):
         enrolment = record.enrolment if isinstance(record, Attendance) else record

@@ -387,7 +387,7 @@ def survey_response_save(*, participant, version, answered_on, ratings):
         stored = dict(response.answers.values_list("question_id", "rating"))
         if stored == {answer.question.pk: answer.rating for answer in answers}:
             return SurveySaved(response=response, outcome="unchanged")
-        response.answers.all().delete()  # a "-" history row for each answer replaced
+        delete_with_history(list(response.answers.all()), SurveyAnswer)  # a "-" history row for each, in bulk
         response.save()  # a history row: the day's answers were changed
     for answer in answers:
         answer.response = response

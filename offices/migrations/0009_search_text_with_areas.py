@@ -6,7 +6,7 @@ from django.db import migrations, models
 from portal.text import search_fold
 
 
-def with_areas(apps, schema_editor):
+def with_areas(apps, schema_editor):  # as Office.set_derived_fields (historical models have no methods)
     Office = apps.get_model("offices", "Office")
     offices = list(Office.objects.select_related("area__parent"))
     for office in offices:
