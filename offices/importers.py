@@ -520,7 +520,7 @@ class CoordinatorImport(Import):
                 person = Coordinator()
             else:
                 typed = f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"
-                if key[0] == "email" and search_fold(typed) != search_fold(person.full_name):
+                if key[0] == "email" and spelled_apart(typed, person.full_name):
                     row.acknowledge.append(
                         _("The e-mail %(email)s belongs to %(name)s: this row renames that person. "
                           "If the row is about someone else, give them their own e-mail.")

@@ -98,3 +98,17 @@ def test_two_coordinators_whose_names_search_reads_alike_are_never_guessed_betwe
         ["2 coordinators are named Nada Ilic: add the e-mail address to tell them apart."]
     ]
     assert Coordinator.objects.count() == before
+
+
+def test_a_row_found_by_e_mail_that_spells_the_name_with_d_for_dj_asks_before_renaming():
+    person = Coordinator.objects.create(first_name="Nađa", last_name="Đukić", email="nadja.djukic@example.org")
+    rows = [["ime", "prezime", "e-pošta"], ["Nada", "Dukić", "nadja.djukic@example.org"]]
+
+    preview = preview_of(CoordinatorImport(), rows)
+
+    assert preview.rows[0].saves[0].instance.pk == person.pk
+    assert len(preview.rows[0].acknowledge) == 1  # the row renames "Nađa Đukić": staff see it first
+    with pytest.raises(ImportFailed):
+        run_import(CoordinatorImport(), csv_file(rows))
+    person.refresh_from_db()
+    assert person.full_name == "Nađa Đukić"
