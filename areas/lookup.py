@@ -40,7 +40,7 @@ class AreaLookup:
             candidates = [
                 area
                 for area in candidates
-                if wanted and area.parent and wanted in (search_fold(area.parent.name), area.parent.code.lower())
+                if wanted and area.parent and wanted in (search_fold(area.parent.name), search_fold(area.parent.code))
             ]
         return [a for a in candidates if a.parent_id not in {c.pk for c in candidates}] or candidates
 

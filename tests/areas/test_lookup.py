@@ -38,3 +38,13 @@ def test_dj_typed_as_d_is_matched():
     Area.objects.create(code="RS-TEST-DJ", name="Đorđevo Brdo", kind="city_municipality", parent=parent)
     assert AreaLookup().find("Dordevo Brdo").code == "RS-TEST-DJ"
     assert AreaLookup().find("Djordjevo brdo").code == "RS-TEST-DJ"
+
+
+def test_a_place_named_twice_is_told_apart_by_its_parents_code_with_dj_in_it():
+    country = Area.objects.get(code="RS")
+    for code, city in (("RS-TEST-DJAKOVO", "Đakovo"), ("RS-TEST-NOVO", "Novo")):
+        parent = Area.objects.create(code=code, name=city, kind="city", parent=country)
+        Area.objects.create(code=f"{code}-CENTAR", name="Centar", kind="city_municipality", parent=parent)
+
+    assert AreaLookup().find("Centar (RS-TEST-DJAKOVO)").code == "RS-TEST-DJAKOVO-CENTAR"
+    assert AreaLookup().find("Centar (Đakovo)").code == "RS-TEST-DJAKOVO-CENTAR"
