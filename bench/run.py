@@ -66,7 +66,7 @@ def seed(env, scale):
         log(f"Seeding scale {scale} (was {counts.get('scale')})...")
         manage(env, "bench_data", "--reset")
         manage(env, "seed_demo", "--scale", str(scale))
-        manage(env, "bench_data", "--analyze")  # fresh statistics, as autovacuum would give in time
+    manage(env, "bench_data", "--analyze")  # VACUUM ANALYZE, as autovacuum would give in time
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
