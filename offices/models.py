@@ -110,8 +110,9 @@ def pin_point(latitude, longitude, area_latitude, area_longitude):
 
 def area_saved(sender, instance, created, raw=False, **kwargs):
     """The receiver of an area's post_save (OfficesConfig.ready): the offices in a renamed or moved area,
-    or in the areas below it, are found by its new names."""
-    if not created and not raw:
+    or in the areas below it, are found by its new names. A save that changed neither its names and code
+    nor its parent (coordinates, validity: most of a load_areas) rewrites nothing."""
+    if not created and not raw and instance.names_or_parent_changed:
         Office.objects.filter(Q(area=instance) | Q(area__parent=instance)).refresh_search_text()
 
 
