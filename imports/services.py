@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from portal.history import delete_with_history
 
-from .importers import Import, UndoRefused
+from .importers import BATCH_SIZE, Import, UndoRefused
 from .models import ImportBatch, ImportRecord
 
 
@@ -101,6 +101,7 @@ def batch_undo(*, batch, user):
                 restored = versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 bulk_update_with_history(restored, model, fields, default_user=user, default_change_reason=reason)
+                refresh_derived_fields(model, updated)
             if created:  # an import writes only models with history (bulk_create_with_history)
                 records = list(model._default_manager.filter(pk__in=created))
                 # Refused (ProtectedError, nothing written) while records made since point to them.
@@ -111,6 +112,19 @@ def batch_undo(*, batch, user):
 
         data_changed()
     return batch
+
+
+def refresh_derived_fields(model, ids):
+    """Derive again the derived fields of records restored from their history: what they are derived from
+    may have changed since (an office's search text holds its area's names, and the area may have been
+    renamed), as may the rule. One query for the records, one for each relation the derivation reads
+    (fetched for all of them at once), one bulk update; no history rows, as for any derived field."""
+    if not hasattr(model, "set_derived_fields"):
+        return
+    records = list(model._default_manager.filter(pk__in=ids).fetch_mode(models.FETCH_PEERS))
+    for record in records:
+        record.set_derived_fields()
+    model._default_manager.bulk_update(records, model.DERIVED_FIELDS, batch_size=BATCH_SIZE)
 
 
 def declaration_of(batch):
