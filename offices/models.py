@@ -260,7 +260,9 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        self.set_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "search_text" in update_fields:
+            self.set_derived_fields()  # reads the area and its parent unless loaded: a save of a status only does not
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
