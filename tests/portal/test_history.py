@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 from offices.models import Coordinator
 from portal.history import delete_with_history
 from tests.factories import CoordinatorFactory
-from trainings.models import Participant
+from trainings.models import Participant, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +39,15 @@ def test_delete_with_history_deletes_records_nothing_points_to_in_four_queries(d
         "+",
         "-",
     ]
+
+
+def test_delete_with_history_refuses_records_whose_rows_would_go_with_them():
+    """A survey's answers would be cascaded away with their response: refused as well, naming them."""
+    response = SurveyResponse.objects.filter(answers__isnull=False).first()
+    answers = set(response.answers.all())
+
+    with pytest.raises(ProtectedError) as refusal:
+        delete_with_history([response], SurveyResponse)
+
+    assert refusal.value.protected_objects == answers
+    assert set(SurveyResponse.objects.get(pk=response.pk).answers.all()) == answers
