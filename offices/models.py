@@ -110,8 +110,9 @@ def pin_point(latitude, longitude, area_latitude, area_longitude):
 
 def area_saved(sender, instance, created, raw=False, **kwargs):
     """The receiver of an area's post_save (OfficesConfig.ready): the offices in a renamed or moved area,
-    or in the areas below it, are found by its new names."""
-    if not created and not raw:
+    or in the areas below it, are found by its new names. A save that changed neither its names and code
+    nor its parent (coordinates, validity: most of a load_areas) rewrites nothing."""
+    if not created and not raw and instance.names_or_parent_changed:
         Office.objects.filter(Q(area=instance) | Q(area__parent=instance)).refresh_search_text()
 
 
@@ -259,7 +260,9 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        self.set_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "search_text" in update_fields:
+            self.set_derived_fields()  # reads the area and its parent unless loaded: a save of a status only does not
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -1,7 +1,9 @@
 """What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, and an
 admin save that writes nothing when nothing was changed."""
 
-from django.db import connection
+from django.db import connection, router
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 BATCH_SIZE = 500
@@ -11,7 +13,23 @@ def delete_with_history(records, model, *, user=None, reason=""):
     """Delete `records` (instances of `model`) with one "-" history row each, in bulk: one insert of the
     history rows (built as simple-history builds them, carrying `user` and `reason`) and one plain DELETE,
     which sends no signal (the rows are written here). simple-history has no bulk delete of its own, and a
-    queryset's delete would write one history row per record. For records nothing else points to."""
+    queryset's delete would write one history row per record.
+
+    Only for records nothing else points to: one that something still points to (every foreign key to a
+    model with history is PROTECT, so that history is never cascaded away) refuses the whole delete before
+    anything is written, with Django's ProtectedError naming what points to it, as delete() would. Django's
+    Collector finds them: one query a relation to the model (none for a model nothing can point to)."""
+    if not records:
+        return
+    collector = Collector(using=router.db_for_write(model))
+    collector.collect(records)  # raises ProtectedError for what a PROTECT foreign key holds to them
+    along = [record for other, found in collector.data.items() if other is not model for record in found]
+    along += [record for queryset in collector.fast_deletes for record in queryset]
+    along += [record for batches in collector.field_updates.values() for found in batches for record in found]
+    if along:  # a foreign key that is not PROTECT would take these rows, or their links, with the records
+        raise ProtectedError(
+            f"Cannot delete some instances of model {model.__name__!r}: other rows point to them.", set(along)
+        )
     history = model.history.model
     now = timezone.now()
     fields = [field.attname for field in model._meta.concrete_fields]
