@@ -13,7 +13,9 @@ admin.site.site_title = _("KZM portal")
 # Each page's URL names its language: Serbian Latin unprefixed, /sr/… Cyrillic, /en/… English.
 urlpatterns = [
     # Serbian Latin's own tag as a prefix, in any case (/sr-latn/…, /sr-Latn/…): the same page, unprefixed.
-    re_path(r"^[sS][rR]-[lL][aA][tT][nN](?:/(?P<rest>.*))?\Z", default_language_prefix),  # (?i:) is not reversible
+    re_path(  # letter by letter: Django cannot reverse a pattern with (?i:)
+        r"^[sS][rR]-[lL][aA][tT][nN](?:/(?P<rest>.*))?\Z", default_language_prefix, name="default_language_prefix"
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
