@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
-from portal.folded_search import MAX_QUERY_LENGTH, folded_search
+from portal.folded_search import folded_search
 from portal.text import in_active_script, search_fold, slugify, validate_no_control_characters
 
 from .validators import (
@@ -126,8 +126,7 @@ class OfficeQuerySet(models.QuerySet):
     def search(self, query):
         """Offices with every word in their name, their area's or the area's parent's (in any script):
         one column holds them all (Office.set_derived_fields). "KZM" is every office: no filter."""
-        words = [word for word in search_fold(str(query)[:MAX_QUERY_LENGTH]).split() if word != "kzm"]
-        return folded_search(self, ["search_text"], " ".join(words))
+        return folded_search(self, ["search_text"], query, ignore_words=["KZM"])
 
     def opening_years(self):
         """The years in which some office opened, newest first."""

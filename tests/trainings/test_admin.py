@@ -1189,6 +1189,35 @@ def test_a_closed_cohorts_sessions_show_their_dates_and_hours_read_only(client, 
     assert 'name="place"' in alone
 
 
+def shown_fields(response):
+    """(name, read-only) of each field of an admin change page, in the order shown."""
+    return [
+        (field.field["name"] if field.is_readonly else field.field.name, field.is_readonly)
+        for fieldset in response.context["adminform"]
+        for line in fieldset
+        for field in line
+    ]
+
+
+def test_a_sessions_page_shows_its_fields_in_one_order_read_only_in_place_once_closed(staff_client):
+    from tests.trainings.test_models import closed_cohort
+
+    closed = closed_cohort().sessions.order_by("held_on").first()
+    open_session = make_cohort(people=0, name="Šumadija, osnovni nivo").sessions.order_by("held_on").first()
+    order = ["cohort", "module", "title", "held_on", "hours", "place", "trainers"]
+
+    add = staff_client.get(reverse("admin:trainings_session_add"))
+    change = staff_client.get(reverse("admin:trainings_session_change", args=[open_session.pk]))
+    frozen = staff_client.get(reverse("admin:trainings_session_change", args=[closed.pk]))
+
+    assert shown_fields(add) == shown_fields(change) == [(name, False) for name in order]
+    assert shown_fields(frozen) == [
+        ("cohort", True), ("module", False), ("title", False), ("held_on", True),
+        ("hours_shown", True), ("place", False), ("trainers", False),
+    ]  # fmt: skip
+    assert list(frozen.context["adminform"].form.fields) == ["module", "title", "place", "trainers"]
+
+
 @pytest.mark.parametrize("prefix", ["", "/sr", "/en"])
 def test_a_closed_cohorts_enrolment_is_shown_read_only(client, staff_user, prefix):
     from tests.trainings.test_models import closed_cohort
