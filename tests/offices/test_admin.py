@@ -242,6 +242,16 @@ def test_history_page_on_cyrillic_names_the_record_and_its_changes_in_cyrillic(s
     assert "Ништа" not in page  # simple-history's "None"
 
 
+def test_history_page_has_no_inline_style_the_csp_would_refuse(staff_client, office_a):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+
+    page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+
+    assert '<p class="paginator">' in page
+    assert " style=" not in page
+
+
 @pytest.mark.parametrize("language", ["sr-latn", "sr"])
 def test_sign_in_throttling_records_speak_serbian(staff_client, language):
     AccessAttempt.objects.create(
