@@ -48,15 +48,15 @@ def unchanged(form, obj):
 
 class UnchangedNotSaved:
     """For a ModelAdmin of a model with history: "Save" on a change form where nothing was changed saves
-        nothing. simple-history writes a "~" row on every save(), so it would add a row with no changes, and
-        the save would bump the data version (portal.page_cache) for nothing. Inline rows are saved as Django
-        saves them (only those changed), and the form's many-to-many relations too: `save_m2m()` writes only
+    nothing. simple-history writes a "~" row on every save(), so it would add a row with no changes, and
+    the save would bump the data version (portal.page_cache) for nothing. Inline rows are saved as Django
+    saves them (only those changed), and the form's many-to-many relations too: `save_m2m()` writes only
     what differs, so an unchanged form writes nothing. Django's admin log still notes "No fields changed.".
 
-        A revert is an untouched form too: simple-history's revert page shows a past version as the form's
-        initial values, so the stored row is compared (`unchanged`), and the version's many-to-many relations
-        that its history keeps (`m2m_fields`) are the form's initial values, where simple-history would show
-        the current ones and so revert the fields but not the relations."""
+    A revert is an untouched form too: simple-history's revert page shows a past version as the form's
+    initial values, so the stored row is compared (`unchanged`), and the version's many-to-many relations
+    that its history keeps (`m2m_fields`) are the form's initial values, where simple-history would show
+    the current ones and so revert the fields but not the relations."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
