@@ -439,6 +439,7 @@ class Import:
     def apply_values(self, row, instance, names, *, created):
         """Lay the row's cells over a record; an empty cell keeps the stored value (unless clearing).
 
+        A text is compared as the model's field reads it (a Latin text field: Cyrillic in Latin).
         Returns a Save with the fields that change, and fills the preview's before → after.
         """
         changed, befores = [], {}
@@ -450,6 +451,8 @@ class Import:
             field_ = instance._meta.get_field(name)
             if value is None and not field_.null:
                 value = field_.get_default() if field_.has_default() else ""
+            if isinstance(value, str) and not field_.is_relation:
+                value = field_.to_python(value)
             before = getattr(instance, field_.attname if field_.is_relation else name)
             after = value.pk if field_.is_relation and value is not None else value
             if before != after:
