@@ -53,7 +53,11 @@ def test_an_office_sheet_in_cyrillic_finds_the_office_unchanged(staff_client, sa
     assert rows == [("unchanged", {})]
     assert (batch.updated_count, batch.unchanged_count) == (0, 1)
     sabac.refresh_from_db()
-    assert (sabac.name, sabac.address, sabac.history.count()) == ("Kancelarija za mlade Šabac", "Cara Dušana 65", history)
+    assert (sabac.name, sabac.address, sabac.history.count()) == (
+        "Kancelarija za mlade Šabac",
+        "Cara Dušana 65",
+        history,
+    )
     for prefix in ("", "/en"):
         page = staff_client.get(f"{prefix}/offices/{sabac.slug}/").text
         assert "Kancelarija za mlade Šabac" in page
