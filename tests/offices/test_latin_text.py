@@ -9,10 +9,11 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
+from areas.models import ProgrammeRegion
 from imports.models import ImportBatch
 from offices.models import Coordinator, Office, OfficeChangeProposal, OfficeStatus
 from offices.services import office_change_proposal_accept
-from portal.fields import records_to_latin
+from portal.fields import LatinText, records_to_latin
 from portal.text import to_cyrillic
 from tests.conftest import free_areas
 from tests.imports.files import xlsx_file
@@ -181,3 +182,40 @@ def test_cyrillic_stored_before_is_written_in_latin_with_a_history_row(sabac):
     assert (sabac.history.count(), latest.history_change_reason, latest.address) == (
         history + 1, "latin", "Cara Dušana 65",
     )  # fmt: skip
+
+
+LATIN_TEXT = [
+    "areas.ProgrammeRegion.description", "areas.ProgrammeRegion.name", "offices.Coordinator.experience",
+    "offices.Coordinator.first_name", "offices.Coordinator.last_name", "offices.Membership.note",
+    "offices.Office.address", "offices.Office.description", "offices.Office.name", "offices.Office.working_hours",
+    "offices.OfficeChangeProposal.note", "offices.OfficeStatusChange.note", "trainings.Certificate.note",
+    "trainings.Cohort.name", "trainings.CompetenceArea.description", "trainings.CompetenceArea.name",
+    "trainings.CurriculumModule.description", "trainings.CurriculumModule.title", "trainings.Participant.first_name",
+    "trainings.Participant.last_name", "trainings.Participant.organisation", "trainings.Programme.description",
+    "trainings.Programme.funder", "trainings.Programme.name", "trainings.Programme.partners",
+    "trainings.Session.place", "trainings.Session.title", "trainings.Session.trainers",
+    "trainings.SurveyQuestion.text", "trainings.SurveyVersion.title",
+]  # fmt: skip
+
+
+def test_names_addresses_and_notes_are_latin_text_and_cyrillic_names_e_mail_and_codes_are_not():
+    latin = sorted(
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if not model.__name__.startswith("Historical")
+        for field in model._meta.concrete_fields
+        if isinstance(field, LatinText)
+    )
+
+    assert latin == LATIN_TEXT
+
+
+def test_any_write_stores_latin_text_in_latin(office_a):
+    region = ProgrammeRegion.objects.create(name="Западна Србија", description="Ужице и Чачак")
+    Office.objects.filter(pk=office_a.pk).update(working_hours="Радним данима 8–16")
+
+    region.refresh_from_db()
+    office_a.refresh_from_db()
+    assert (region.name, region.description, region.slug) == ("Zapadna Srbija", "Užice i Čačak", "zapadna-srbija")
+    assert office_a.working_hours == "Radnim danima 8–16"
+    assert ProgrammeRegion.objects.filter(name="Западна Србија").get() == region  # a lookup reads it so too
