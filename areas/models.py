@@ -5,6 +5,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.fields import LatinCharField, LatinTextField
 from portal.text import cyrillic_active, search_fold, slugify, to_cyrillic
 
 PATH_SEPARATOR = "/"
@@ -174,9 +175,9 @@ class Area(models.Model):
 class ProgrammeRegion(models.Model):
     """A grouping of areas that a programme uses, not an official unit ("central Serbia")."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = LatinCharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("short name in addresses"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LatinTextField(_("description"), blank=True)
     areas = models.ManyToManyField(Area, verbose_name=_("areas"), related_name="programme_regions")
 
     history = HistoricalRecords(m2m_fields=[areas])

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CheckConstraint, F, Q
+from django.db.models import CheckConstraint, EmailField, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from portal.text import fold
+from portal.fields import LatinText
+from portal.text import fold, search_fold, to_latin
 
 from .columns import EMPTY
 from .models import ImportRecord
@@ -196,6 +197,29 @@ def spelled_apart(typed, found):
     đ, "dj" and "d" alike) is spelled otherwise than the row typed it, beyond capitals and diacritics:
     "Nada" finds "Nađa", "Dukić" finds "Đukić", and such names may be two people's, so staff confirm."""
     return fold(typed) != fold(found)
+
+
+def marked_letters(text):
+    """The letters of a text that carry more than a plain Latin letter (č, ć, đ, š, ž, …), in lower case."""
+    return Counter(letter for letter in to_latin(text).lower() if letter.isalpha() and fold(letter) != letter)
+
+
+def carries_less(given, stored):
+    """Whether a text from a file says no more than the stored one, so the stored spelling is kept: both
+    read alike in search's form (`search_fold`: case, script, diacritics, đ as "dj" or "d") and the file's
+    has no letter with a diacritic the stored one lacks. "Dusan", "DUŠAN", "Душан" say no more than "Dušan",
+    "Dukic" and "Djukic" no more than "Đukić"; "Dušan" says more than a stored "Dusan" (an update)."""
+    return search_fold(given) == search_fold(stored) and not marked_letters(given) - marked_letters(stored)
+
+
+def keeps_stored(field_, stored, given):
+    """Whether an import keeps the stored value of a field for the file's: a Latin text field's that
+    `carries_less`, an e-mail address that differs only by capitals."""
+    if not stored or not isinstance(given, str) or given == stored:
+        return False
+    if isinstance(field_, EmailField):
+        return given.lower() == stored.lower()
+    return isinstance(field_, LatinText) and carries_less(given, stored)
 
 
 class NotInMemory(Exception):
@@ -439,6 +463,8 @@ class Import:
     def apply_values(self, row, instance, names, *, created):
         """Lay the row's cells over a record; an empty cell keeps the stored value (unless clearing).
 
+        A text is compared as the model's field reads it (a Latin text field: Cyrillic in Latin), and a
+        stored value the file spells with less (`keeps_stored`: no diacritics, other capitals) is kept.
         Returns a Save with the fields that change, and fills the preview's before → after.
         """
         changed, befores = [], {}
@@ -450,7 +476,12 @@ class Import:
             field_ = instance._meta.get_field(name)
             if value is None and not field_.null:
                 value = field_.get_default() if field_.has_default() else ""
+            if isinstance(value, str) and not field_.is_relation:
+                value = field_.to_python(value)
             before = getattr(instance, field_.attname if field_.is_relation else name)
+            if not created and keeps_stored(field_, before, value):
+                value = before
+                row.cells[name].shown = columns[name].show(before, self)
             after = value.pk if field_.is_relation and value is not None else value
             if before != after:
                 changed.append(name)

@@ -26,7 +26,15 @@ from imports.columns import (
     TextColumn,
     YesNoColumn,
 )
-from imports.importers import Import, Save, UndoRefused, check_constraints, record_label, spelled_apart
+from imports.importers import (
+    Import,
+    Save,
+    UndoRefused,
+    carries_less,
+    check_constraints,
+    record_label,
+    spelled_apart,
+)
 from imports.models import ImportRecord
 from imports.services import changed_since, versions_before
 from portal.text import in_active_script, search_fold
@@ -519,12 +527,22 @@ class CoordinatorImport(Import):
             if created:
                 person = Coordinator()
             else:
-                typed = f"{self.given(row, 'first_name')} {self.given(row, 'last_name')}"
-                if key[0] == "email" and spelled_apart(typed, person.full_name):
+                first_name, last_name = self.given(row, "first_name"), self.given(row, "last_name")
+                typed = f"{first_name} {last_name}"
+                # The file's spelling that says less than the stored one is no rename (apply_values keeps it).
+                kept = carries_less(first_name, person.first_name) and carries_less(last_name, person.last_name)
+                if key[0] == "email" and spelled_apart(typed, person.full_name) and not kept:
                     row.acknowledge.append(
                         _("The e-mail %(email)s belongs to %(name)s: this row renames that person. "
                           "If the row is about someone else, give them their own e-mail.")
                         % {"email": person.email, "name": in_active_script(person.full_name)}
+                    )  # fmt: skip
+                elif key[0] == "email" and spelled_apart(typed, person.full_name):
+                    row.acknowledge.append(
+                        _("The e-mail %(email)s belongs to %(name)s, whom this row calls “%(typed)s” (đ, dj and d "
+                          "are read alike): the stored name is kept. If the row is about someone else, give them "
+                          "their own e-mail.")
+                        % {"email": person.email, "name": in_active_script(person.full_name), "typed": typed}
                     )  # fmt: skip
                 elif key[0] == "name" and spelled_apart(typed, person.full_name):
                     row.acknowledge.append(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
+from portal.fields import LatinCharField, LatinTextField
 from portal.folded_search import folded_search
 from portal.text import in_active_script, search_fold, slugify, validate_no_control_characters
 
@@ -159,7 +160,7 @@ class Office(models.Model):
         on_delete=models.PROTECT,
         limit_choices_to={"kind__in": AreaKind.office_hosts()},
     )
-    name = models.CharField(_("name"), max_length=200, validators=TEXT)
+    name = LatinCharField(_("name"), max_length=200, validators=TEXT)
     slug = models.SlugField(_("address on the site"), max_length=220, unique=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=OfficeStatus.choices, default=OfficeStatus.INITIATED)
     initiated_on = models.DateField(_("initiated on"), null=True, blank=True)
@@ -170,7 +171,7 @@ class Office(models.Model):
         blank=True,
         help_text=_("The day the office stopped working, for an inactive or closed office."),
     )
-    address = models.CharField(_("address"), max_length=200, blank=True, validators=TEXT)
+    address = LatinCharField(_("address"), max_length=200, blank=True, validators=TEXT)
     postal_code = models.CharField(
         _("postal code"), max_length=10, blank=True, validators=[*TEXT, validate_postal_code]
     )
@@ -181,8 +182,8 @@ class Office(models.Model):
     website = models.URLField(_("website"), blank=True)
     facebook = models.URLField(_("Facebook page"), blank=True)
     instagram = models.URLField(_("Instagram profile"), blank=True)
-    working_hours = models.CharField(_("working hours"), max_length=200, blank=True, validators=TEXT)
-    description = models.TextField(_("description"), blank=True, validators=TEXT)
+    working_hours = LatinCharField(_("working hours"), max_length=200, blank=True, validators=TEXT)
+    description = LatinTextField(_("description"), blank=True, validators=TEXT)
     search_text = models.TextField(editable=False)  # searched through a trigram index on PostgreSQL (0010)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -368,7 +369,7 @@ class OfficeStatusChange(models.Model):
     )
     event = models.CharField(_("change"), max_length=12, choices=OfficeEvent.choices)
     on = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True, validators=TEXT)
+    note = LatinTextField(_("note"), blank=True, validators=TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -409,7 +410,7 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = LatinCharField(_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
@@ -453,8 +454,8 @@ class CoordinatorQuerySet(models.QuerySet):
 class Coordinator(models.Model):
     """A person who runs (or ran) a youth office. Contact data is private unless published."""
 
-    first_name = models.CharField(_("first name"), max_length=80, validators=TEXT)
-    last_name = models.CharField(_("last name"), max_length=80, validators=TEXT)
+    first_name = LatinCharField(_("first name"), max_length=80, validators=TEXT)
+    last_name = LatinCharField(_("last name"), max_length=80, validators=TEXT)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -469,7 +470,7 @@ class Coordinator(models.Model):
     youth_work_since = models.PositiveSmallIntegerField(
         _("in youth work since"), null=True, blank=True, help_text=_("The year they started working with young people.")
     )
-    experience = models.TextField(
+    experience = LatinTextField(
         _("experience"), blank=True, help_text=_("Earlier roles, programmes, skills."), validators=TEXT
     )
     publish_email = models.BooleanField(_("publish e-mail"), default=False)
@@ -823,7 +824,7 @@ class OfficeChangeProposal(models.Model):
         blank=True,
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True, validators=TEXT)
+    note = LatinCharField(_("note"), max_length=500, blank=True, validators=TEXT)
 
     history = HistoricalRecords()
     objects = OfficeChangeProposalQuerySet.as_manager()

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import Area, ProgrammeRegion, local_name
 from offices.models import Appointment, Coordinator
 from offices.validators import validate_phone
+from portal.fields import LatinCharField, LatinTextField
 from portal.folded_search import folded_search
 from portal.text import decimal_text, in_active_script, search_fold, validate_no_control_characters
 
@@ -50,9 +51,9 @@ class Level(models.TextChoices):
 class CompetenceArea(models.Model):
     """A field coordinators are trained in: youth policy, project management, public policy, …"""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = LatinCharField(_("name"), max_length=120, unique=True)
     name_en = models.CharField(_("name in English"), max_length=120, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LatinTextField(_("description"), blank=True)
     description_en = models.TextField(_("description in English"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Smaller numbers come first."))
 
@@ -75,7 +76,7 @@ class CompetenceArea(models.Model):
 class SurveyVersion(models.Model):
     """One edition of the needs survey; its questions never change once answered: make a new version."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = LatinCharField(_("title"), max_length=200)
     published_on = models.DateField(_("published on"), unique=True)
 
     history = HistoricalRecords()
@@ -96,7 +97,7 @@ class SurveyQuestion(models.Model):
     area = models.ForeignKey(
         CompetenceArea, verbose_name=_("competence area"), related_name="questions", on_delete=models.PROTECT
     )
-    text = models.CharField(_("question"), max_length=300)
+    text = LatinCharField(_("question"), max_length=300)
     scale_min = models.PositiveSmallIntegerField(_("lowest rating"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("highest rating"), default=5)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -237,11 +238,11 @@ class CurriculumModule(models.Model):
         CompetenceArea, verbose_name=_("competence area"), related_name="modules", on_delete=models.PROTECT
     )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = LatinCharField(_("title"), max_length=200)
     hours = models.DecimalField(
         _("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = LatinTextField(_("description"), blank=True)
 
     history = HistoricalRecords()
 
@@ -279,12 +280,12 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(models.Model):
     """A training programme, often a funded project with partners, that runs cohorts."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = LatinCharField(_("name"), max_length=200)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    partners = models.CharField(_("partners"), max_length=300, blank=True)
-    funder = models.CharField(_("funder"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    partners = LatinCharField(_("partners"), max_length=300, blank=True)
+    funder = LatinCharField(_("funder"), max_length=200, blank=True)
+    description = LatinTextField(_("description"), blank=True)
     completion_percent = models.PositiveSmallIntegerField(
         _("hours needed for completion (%)"),
         default=80,
@@ -347,7 +348,7 @@ class Cohort(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), related_name="cohorts", on_delete=models.PROTECT
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = LatinCharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     area = models.ForeignKey(
         Area, verbose_name=_("area"), related_name="cohorts", on_delete=models.PROTECT, null=True, blank=True
@@ -460,7 +461,7 @@ class Session(models.Model):
     module = models.ForeignKey(
         CurriculumModule, verbose_name=_("module"), related_name="sessions", on_delete=models.PROTECT
     )
-    title = models.CharField(_("topic"), max_length=200, blank=True, help_text=_("Leave empty to use the module's."))
+    title = LatinCharField(_("topic"), max_length=200, blank=True, help_text=_("Leave empty to use the module's."))
     held_on = models.DateField(_("date"))
     hours = models.DecimalField(
         _("hours"),
@@ -476,8 +477,8 @@ class Session(models.Model):
             ),
         ],
     )
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    trainers = models.CharField(_("trainers or invited experts"), max_length=300, blank=True)
+    place = LatinCharField(_("place"), max_length=200, blank=True)
+    trainers = LatinCharField(_("trainers or invited experts"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -696,9 +697,9 @@ class Participant(models.Model):
         null=True,
         blank=True,
     )
-    first_name = models.CharField(_("first name"), max_length=80, blank=True)
-    last_name = models.CharField(_("last name"), max_length=80, blank=True)
-    organisation = models.CharField(
+    first_name = LatinCharField(_("first name"), max_length=80, blank=True)
+    last_name = LatinCharField(_("last name"), max_length=80, blank=True)
+    organisation = LatinCharField(
         _("organisation"), max_length=200, blank=True, help_text=_("A youth council, an association, …")
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -987,7 +988,7 @@ class Certificate(models.Model):
         blank=True,
     )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why it was revoked or re-issued."))
+    note = LatinCharField(_("note"), max_length=300, blank=True, help_text=_("Why it was revoked or re-issued."))
 
     history = HistoricalRecords()
     objects = CertificateQuerySet.as_manager()

@@ -370,5 +370,5 @@ def test_undo_restores_the_version_just_before_the_batch_of_a_record_with_severa
     batch = run_import(OfficeImport(), office_file(free_areas()[0]))
     batch_undo(batch=batch, user=importer_user())
     office_a.refresh_from_db()
-    assert (office_a.working_hours, office_a.description) == (hours, "Друга верзија описа.")
+    assert (office_a.working_hours, office_a.description) == (hours, "Druga verzija opisa.")  # stored in Latin
     assert office_a.history.count() == 5  # created, two edits, the import's, the undo's
