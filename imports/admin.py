@@ -35,14 +35,15 @@ from portal.text import in_active_script
 
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord
-from .reading import SpreadsheetError, read_table
+from .reading import TEXT_EXTENSIONS, SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
 from .writing import CSV, XLSX, export_filename, file_response, write_csv, write_xlsx
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"), help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file.")
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file, or Excel's “Unicode text” (.txt)."),
     )
     clear_empty = forms.BooleanField(
         label=gettext_lazy("Empty cells clear values"),
@@ -56,7 +57,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+        if Path(upload.name).suffix.lower() not in (".xlsx", *TEXT_EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
         return upload
 

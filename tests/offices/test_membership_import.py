@@ -151,6 +151,8 @@ def test_a_uniqueness_refused_by_the_database_is_said_in_the_users_language(area
     with override("sr"), pytest.raises(ImportFailed) as failed:
         run_rows(Unchecked(), HEADER, rows)
     assert failed.value.preview.file_errors == [
-        to_cyrillic("Ništa nije upisano: baza podataka je odbila zapis: Ova jedinica lokalne samouprave je već članica.")
+        to_cyrillic(
+            "Ništa nije upisano: baza podataka je odbila zapis: Ova jedinica lokalne samouprave je već članica."
+        )
     ]
     assert not Membership.objects.filter(area__in=areas).exists()
