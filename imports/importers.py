@@ -11,7 +11,7 @@ import hashlib
 import json
 import operator
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +27,7 @@ from portal.text import fold
 
 from .columns import EMPTY
 from .models import ImportRecord
+from .reading import columns_found
 
 BATCH_SIZE = 500
 # How alike an unknown column's name must be to a known one to be suggested: a typo or a letter left out
@@ -183,13 +184,27 @@ class UndoRefused(Exception):
 
 
 def closest_column(folded, known):
-    """The known column name (folded) to suggest for an unknown column's folded name, or None: one nearly the
-    same (a typo), else one the name holds as a word ("telefon kzm" → "telefon")."""
-    close = difflib.get_close_matches(folded, list(known), n=1, cutoff=CLOSE_COLUMN)
-    if close:
-        return close[0]
-    held = [name for name in known if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)]
-    return max(held, key=len, default=None)
+    """The known column name (folded) to suggest for an unknown column's folded name, or None.
+
+    Each run of the name's words is compared with each column's header and aliases (`known`: folded name →
+    header): a column is a candidate when one of its names is nearly such a run (a typo, a letter left out, a
+    case ending: "nazvi", "telefona") or the whole name. The best likeness wins; then the column more of whose
+    names match; then the one named first ("Email adresa" is an e-mail, "Telefon KZM" a phone)."""
+    words = folded.split()
+    runs = {(" ".join(words[i:j]), i) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)}
+    runs.add((folded, 0))
+    names_of = defaultdict(list)
+    for name, header in known.items():
+        names_of[header].append(name)
+    candidates = []
+    for names in names_of.values():
+        close = [(difflib.SequenceMatcher(None, run, name).ratio(), -position, name)
+                 for name in names for run, position in runs]  # fmt: skip
+        close = [found for found in close if found[0] >= CLOSE_COLUMN]
+        if close:
+            likeness, position, name = max(close)
+            candidates.append((likeness, len({found[2] for found in close}), position, name))
+    return max(candidates)[3] if candidates else None
 
 
 def spelled_apart(typed, found):
@@ -357,9 +372,11 @@ class Import:
             elif column.required:
                 preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
         known = {name: column.header for column in self.columns for name in column.names()}
+        missing = {name: header for name, header in known.items()
+                   if header not in {column.header for column in self.columns if column.field in mapping}}  # fmt: skip
         for index, header in enumerate(headers):
             if header and index not in mapping.values() and fold(header) not in known:
-                close = closest_column(fold(header), known)
+                close = closest_column(fold(header), missing)  # never a column the file has
                 if close:
                     note = _("The column “%(header)s” is not imported (did you mean “%(known)s”?).") % {
                         "header": header,
@@ -375,11 +392,10 @@ class Import:
     def preview(self, table):
         preview = Preview(columns=self.columns, sheet=table.sheet, header_row=table.header_row)
         preview.notes.extend(table.notes)
+        if not table.header_found:
+            preview.notes.append(columns_found(table.headers))  # information: the missing columns are the errors
         mapping = self.map_headers(table.headers, preview)
         preview.present = [column for column in self.columns if column.field in mapping]
-        if not table.header_found:
-            found = ", ".join(f"“{header}”" for header in table.headers)
-            preview.file_errors.append(_("Columns found in the file: %(found)s.") % {"found": found})
         if preview.file_errors:
             return preview
         if not table.rows:

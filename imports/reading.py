@@ -16,7 +16,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -186,7 +186,16 @@ def _no_header(first_cells):
 class MissingColumns(SpreadsheetError):
     def __init__(self, found):
         self.table = Table(found, [], header_found=False)
-        super().__init__(_("Columns found in the file: %(found)s.") % {"found": ", ".join(f"“{c}”" for c in found)})
+        super().__init__(columns_found(found))
+
+
+def quoted(text):
+    """A name in the language's quotation marks: “naziv” in English, „naziv“ in Serbian."""
+    return pgettext("quoted name", "“%(name)s”") % {"name": text}
+
+
+def columns_found(headers):
+    return _("Columns found in the file: %(found)s.") % {"found": ", ".join(quoted(header) for header in headers)}
 
 
 def _decode(content):

@@ -50,3 +50,15 @@ def test_an_empty_upload_says_datoteka(staff_client, language, message):
         response = staff_client.post(reverse(URL), {"file": SimpleUploadedFile("prazna.xlsx", b"")})
         assert response.context["form"].errors == {"file": [message]}
     assert message in response.text
+
+
+def test_the_columns_a_file_has_are_information_in_serbian_quotes(staff_client):
+    with override("sr"):
+        url = reverse(URL)
+    upload = SimpleUploadedFile("clanstva.csv", "mesto;od\nŠabac;2014".encode())
+    response = staff_client.post(url, {"file": upload})
+    found = "Колоне пронађене у датотеци: „mesto“, „od“."
+    assert response.context["preview"].notes == [found, "Колона „mesto“ се не увози.", "Колона „od“ се не увози."]
+    assert f'<p class="import-note">{found}</p>' in response.text
+    assert '<p class="errornote">Недостаје колона „opština“.</p>' in response.text
+    assert "”" not in response.text.split('id="content-main"')[1].split("<h2>")[1]
