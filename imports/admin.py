@@ -33,6 +33,7 @@ from portal.admin_site import labelling_admin
 from portal.history import UnchangedNotSaved
 from portal.text import in_active_script
 
+from .columns import AreaColumn, DateColumn
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord
 from .reading import TEXT_EXTENSIONS, SpreadsheetError, read_table
@@ -166,6 +167,9 @@ class SpreadsheetAdminMixin:
             "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
             "columns": self.import_class.columns,
             "import_help": self.import_class.help_text,
+            # How dates and municipalities are typed, said only where the import has such columns.
+            "has_dates": any(isinstance(column, DateColumn) for column in self.import_class.columns),
+            "has_areas": any(isinstance(column, AreaColumn) for column in self.import_class.columns),
         }
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request, context)

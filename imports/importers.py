@@ -101,6 +101,7 @@ class Preview:
     sheet: str = ""
     header_row: int = 1
     present: list = field(default_factory=list)  # the columns the file has, in the declaration's order
+    clear_empty: bool = False  # the upload's "empty cells clear values", which the summary says
 
     def plan(self):
         """A digest of what the preview will write: each row's records, the fields it changes and their
@@ -390,7 +391,9 @@ class Import:
     # The preview -------------------------------------------------------------------------------
 
     def preview(self, table):
-        preview = Preview(columns=self.columns, sheet=table.sheet, header_row=table.header_row)
+        preview = Preview(
+            columns=self.columns, sheet=table.sheet, header_row=table.header_row, clear_empty=self.clear_empty
+        )
         preview.notes.extend(table.notes)
         if not table.header_found:
             preview.notes.append(columns_found(table.headers))  # information: the missing columns are the errors

@@ -62,3 +62,31 @@ def test_the_columns_a_file_has_are_information_in_serbian_quotes(staff_client):
     assert f'<p class="import-note">{found}</p>' in response.text
     assert '<p class="errornote">Недостаје колона „opština“.</p>' in response.text
     assert "”" not in response.text.split('id="content-main"')[1].split("<h2>")[1]
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_the_preview_summary_says_when_empty_cells_clear_values(staff_client, ticked):
+    area = free_areas()[0]
+    Membership.objects.filter(area=area).delete()
+    Membership.objects.create(area=area, joined_on="2014-03-01", note="osnivač")
+    upload = SimpleUploadedFile("clanstva.csv", f"opština,učlanjena,napomena\n{area.name},01.03.2014,\n".encode())
+    data = {"file": upload, **({"clear_empty": "on"} if ticked else {})}
+    response = staff_client.post(reverse(URL), data)
+    summary = response.text.split('<p class="import-source">')[1].split("</p>")[0]
+    said = "Prazne ćelije brišu upisane vrednosti (polje je označeno)."
+    assert (said in summary) is ticked
+    assert response.context["preview"].counts["update"] == (1 if ticked else 0)
+
+
+@pytest.mark.parametrize(
+    ("url", "dates", "areas"),
+    [
+        ("admin:trainings_enrolment_import", False, True),
+        ("admin:offices_membership_import", True, True),
+        ("admin:trainings_attendance_import", True, True),
+    ],
+)
+def test_the_upload_page_explains_dates_only_for_an_import_with_date_columns(staff_client, url, dates, areas):
+    text = staff_client.get(reverse(url)).text
+    assert ("Datumi u obliku dd.mm.gggg ili gggg-mm-dd." in text) is dates
+    assert ("Opštine po nazivu (latinicom ili ćirilicom) ili po šifri." in text) is areas
