@@ -46,7 +46,9 @@ from .writing import CSV, XLSX, export_filename, file_response, write_csv, write
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file, or Excel's “Unicode text” (.txt)."),
+        help_text=gettext_lazy(
+            "An Excel (.xlsx) or CSV (.csv) file, or text in UTF-16 (.txt: Excel's “Unicode text”)."
+        ),
     )
     clear_empty = forms.BooleanField(
         label=gettext_lazy("Empty cells clear values"),
