@@ -143,10 +143,14 @@ class Area(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        stored = (self.path, self.search_text)  # derived, so as last saved ("" for a new area)
         self.path = self.compute_path()
         self.search_text = " ".join(
             dict.fromkeys(search_fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
         )
+        # Offices' search text holds their area's search text and its parent's (offices.models.area_saved
+        # rewrites it after a save that changed them); a new parent is a new path.
+        self.names_or_parent_changed = (self.path, self.search_text) != stored
         super().save(*args, **kwargs)
 
     def compute_path(self):

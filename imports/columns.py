@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from portal.decimals import read_decimal
-from portal.text import decimal_text, fold
+from portal.text import decimal_text, fold, in_active_script
 
 from .writing import FORMULA_STARTS
 
@@ -33,6 +33,13 @@ class Column:
         self.required = required
         self.required_message = required_message  # said of an empty required cell, instead of "required"
         self.exported = export
+
+    @property
+    def label(self):
+        """The header as a page names the column (the preview's errors and table, the upload page): in the
+        active script. The file's own headers are shown as the file has them; `header` is what an export
+        writes."""
+        return in_active_script(self.header)
 
     def names(self):
         return {fold(self.header), fold(self.field), *(fold(alias) for alias in self.aliases)}

@@ -137,7 +137,7 @@ class Preview:
     @property
     def error_columns(self):
         """Headers of the columns with errors, with how many rows each, most first."""
-        headers = {column.field: column.header for column in self.columns}
+        headers = {column.field: column.label for column in self.columns}
         counts = Counter(
             headers.get(key, key) for row in self.error_rows for key, cell in row.cells.items() if cell.error
         )
@@ -366,15 +366,15 @@ class Import:
             positions = [index for index, header in enumerate(folded) if header in column.names()]
             if len(positions) > 1:
                 preview.file_errors.append(
-                    _("The column “%(column)s” appears more than once.") % {"column": column.header}
+                    _("The column “%(column)s” appears more than once.") % {"column": column.label}
                 )
             elif positions:
                 mapping[column.field] = positions[0]
             elif column.required:
-                preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.header})
-        known = {name: column.header for column in self.columns for name in column.names()}
-        missing = {name: header for name, header in known.items()
-                   if header not in {column.header for column in self.columns if column.field in mapping}}  # fmt: skip
+                preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.label})
+        known = {name: column.label for column in self.columns for name in column.names()}
+        missing = {name: label for name, label in known.items()
+                   if label not in {column.label for column in self.columns if column.field in mapping}}  # fmt: skip
         for index, header in enumerate(headers):
             if header and index not in mapping.values() and fold(header) not in known:
                 close = closest_column(fold(header), missing)  # never a column the file has
@@ -431,12 +431,12 @@ class Import:
                 value, cell.shown, warnings = column.read(raw, self)
             except ValidationError as error:
                 cell.error = " ".join(error.messages)
-                row.errors.append(f"{column.header}: {cell.error}")
+                row.errors.append(f"{column.label}: {cell.error}")
                 continue
-            row.warnings.extend(f"{column.header}: {warning}" for warning in warnings)
+            row.warnings.extend(f"{column.label}: {warning}" for warning in warnings)
             if value is EMPTY and column.required:
                 cell.error = str(column.required_message or _("This cell is required."))
-                row.errors.append(f"{column.header}: {cell.error}")
+                row.errors.append(f"{column.label}: {cell.error}")
             if value is EMPTY and self.clear_empty:
                 value = None
             row.values[column.field] = value
@@ -444,7 +444,7 @@ class Import:
 
     def add_errors(self, row, error):
         """Errors of a model's full_clean() (or a row rule), each under its column's header."""
-        headers = {column.field: column.header for column in self.columns}
+        headers = {column.field: column.label for column in self.columns}
         if hasattr(error, "error_dict"):
             for name, errors in error.message_dict.items():
                 header = headers.get(name)

@@ -3,9 +3,8 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, OuterRef, Subquery
-from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from portal.history import delete_with_history
 
-from .importers import Import, UndoRefused
+from .importers import BATCH_SIZE, Import, UndoRefused
 from .models import ImportBatch, ImportRecord
 
 
@@ -102,8 +101,11 @@ def batch_undo(*, batch, user):
                 restored = versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 bulk_update_with_history(restored, model, fields, default_user=user, default_change_reason=reason)
-            if created:
-                _delete_created(model, created, user=user, reason=reason)
+                refresh_derived_fields(model, updated)
+            if created:  # an import writes only models with history (bulk_create_with_history)
+                records = list(model._default_manager.filter(pk__in=created))
+                # Refused (ProtectedError, nothing written) while records made since point to them.
+                delete_with_history(records, model, user=user, reason=reason)
         batch.undone_at, batch.undone_by = timezone.now(), user
         batch.save(update_fields=["undone_at", "undone_by"])
         from portal.page_cache import data_changed
@@ -112,23 +114,17 @@ def batch_undo(*, batch, user):
     return batch
 
 
-def _delete_created(model, ids, *, user, reason):
-    """Delete the records a batch created, each with a "-" history row giving the undo's reason. Records
-    made since that depend on them refuse it (ProtectedError), as a delete() does; when nothing else
-    goes with them, one insert of history rows and one DELETE."""
-    if not hasattr(model, "history"):
-        model._default_manager.filter(pk__in=ids).delete()
+def refresh_derived_fields(model, ids):
+    """Derive again the derived fields of records restored from their history: what they are derived from
+    may have changed since (an office's search text holds its area's names, and the area may have been
+    renamed), as may the rule. One query for the records, one for each relation the derivation reads
+    (fetched for all of them at once), one bulk update; no history rows, as for any derived field."""
+    if not hasattr(model, "set_derived_fields"):
         return
-    records = list(model._default_manager.filter(pk__in=ids))
-    collector = Collector(using=router.db_for_write(model))
-    collector.collect(records)
-    alone = set(collector.data) == {model} and not collector.fast_deletes and not collector.field_updates
-    if alone:
-        delete_with_history(records, model, user=user, reason=reason)
-        return
-    for record in records:  # what would go with them gets its own history rows, by delete()'s signals
-        record._history_user, record._change_reason = user, reason
-    collector.delete()
+    records = list(model._default_manager.filter(pk__in=ids).fetch_mode(models.FETCH_PEERS))
+    for record in records:
+        record.set_derived_fields()
+    model._default_manager.bulk_update(records, model.DERIVED_FIELDS, batch_size=BATCH_SIZE)
 
 
 def declaration_of(batch):

@@ -15,7 +15,7 @@ from areas.admin import DistrictFilter, RegionFilter
 from imports.admin import HistoryAdmin, SpreadsheetAdminMixin, change_reason_link
 from portal.admin_site import name_column
 from portal.folded_search import FoldedSearchMixin
-from portal.history import stored_as_is
+from portal.history import unchanged
 from portal.text import in_active_script, validate_no_control_characters
 
 from .importers import CoordinatorImport, MembershipImport, OfficeImport
@@ -273,7 +273,7 @@ class OfficeStatusChangeAdmin(HistoryAdmin):
         return latest.pk == obj.pk
 
     def save_model(self, request, obj, form, change):
-        if not form.has_changed() and stored_as_is(obj):
+        if unchanged(form, obj):
             return  # the correction would write a history row with no change (portal.history.UnchangedNotSaved)
         try:
             office_status_change_correct(

@@ -570,7 +570,7 @@ class CoordinatorImport(Import):
             if earlier is not None and earlier[0] != row.values[name]:
                 errors.append(
                     _("%(column)s: row %(row)s gives this person another value.")
-                    % {"column": self.column(name).header, "row": earlier[1]}
+                    % {"column": self.column(name).label, "row": earlier[1]}
                 )
             else:
                 given.setdefault(name, (row.values[name], row.number))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, AreaKind, within_q
-from portal.folded_search import MAX_QUERY_LENGTH, folded_search
+from portal.folded_search import folded_search
 from portal.text import in_active_script, search_fold, slugify, validate_no_control_characters
 
 from .validators import (
@@ -110,8 +110,9 @@ def pin_point(latitude, longitude, area_latitude, area_longitude):
 
 def area_saved(sender, instance, created, raw=False, **kwargs):
     """The receiver of an area's post_save (OfficesConfig.ready): the offices in a renamed or moved area,
-    or in the areas below it, are found by its new names."""
-    if not created and not raw:
+    or in the areas below it, are found by its new names. A save that changed neither its names and code
+    nor its parent (coordinates, validity: most of a load_areas) rewrites nothing."""
+    if not created and not raw and instance.names_or_parent_changed:
         Office.objects.filter(Q(area=instance) | Q(area__parent=instance)).refresh_search_text()
 
 
@@ -125,8 +126,7 @@ class OfficeQuerySet(models.QuerySet):
     def search(self, query):
         """Offices with every word in their name, their area's or the area's parent's (in any script):
         one column holds them all (Office.set_derived_fields). "KZM" is every office: no filter."""
-        words = [word for word in search_fold(str(query)[:MAX_QUERY_LENGTH]).split() if word != "kzm"]
-        return folded_search(self, ["search_text"], " ".join(words))
+        return folded_search(self, ["search_text"], query, ignore_words=["KZM"])
 
     def opening_years(self):
         """The years in which some office opened, newest first."""
@@ -259,7 +259,9 @@ class Office(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        self.set_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "search_text" in update_fields:
+            self.set_derived_fields()  # reads the area and its parent unless loaded: a save of a status only does not
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

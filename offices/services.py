@@ -42,6 +42,10 @@ from .validators import validate_not_in_future
 
 logger = logging.getLogger(__name__)
 
+# An office's current state, which its history's steps set: a step saves only these (and updated_at),
+# so it costs no read of the area that the office's search text would need.
+OFFICE_STATE = ["status", "initiated_on", "opened_on", "closed_on"]
+
 # Which status may follow which, and the event that records the step.
 TRANSITIONS = {
     (OfficeStatus.INITIATED, OfficeStatus.OPEN): OfficeEvent.OPENED,
@@ -129,11 +133,11 @@ def office_change_status(*, office, status, on, note="", user=None, reason=None)
     Returns the new OfficeStatusChange; raises ValidationError (nothing written) if refused.
     """
     Office.objects.select_for_update().filter(pk=office.pk).first()  # one change at a time per office
-    office.refresh_from_db(fields=["status", "initiated_on", "opened_on", "closed_on"])
+    office.refresh_from_db(fields=OFFICE_STATE)
     event = office_status_change_validate(office=office, status=status, on=on)
     _office_apply_event(office, event, on)
     office._history_user, office._change_reason = user, reason
-    office.save()
+    office.save(update_fields=[*OFFICE_STATE, "updated_at"])
     change = OfficeStatusChange(office=office, event=event, on=on, note=note, recorded_by=user)
     change._change_reason = reason
     change.full_clean()
@@ -235,13 +239,12 @@ def office_status_change_correct(*, change, on=None, note=None, user=None):
 
 
 def _office_save_state(derived, user, reason=None):
-    fields = ["status", "initiated_on", "opened_on", "closed_on"]
     office = Office.objects.get(pk=derived.pk)
-    if any(getattr(office, name) != getattr(derived, name) for name in fields):
-        for name in fields:
+    if any(getattr(office, name) != getattr(derived, name) for name in OFFICE_STATE):
+        for name in OFFICE_STATE:
             setattr(office, name, getattr(derived, name))
         office._history_user, office._change_reason = user, reason
-        office.save()
+        office.save(update_fields=[*OFFICE_STATE, "updated_at"])
 
 
 def office_status_change_withdraw_validate(*, change):

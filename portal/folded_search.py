@@ -2,7 +2,8 @@
 
 A searchable model keeps a folded `search_text` column (see portal.text.search_fold: "d", "dj" and "đ" alike); a query matches a
 record when every word of it is found in one of the named columns (or matches one of the given
-conditions: a function of the folded word that returns a Q, such as a subquery over related records).
+conditions: a function of the folded word that returns a Q, such as a subquery over related records);
+words that would match every record can be left out (`ignore_words`).
 """
 
 from functools import reduce
@@ -15,10 +16,14 @@ from portal.text import search_fold
 MAX_QUERY_LENGTH = 200
 
 
-def folded_search(queryset, fields, query):
+def folded_search(queryset, fields, query, *, ignore_words=()):
     """The records with every word of `query` in one of `fields`: a folded column's name, or a function
-    of the word returning a Q."""
+    of the word returning a Q. A word of `ignore_words` (in any spelling: they are folded too) filters
+    nothing, for a word every record would match ("KZM" among offices)."""
+    ignored = {search_fold(word) for word in ignore_words}
     for word in search_fold(str(query)[:MAX_QUERY_LENGTH]).split():
+        if word in ignored:
+            continue
         queryset = queryset.filter(
             reduce(or_, (field(word) if callable(field) else Q(**{f"{field}__contains": word}) for field in fields))
         )

@@ -1,8 +1,12 @@
 """What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, and an
 admin save that writes nothing when nothing was changed."""
 
-from django.db import connection
+from django.db import connection, router
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.utils import get_m2m_reverse_field_name
 
 BATCH_SIZE = 500
 
@@ -11,7 +15,23 @@ def delete_with_history(records, model, *, user=None, reason=""):
     """Delete `records` (instances of `model`) with one "-" history row each, in bulk: one insert of the
     history rows (built as simple-history builds them, carrying `user` and `reason`) and one plain DELETE,
     which sends no signal (the rows are written here). simple-history has no bulk delete of its own, and a
-    queryset's delete would write one history row per record. For records nothing else points to."""
+    queryset's delete would write one history row per record.
+
+    Only for records nothing else points to: one that something still points to (every foreign key to a
+    model with history is PROTECT, so that history is never cascaded away) refuses the whole delete before
+    anything is written, with Django's ProtectedError naming what points to it, as delete() would. Django's
+    Collector finds them: one query a relation to the model (none for a model nothing can point to)."""
+    if not records:
+        return
+    collector = Collector(using=router.db_for_write(model))
+    collector.collect(records)  # raises ProtectedError for what a PROTECT foreign key holds to them
+    along = [record for other, found in collector.data.items() if other is not model for record in found]
+    along += [record for queryset in collector.fast_deletes for record in queryset]
+    along += [record for batches in collector.field_updates.values() for found in batches for record in found]
+    if along:  # a foreign key that is not PROTECT would take these rows, or their links, with the records
+        raise ProtectedError(
+            f"Cannot delete some instances of model {model.__name__!r}: other rows point to them.", set(along)
+        )
     history = model.history.model
     now = timezone.now()
     fields = [field.attname for field in model._meta.concrete_fields]
@@ -38,23 +58,42 @@ def stored_as_is(record):
     return stored == tuple(getattr(record, name) for name in names)
 
 
+def unchanged(form, obj):
+    """Whether saving the change form `form` of the stored record `obj` would change nothing: the form has no
+    change of its own and the database holds `obj` as it is (one query when the form is unchanged)."""
+    return not form.has_changed() and stored_as_is(obj)
+
+
 class UnchangedNotSaved:
     """For a ModelAdmin of a model with history: "Save" on a change form where nothing was changed saves
     nothing. simple-history writes a "~" row on every save(), so it would add a row with no changes, and
     the save would bump the data version (portal.page_cache) for nothing. Inline rows are saved as Django
-    saves them (only those changed); Django's admin log still notes "No fields changed.".
+    saves them (only those changed), and the form's many-to-many relations too: `save_m2m()` writes only
+    what differs, so an unchanged form writes nothing. Django's admin log still notes "No fields changed.".
 
-    The stored row is compared too: simple-history's revert page shows a past version as the form's
-    initial values, so an untouched revert form has no change of its own but must still be saved."""
+    A revert is an untouched form too: simple-history's revert page shows a past version as the form's
+    initial values, so the stored row is compared (`unchanged`), and the version's many-to-many relations
+    that its history keeps (`m2m_fields`) are the form's initial values, where simple-history would show
+    the current ones and so revert the fields but not the relations."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)  # set on a past version's record
+        if version is None:
+            return form
+        kept = {
+            field.name: list(getattr(version, field.name).values_list(get_m2m_reverse_field_name(field), flat=True))
+            for field in version._history_m2m_fields  # the relations this history keeps
+            if field.name in form.base_fields
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, initial=None, **kwargs):
+                super().__init__(*args, initial={**kept, **(initial or {})}, **kwargs)
+
+        return VersionForm
 
     def save_model(self, request, obj, form, change):
-        if change and not form.has_changed() and stored_as_is(obj):
+        if change and unchanged(form, obj):
             return
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if change and not form.has_changed():
-            for formset in formsets:
-                self.save_formset(request, form, formset, change=change)
-            return
-        super().save_related(request, form, formsets, change)

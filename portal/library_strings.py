@@ -111,8 +111,10 @@ MONTHS_ALT = [
 # or a field's name in the nominative where Serbian needs another case ("Objekat grupa … uspešno
 # dodat", "Lozinka je previše slična korisničko ime", "Pretraga pokušaji prijave"). Our wording sets the
 # name after a colon or in quotes, where the nominative reads right. (A change list's count, "0 pokušaji
-# prijave", is the number and the plural name side by side in Django's template, with no msgid.) Each is a msgid of Django's own catalogue
-# (tests/portal/test_library_strings.py checks it).
+# prijave", is the number and the plural name side by side in Django's template, with no msgid: our
+# templates/admin/pagination.html gives it one.) A number before a name has the same fault ("Uspešno
+# obrisano: 5 sesije"): the name goes first there too, the number after it. Each is a msgid of Django's own
+# catalogue (tests/portal/test_library_strings.py checks it).
 DJANGO_ADMIN = [
     # django/contrib/admin/options.py
     gettext_noop("The {name} “{obj}” was added successfully."),
@@ -127,6 +129,10 @@ DJANGO_ADMIN = [
     gettext_noop("Select %s"),
     gettext_noop("Add another %(verbose_name)s"),
     gettext_noop("Delete selected %(verbose_name_plural)s"),
+    # django/contrib/admin/actions.py (its %(items)s is the singular name for 1, else the plural)
+    gettext_noop("Successfully deleted %(count)d %(items)s."),
+    # django/contrib/admin/templates/admin/actions.html
+    gettext_noop("Select all %(total_count)s %(module_name)s"),
     # django/contrib/admin/templates/admin/search_form.html, pagination.html (headings read aloud)
     gettext_noop("Search %(name)s"),
     gettext_noop("Pagination %(name)s"),

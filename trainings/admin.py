@@ -236,7 +236,8 @@ class ClosedSessionFieldsMixin:
     """The session fields of a page (the cohort's rows, a session's own page) when the cohort is closed: its
     sessions' dates and hours no longer change (Session.clean_closed), so they are shown, not offered as
     inputs; the hours as a person writes them ("4", where Django's read-only field would show "4,0").
-    The admin using it says with `cohort_of(obj)` which cohort its page's object is or belongs to."""
+    The admin using it lists its `fields` (so the read-only ones keep their places) and says with
+    `cohort_of(obj)` which cohort its page's object is or belongs to."""
 
     frozen_fields = ["held_on", "hours_shown"]
     hours_shown = staticmethod(hours_column(Session))
@@ -248,9 +249,7 @@ class ClosedSessionFieldsMixin:
         fields = super().get_fields(request, obj)
         if not self.frozen(obj):
             return fields
-        shown = ["hours_shown" if name == "hours" else name for name in fields]
-        # A ModelAdmin's fields end with its read-only ones, "hours_shown" too: each is shown once, in its last place.
-        return list(reversed(dict.fromkeys(reversed(shown))))
+        return ["hours_shown" if name == "hours" else name for name in fields]
 
     def get_readonly_fields(self, request, obj=None):
         if self.frozen(obj):
@@ -535,6 +534,7 @@ class ClosedCohortFrozenMixin:
 class SessionAdmin(ClosedSessionFieldsMixin, ClosedCohortFrozenMixin, HistoryAdmin):
     actions = ["delete_selected"]
     formfield_overrides = LOCALIZED_DECIMALS
+    fields = ["cohort", "module", "title", "held_on", "hours", "place", "trainers"]
     list_display = ["topic", name_column(Session, "cohort"), "held_on", hours_column(Session), "place", "trainers"]
     list_select_related = ["cohort", "module"]
     list_filter = ["cohort__programme", "module__area"]

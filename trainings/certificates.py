@@ -4,6 +4,8 @@ The PDF is drawn in the active language; its QR code holds the absolute address 
 public page, so anyone checks it with a phone (as Youthpass and EU diplomas do).
 """
 
+import unicodedata
+
 import segno
 from django.conf import settings
 from django.utils.formats import date_format
@@ -23,8 +25,13 @@ FONT_FILES = {"": FONT_DIR / "DejaVuSans.ttf", "B": FONT_DIR / "DejaVuSans-Bold.
 
 
 def normalise_code(text):
-    """A code as typed from paper: any case, spaces or dashes; None if it cannot be a code at all."""
-    code = "".join(text.split()).replace("-", "").upper()
+    """A code as typed from paper or copied from a screen: any case, width, spaces or dashes, invisible
+    characters (a soft hyphen, a zero-width space); None if it cannot be a code at all."""
+    code = "".join(
+        character
+        for character in unicodedata.normalize("NFKC", text).upper()
+        if not character.isspace() and unicodedata.category(character) not in ("Pd", "Cf")
+    )
     if len(code) != CODE_LENGTH or any(character not in CODE_ALPHABET for character in code):
         return None
     return code

@@ -151,21 +151,30 @@ class AttendanceSheetForm(forms.Form):
         return result
 
 
+NOT_A_CODE = _("This is not a certificate code: it has 12 letters and digits. Check it on the paper.")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 class CertificateCodeForm(forms.Form):
     """A certificate's code as typed from the paper (any case, spaces, dashes): cleaned to the code as stored."""
 
     code = forms.CharField(
         label=_("Certificate code"),
         max_length=40,
+        error_messages={"max_length": NOT_A_CODE},  # whatever is too long is not a code: the same words
         help_text=_("The 12 letters and digits printed on the certificate; spaces and dashes do not matter."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
     def clean_code(self):
-        code = normalise_code(self.cleaned_data["code"])
-        if code is None:
+        typed = self.cleaned_data["code"]
+        code = normalise_code(typed)
+        if code is None and CYRILLIC.search(typed):
+            # Typed with a Cyrillic keyboard: "Н" may be an N typed or an H seen; no guess, say what to do.
             raise ValidationError(
-                _("This is not a certificate code: it has 12 letters and digits. Check it on the paper."),
-                code="invalid",
+                _("A certificate code has no Cyrillic letters: type it in Latin letters and digits, as on the paper."),
+                code="cyrillic",
             )
+        if code is None:
+            raise ValidationError(NOT_A_CODE, code="invalid")
         return code

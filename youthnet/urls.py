@@ -1,16 +1,23 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import SignInView
+from portal.views import default_language_prefix
 
 admin.site.site_header = _("KZM portal: administration")
 admin.site.site_title = _("KZM portal")
 
 # Each page's URL names its language: Serbian Latin unprefixed, /sr/… Cyrillic, /en/… English.
-urlpatterns = i18n_patterns(
+urlpatterns = [
+    # Serbian Latin's own tag as a prefix, in any case (/sr-latn/…, /sr-Latn/…): the same page, unprefixed.
+    re_path(  # letter by letter: Django cannot reverse a pattern with (?i:)
+        r"^[sS][rR]-[lL][aA][tT][nN](?:/(?P<rest>.*))?\Z", default_language_prefix, name="default_language_prefix"
+    ),
+]
+urlpatterns += i18n_patterns(
     path("", include("portal.urls")),
     path("offices/", include("offices.urls")),
     path("", include("trainings.urls")),
@@ -34,4 +41,5 @@ urlpatterns = i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"

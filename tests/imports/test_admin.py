@@ -571,3 +571,24 @@ def test_the_cyrillic_headers_the_page_lists_are_read_as_the_files_header(staff_
         1,
         ["opština", "naziv", "status"],
     )
+
+
+def test_a_cyrillic_preview_names_our_columns_in_cyrillic_and_the_files_own_headers_as_typed(staff_client):
+    url = "/sr/admin/offices/office/import/"
+    rows = [
+        ["opština", "naziv", "status", "otvorena", "telefonn"],
+        ["Nigdegrad", "KZM Nigde", "otvorenaa", "nekad", ""],
+    ]
+
+    preview = staff_client.post(url, {"file": xlsx_file(rows)})
+    missing = staff_client.post(url, {"file": xlsx_file([["opština", "status"], ["Šabac", "otvorena"]])})
+
+    row = preview.context["preview"].rows[0]
+    assert [error.split(":")[0] for error in row.errors] == ["општина", "статус", "отворена"]
+    assert "<p>Колоне са грешкама: „општина“ (1), „статус“ (1), „отворена“ (1)</p>" in preview.text
+    assert [str(note) for note in preview.context["preview"].notes] == [
+        "Колона „telefonn“ се не увози (да ли сте мислили на „телефон“?)."
+    ]  # the file's own header as it has it, ours in Cyrillic
+    assert '<th scope="col">општина</th><th scope="col">назив</th><th scope="col">статус</th>' in preview.text
+    assert missing.context["preview"].file_errors == ["Недостаје колона „назив“."]
+    assert missing.context["preview"].notes == ["Колоне пронађене у датотеци: „opština“, „status“."]

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from imports.models import ImportBatch
@@ -44,6 +45,36 @@ def test_undo_deletes_what_the_batch_created_and_restores_what_it_updated(office
     batch.refresh_from_db()
     assert (batch.undone_by, batch.undone_at is not None) == (importer_user(), True)
     assert office_a.history.latest("history_id").history_change_reason == batch.undo_reason
+
+
+def test_undo_after_an_area_was_renamed_finds_the_restored_office_by_the_new_name(office_a):
+    batch = run_import(OfficeImport(), office_file(free_areas()[0]))
+    sabac = office_a.area
+    sabac.name_en = "Shabats"
+    sabac.save()
+
+    batch_undo(batch=batch, user=importer_user())
+
+    assert list(Office.objects.search("shabats")) == [office_a]
+
+
+def undo_queries(count):
+    """The queries of undoing an import that changed the working hours of `count` offices."""
+    word = {"open": "otvorena", "closed": "zatvorena", "inactive": "neaktivna", "initiated": "inicirana"}
+    offices = Office.objects.select_related("area").order_by("pk")[:count]
+    rows = [
+        [office.area.name, office.name, word[office.status], f"{number} – 14"]
+        for number, office in enumerate(offices, 8)
+    ]
+    batch = run_import(OfficeImport(), xlsx_file([["opština", "naziv", "status", "radno vreme"], *rows]))
+    assert batch.updated_count == count
+    with CaptureQueriesContext(connection) as queries:
+        batch_undo(batch=batch, user=importer_user())
+    return len(queries)
+
+
+def test_undo_of_updated_offices_costs_the_same_queries_whatever_their_number():
+    assert undo_queries(1) == undo_queries(3)
 
 
 def test_undo_is_refused_and_undoes_nothing_when_a_record_changed_since(office_a):

@@ -60,7 +60,7 @@ def test_the_columns_a_file_has_are_information_in_serbian_quotes(staff_client):
     found = "Колоне пронађене у датотеци: „mesto“, „od“."
     assert response.context["preview"].notes == [found, "Колона „mesto“ се не увози.", "Колона „od“ се не увози."]
     assert f'<p class="import-note">{found}</p>' in response.text
-    assert '<p class="errornote">Недостаје колона „opština“.</p>' in response.text
+    assert '<p class="errornote">Недостаје колона „општина“.</p>' in response.text
     assert "”" not in response.text.split('id="content-main"')[1].split("<h2>")[1]
 
 

@@ -16,6 +16,7 @@ from areas.models import Area
 from offices.models import Coordinator, Membership, Office
 from tests.conftest import set_language, translated
 from tests.factories import OfficeFactory, area, free_municipality
+from tests.offices.test_admin_lifecycle import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +217,39 @@ def test_history_and_revert_pages_speak_serbian(staff_client, office_a, language
         translated("Press the 'Revert' button below to revert to this version of the object.", language) in revert.text
     )
     assert translated("Revert", language) in revert.text
+
+
+def test_history_page_on_cyrillic_names_the_record_and_its_changes_in_cyrillic(staff_client, office_a):
+    office_a.working_hours, office_a.opened_on = "subotom 10–14", date(2018, 2, 4)
+    office_a.save()  # as a command would: no user recorded
+    set_language(staff_client, "sr")
+    url, data = change_form_data(staff_client, office_a, new_status="inactive", status_changed_on="2026-06-10")
+    assert staff_client.post(url, data).status_code == 302
+
+    page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+
+    assert page.count(">Канцеларија за младе Шабац</a></td>") == office_a.history.count()
+    assert (
+        "<li><strong>Датум отварања:</strong> 24. јануара 2018.&nbsp;&rarr;&nbsp;&nbsp;4. фебруара 2018.</li>" in page
+    )
+    assert "<li><strong>Радно време:</strong> понедељак–петак 8–16&nbsp;&rarr;&nbsp;&nbsp;суботом 10–14</li>" in page
+    assert "<li><strong>Статус:</strong> отворена&nbsp;&rarr;&nbsp;&nbsp;неактивна</li>" in page
+    with translation.override("sr"):
+        user_link = reverse("admin:auth_user_change", args=[office_a.history.latest("history_date").history_user_id])
+    assert f'<a href="{user_link}">sanja.staff</a>' in page
+    why = translated("No user recorded: changed by a command or a data migration, not through the site.", "sr")
+    assert page.count(f'<span title="{why}">-</span>') == office_a.history.filter(history_user=None).count() >= 2
+    assert "Ништа" not in page  # simple-history's "None"
+
+
+def test_history_page_has_no_inline_style_the_csp_would_refuse(staff_client, office_a):
+    office_a.working_hours = "subotom 10–14"
+    office_a.save()
+
+    page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+
+    assert '<p class="paginator">' in page
+    assert " style=" not in page
 
 
 @pytest.mark.parametrize("language", ["sr-latn", "sr"])

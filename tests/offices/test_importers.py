@@ -161,7 +161,7 @@ def test_missing_column_is_named_and_nothing_is_written():
     ("language", "message"),
     [
         ("sr-latn", "Nedostaje kolona „status“."),
-        ("sr", "Недостаје колона „status“."),
+        ("sr", "Недостаје колона „статус“."),  # our column's header, in the active script
         ("en", "The column “status” is missing."),
     ],
 )

@@ -54,7 +54,7 @@ def test_a_membership_left_before_it_was_joined_is_a_row_error_in_the_preview(st
 
     cyrillic = preview_of(staff_client, csv_file([HEADER, [areas[0].name, "1.1.2020", "31.12.2019", ""]]), "sr")
     assert cyrillic.context["preview"].rows[0].errors == [
-        "istupila: " + to_cyrillic("Članstvo ne može da se završi pre nego što počne.")
+        to_cyrillic("istupila: Članstvo ne može da se završi pre nego što počne.")
     ]
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -139,6 +140,37 @@ def test_a_renamed_district_finds_its_offices_by_the_new_name_only():
 
     assert "Kancelarija za mlade Šabac" in [office.name for office in Office.objects.search("подрињски шабац")]
     assert not Office.objects.search("mačvanski šabac").exists()
+
+
+def load_changing(codes, **values):
+    """The queries of a load of the reference geography in which the areas of `codes` get `values`."""
+    rows = read_area_rows(DATA_FILES)
+    for row in rows:
+        if row["code"] in codes:
+            row.update(values)
+    with CaptureQueriesContext(connection) as queries:
+        report = areas_load(rows=rows)
+    assert sorted(area.code for area, _changes in report.changed) == sorted(codes)
+    return queries
+
+
+def test_a_load_changing_no_names_rewrites_no_office():
+    """Coordinates and validity are not in an office's search text: a load changing them costs each changed
+    area its own checks and writes (its parent's and code's checks, its constraint's in a savepoint, the update,
+    its history row) and no office's."""
+    one = load_changing(["RS-SABAC"], valid_to="2030-12-31")
+    three = load_changing(["RS-SABAC", "RS-08", "RS-CUPRIJA"], valid_to="2031-12-31", latitude="44.75")
+
+    assert len(three) == len(one) + 2 * 7
+    assert [query["sql"] for query in three if "offices_office" in query["sql"]] == []
+    assert "Kancelarija za mlade Šabac" in [office.name for office in Office.objects.search("mačvanski šabac")]
+
+
+def test_a_load_renaming_an_area_rewrites_its_offices_once():
+    queries = load_changing(["RS-SABAC"], name_en="Shabats")
+
+    assert len([query for query in queries if "offices_office" in query["sql"]]) == 2  # read, bulk update
+    assert [office.name for office in Office.objects.search("shabats")] == ["Kancelarija za mlade Šabac"]
 
 
 def test_a_municipality_moved_to_another_district_is_found_under_it(staff_client):

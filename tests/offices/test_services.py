@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from offices.models import Appointment, Coordinator, Office, OfficeEvent, OfficeStatus, OfficeStatusChange
@@ -429,3 +431,14 @@ def test_anonymising_renames_the_account_and_the_admin_log(office, django_user_m
     }
     assert "ristic" not in Coordinator.objects.get(pk=jelena.pk).search_text
     assert list(AccessLog.objects.values_list("username", flat=True)) == [f"anonymised-{jelena.pk}"]
+
+
+def test_a_status_step_and_its_withdrawal_read_no_area(office_a):
+    """A step writes the office's state only: its search text (its area's and the parent's names) stays as it is."""
+    office = Office.objects.get(pk=office_a.pk)  # its area not loaded, as a caller may pass it
+    with CaptureQueriesContext(connection) as queries:
+        change = office_change_status(office=office, status=OfficeStatus.INACTIVE, on=date(2026, 6, 1))
+        office_status_change_withdraw(change=change)
+
+    assert [query["sql"] for query in queries if 'FROM "areas_area"' in query["sql"]] == []
+    assert list(Office.objects.search("mačvanski šabac")) == [office_a]

@@ -414,3 +414,42 @@ def test_directory_filter_lists_districts_by_the_alphabet_of_the_script(client, 
     names = re.findall(r"<option value=\"[^\"]+\"[^>]*>([^<]+)</option>", select)
 
     assert names.index(before) < names.index(after)
+
+
+def test_a_filtered_directory_counts_its_offices_once_per_data_version(client, settings, committed):
+    from django.core.cache import caches
+
+    # Fragments in memory, as in production (the tests' DummyCache keeps nothing); whole pages not kept.
+    fragments = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-count"}
+    settings.CACHES = {**settings.CACHES, "template_fragments": fragments}
+    caches["template_fragments"].clear()
+    url = reverse("offices:list")
+    open_offices = Office.objects.filter(status="open").count()
+
+    def open_count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"status": "open"})
+        counts = [query["sql"] for query in queries.captured_queries if "COUNT(*) AS" in query["sql"]]
+        return response.context["paginator"].count, len(counts), len(queries)
+
+    total, counted, first = open_count()
+    assert (total, counted) == (open_offices, 1)
+    total, counted, again = open_count()
+    assert (total, counted) == (open_offices, 0)  # kept: no count, and the cards are kept too
+    assert again < first
+    # Another page of the same filters takes the kept count.
+    assert client.get(url, {"status": "open", "page": "2"}).context["paginator"].count == open_offices
+    # Other filters are counted on their own.
+    closed = client.get(url, {"status": "closed"})
+    assert closed.context["paginator"].count == Office.objects.filter(status="closed").count()
+
+    with committed():  # a change to the data: a new version, so a new count
+        office = OfficeFactory(status="open")
+    assert open_count()[:2] == (open_offices + 1, 1)
+    assert open_count()[:2] == (open_offices + 1, 0)
+    with committed():
+        office.status = "initiated"  # as if opened by mistake (a status written by hand, not a history step)
+        office.opened_on = None
+        office.save()
+    assert open_count()[:2] == (open_offices, 1)
+    caches["template_fragments"].clear()

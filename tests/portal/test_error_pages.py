@@ -1,11 +1,15 @@
-"""With DEBUG off, a missing page (404), a refused page (403) and a refused form (CSRF) are the site's own
-pages: its layout, the URL's language, a way back, and no more queries than the layout needs."""
+"""With DEBUG off, a missing page (404), a refused page (403), a refused form (CSRF) and a request the portal
+cannot read (400) are the site's own pages: its layout, the URL's language, a way back, and no more queries than
+the layout needs. A failure (500) is a page of its own in the site's look that asks the database nothing.
+Serbian Latin's tag as a prefix (/sr-latn/…) leads to the unprefixed page."""
 
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from areas.models import Area
 from tests.trainings.conftest import certificate_for
@@ -123,3 +127,111 @@ def test_a_refused_form_is_the_sites_csrf_page_in_the_urls_language(prefix, tag,
     assert f'<h1 class="h3">{heading}</h1>' in response.text
     assert "DEBUG" not in response.text
     assert_site_layout(response.text, tag, directory)
+
+
+# A request the portal cannot read (400)
+
+BAD_REQUEST = [
+    ("", "sr-Latn", "Portal ne može da pročita ovaj zahtev", "/offices/"),
+    ("/sr", "sr-Cyrl", "Портал не може да прочита овај захтев", "/sr/offices/"),
+    ("/en", "en", "The portal could not read this request", "/en/offices/"),
+]
+
+
+@pytest.fixture
+def pages_kept(memory_cache):
+    """As in production: the page cache reads the host and the query before LocaleMiddleware reads the prefix."""
+    memory_cache(3600)
+
+
+@pytest.mark.parametrize(("prefix", "tag", "heading", "directory"), BAD_REQUEST)
+def test_a_host_not_allowed_is_the_sites_400_in_the_urls_language(pages_kept, prefix, tag, heading, directory):
+    with translation.override("de"):  # what an earlier request left active in this thread must not matter
+        response = Client().get(f"{prefix}/offices/", headers={"host": "portal.example.org"})
+
+    assert response.status_code == 400
+    assert f'<h1 class="h3">{heading}</h1>' in response.text
+    assert f"<title>{heading} · " not in response.text  # the title is shorter
+    assert_site_layout(response.text, tag, directory)
+    assert 'rel="alternate"' not in response.text  # absolute addresses would name the host refused
+
+
+@pytest.mark.parametrize(("prefix", "tag", "heading", "directory"), BAD_REQUEST)
+def test_too_many_fields_is_the_sites_400_asking_the_database_nothing(
+    client, pages_kept, django_assert_num_queries, prefix, tag, heading, directory
+):
+    fields = {f"field{number}": "1" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    with django_assert_num_queries(0):
+        response = client.get(f"{prefix}/offices/", fields)
+
+    assert response.status_code == 400
+    assert f'<h1 class="h3">{heading}</h1>' in response.text
+    assert_site_layout(response.text, tag, directory)
+
+
+# A failure (500)
+
+
+@pytest.mark.urls("tests.portal.failing_urls")
+@pytest.mark.parametrize(
+    ("prefix", "tag", "heading"),
+    [
+        ("", "sr-Latn", "Nešto nije u redu"),
+        ("/sr", "sr-Cyrl", "Нешто није у реду"),
+        ("/en", "en", "Something went wrong"),
+    ],
+)
+def test_a_failure_is_a_500_page_of_its_own_in_the_urls_language(
+    coordinator_a, django_db_blocker, prefix, tag, heading
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(coordinator_a.user)
+
+    with django_db_blocker.block():  # nothing may ask the database, not even for the signed-in person
+        response = client.get(f"{prefix}/failing/")
+
+    assert response.status_code == 500
+    assert f'<html lang="{tag}">' in response.text
+    assert f'<h1 class="h3">{heading}</h1>' in response.text
+    assert f"<title>{heading} · " in response.text
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in response.text
+    assert f'href="{prefix}/">' in response.text  # the home page
+    assert coordinator_a.user.get_username() not in response.text  # no request context: no one's name
+    assert "<script" not in response.text and "RuntimeError" not in response.text
+
+
+# Serbian Latin's tag as a prefix
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/sr-latn/offices/", "/offices/"),
+        ("/sr-Latn/offices/sabac/", "/offices/sabac/"),
+        ("/SR-LATN/trainings/", "/trainings/"),
+        ("/sr-Latn/", "/"),
+        ("/sr-latn", "/"),
+        ("/sr-Latn/offices/?q=%C4%8Ca%C4%8Dak&page=2", "/offices/?q=%C4%8Ca%C4%8Dak&page=2"),
+        ("/sr-latn/offices/%C4%8Da%C4%8Dak/", "/offices/%C4%8Da%C4%8Dak/"),
+        ("/sr-latn//portal.example.org/", "/portal.example.org/"),  # never to another site
+        ("/sr-latn/%5Cportal.example.org/", "/%5Cportal.example.org/"),
+    ],
+)
+def test_serbian_latins_tag_as_a_prefix_leads_to_the_unprefixed_page(client, path, location):
+    response = client.get(path)
+
+    assert (response.status_code, response["Location"]) == (301, location)
+
+
+def test_serbian_latins_tag_as_a_prefix_reaches_the_page(client):
+    response = client.get("/sr-Latn/offices/", follow=True)
+
+    assert response.redirect_chain == [("/offices/", 301)]
+    assert response.status_code == 200
+    assert '<html lang="sr-Latn">' in response.text
+
+
+@pytest.mark.parametrize("path", ["/sr-latnx/offices/", "/sr-cyrl/offices/", "/en/sr-latn/offices/"])
+def test_other_prefixes_are_still_404(client, path):
+    assert client.get(path).status_code == 404

@@ -29,6 +29,7 @@ PUBLIC = {
     "portal:healthz": EVERYONE,
     "portal:ping": EVERYONE,
     "portal:language": dict.fromkeys(PERSONAS, 302),
+    "default_language_prefix": dict.fromkeys(PERSONAS, 301),  # /sr-Latn/… → the unprefixed page
     "offices:list": EVERYONE,
     "offices:map": EVERYONE,
     "offices:geojson": EVERYONE,
@@ -119,6 +120,8 @@ def concrete_url(name, route, office, samples):
     """Fill a route's parameters with real objects; None for a route this test cannot fill."""
     model = re.match(r"admin:\w+?_(\w+)_\w+$", name or "")
     model_object = samples.get(model.group(1)) if model else None
+    if name == "default_language_prefix":
+        return "/sr-Latn/offices/"
     if route.startswith("admin/") and "(?P<url>" in route:
         return "/admin/no-such-page/"
     if "(?P<app_label>" in route:

@@ -732,10 +732,8 @@ def test_enrolment_of_an_open_cohort_is_still_deleted_one_by_one_and_in_bulk(cli
     )
 
     assert single.redirect_chain == [(reverse("admin:trainings_enrolment_changelist"), 302)]
-    # Django's own message ("Uspešno obrisano: 2 …", its wording with our verbose_name_plural)
-    assert [(m.level, str(m).startswith("Uspešno obrisano: 2 ")) for m in bulk.context["messages"]] == [
-        (messages.SUCCESS, True)
-    ]
+    # Django's own message, the name before the number (portal/library_strings.py, DJANGO_ADMIN)
+    assert [(m.level, str(m)) for m in bulk.context["messages"]] == [(messages.SUCCESS, "Uspešno obrisano: upisi (2).")]
     assert cohort.enrolments.count() == 0
 
 
@@ -762,7 +760,7 @@ def test_bulk_delete_of_an_open_cohorts_sessions_still_deletes(client, staff_use
         follow=True,
     )
 
-    assert [str(message) for message in response.context["messages"]] == ["Uspešno obrisano: 3 sesije."]
+    assert [str(message) for message in response.context["messages"]] == ["Uspešno obrisano: sesije (3)."]
     assert Session.objects.filter(pk__in=selected).count() == 0
 
 
@@ -1187,6 +1185,35 @@ def test_a_closed_cohorts_sessions_show_their_dates_and_hours_read_only(client, 
     assert ('name="sessions-0-held_on"' in open_page, 'name="sessions-0-hours"' in open_page) == (True, True)
     assert ('name="held_on"' in alone, 'name="hours"' in alone, 'name="cohort"' in alone) == (False, False, False)
     assert 'name="place"' in alone
+
+
+def shown_fields(response):
+    """(name, read-only) of each field of an admin change page, in the order shown."""
+    return [
+        (field.field["name"] if field.is_readonly else field.field.name, field.is_readonly)
+        for fieldset in response.context["adminform"]
+        for line in fieldset
+        for field in line
+    ]
+
+
+def test_a_sessions_page_shows_its_fields_in_one_order_read_only_in_place_once_closed(staff_client):
+    from tests.trainings.test_models import closed_cohort
+
+    closed = closed_cohort().sessions.order_by("held_on").first()
+    open_session = make_cohort(people=0, name="Šumadija, osnovni nivo").sessions.order_by("held_on").first()
+    order = ["cohort", "module", "title", "held_on", "hours", "place", "trainers"]
+
+    add = staff_client.get(reverse("admin:trainings_session_add"))
+    change = staff_client.get(reverse("admin:trainings_session_change", args=[open_session.pk]))
+    frozen = staff_client.get(reverse("admin:trainings_session_change", args=[closed.pk]))
+
+    assert shown_fields(add) == shown_fields(change) == [(name, False) for name in order]
+    assert shown_fields(frozen) == [
+        ("cohort", True), ("module", False), ("title", False), ("held_on", True),
+        ("hours_shown", True), ("place", False), ("trainers", False),
+    ]  # fmt: skip
+    assert list(frozen.context["adminform"].form.fields) == ["module", "title", "place", "trainers"]
 
 
 @pytest.mark.parametrize("prefix", ["", "/sr", "/en"])

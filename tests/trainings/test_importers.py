@@ -418,7 +418,7 @@ def test_enrolment_import_page_says_completed_follows_the_close(client, staff_us
     ("language", "shown", "before", "error"),
     [
         ("sr-latn", "2,5", "4", "sati: Upišite broj, na primer 2,5."),
-        ("sr", "2,5", "4", "sati: Упишите број, на пример 2,5."),
+        ("sr", "2,5", "4", "сати: Упишите број, на пример 2,5."),
         ("en", "2.5", "4", "sati: Enter a number, such as 2.5."),
     ],
 )

@@ -76,6 +76,83 @@ def test_verify_page_unknown_code_is_404_with_a_clear_page(client, code):
     assert "There is no certificate with the code" in response.content.decode()
 
 
+NOT_A_CODE = "This is not a certificate code: it has 12 letters and digits. Check it on the paper."
+IN_CYRILLIC = "A certificate code has no Cyrillic letters: type it in Latin letters and digits, as on the paper."
+LOOKALIKES = str.maketrans("ABCEHKMPTXY", "АВСЕНКМРТХУ")  # Latin capitals → the Cyrillic letters they look like
+
+
+def finder_error(response):
+    return response.context["form"].errors.get("code")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "A" * 41,  # longer than the field: the same clear message, not the field's length rule
+        "A" * 5000,
+        "ABCD EFGH JKMN – and more words after it",
+        "ABCDEFGHJKM",  # 11 characters
+        "ABCDEFGHJKM0",  # 0 is never in a code
+        "ABCD%EFGH*JKM",
+        "<script>",
+        "' OR 1=1 --",
+    ],
+)
+def test_the_certificate_finder_answers_junk_with_a_clear_message(client, django_assert_num_queries, typed):
+    with django_assert_num_queries(1):  # the data version: a code that cannot be one is never looked up
+        response = client.get("/en/certificates/", {"code": typed})
+
+    assert response.status_code == 200
+    assert finder_error(response) == [NOT_A_CODE]
+    assert f"<strong>{NOT_A_CODE}</strong>" in response.text
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "sr-latn"), ("/sr", "sr"), ("/en", "en")])
+def test_the_certificate_finder_says_a_code_typed_in_cyrillic_letters_must_be_latin(
+    client, coordinator_a, django_assert_num_queries, prefix, language
+):
+    certificate = certificate_for(coordinator_a)
+    lookalike = certificate.code.translate(LOOKALIKES).lower()
+    assert lookalike != certificate.code.lower()  # the test's code has a letter with a Cyrillic double
+
+    with django_assert_num_queries(1):
+        response = client.get(f"{prefix}/certificates/", {"code": lookalike})
+
+    assert response.status_code == 200
+    assert finder_error(response) == [IN_CYRILLIC if language == "en" else translated(IN_CYRILLIC, language)]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda code: f" {code.lower()} ",
+        lambda code: f"{code[:4]}-{code[4:8]}-{code[8:]}",
+        lambda code: f"{code[:6]} – {code[6:]}",  # an en dash, as a word processor writes a dash
+        lambda code: f"{code[:6]}\u2011{code[6:]}",  # a non-breaking hyphen
+        lambda code: f"{code[:6]}\u00a0{code[6:]}",  # a no-break space, copied from a PDF
+        lambda code: f"{code[:6]}\u200b{code[6:]}",  # a zero-width space, copied from a web page
+        lambda code: f"{code[:6]}\u00ad{code[6:]}",  # a soft hyphen
+        lambda code: "".join(chr(ord(character) + 0xFEE0) for character in code),  # full-width: Ｋ７Ｍ２…
+    ],
+)
+def test_the_certificate_finder_reads_a_code_however_it_was_copied(client, coordinator_a, spelling):
+    certificate = certificate_for(coordinator_a)
+
+    response = client.get("/en/certificates/", {"code": spelling(certificate.code)})
+
+    assert (response.status_code, response["Location"]) == (302, f"/en/certificates/{certificate.code}/")
+
+
+@pytest.mark.parametrize("typed", ["A" * 41, "x" * 2000, "АВСЕНКМРТХУ2", "%00", "ab cd"])
+def test_the_check_page_of_a_junk_address_is_a_clear_404(client, django_assert_num_queries, typed):
+    with django_assert_num_queries(1):  # the data version only
+        response = client.get(f"/en/certificates/{typed}/")
+
+    assert response.status_code == 404
+    assert "There is no certificate with the code" in response.text
+    assert 'name="code" value="' in response.text
+
+
 def test_verify_page_of_a_revoked_certificate_says_revoked_and_when(client, coordinator_a):
     certificate = certificate_revoke(
         certificate=certificate_for(coordinator_a), reason="Greška u evidenciji", revoked_on=date(2019, 1, 15)

@@ -1,0 +1,67 @@
+"""simple-history's revert page brings back a past version whole: its fields and the many-to-many
+relations its history keeps (a programme region's areas), and a revert is saved though its form is
+untouched (portal.history.UnchangedNotSaved)."""
+
+import pytest
+from django.urls import reverse
+
+from areas.models import Area, ProgrammeRegion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    return client
+
+
+def shown_values(response):
+    """The POST data of the revert page as it was shown (its form has no inlines)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, list):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def test_a_revert_brings_back_the_versions_fields_and_areas(superuser_client):
+    first, second, third = Area.objects.filter(kind="municipality").order_by("pk")[:3]
+    region = ProgrammeRegion.objects.create(name="Zapadna Srbija", slug="zapadna-srbija")
+    region.areas.set([first, second])
+    version = region.history.latest("history_date")
+    region.name = "Šumadija"
+    region.save()
+    region.areas.set([third])
+    rows = region.history.count()
+    url = reverse("admin:areas_programmeregion_simple_history", args=[region.pk, version.history_id])
+
+    shown = superuser_client.get(url)
+    response = superuser_client.post(url, shown_values(shown))
+
+    assert response.status_code == 302
+    region.refresh_from_db()
+    assert (region.name, set(region.areas.all())) == ("Zapadna Srbija", {first, second})
+    assert region.history.count() > rows
+    latest = region.history.latest("history_date")
+    assert (latest.name, {row.area for row in latest.areas.all()}) == ("Zapadna Srbija", {first, second})
+
+
+def test_a_revert_to_the_current_version_writes_nothing(superuser_client):
+    first, second = Area.objects.filter(kind="municipality").order_by("pk")[:2]
+    region = ProgrammeRegion.objects.create(name="Zapadna Srbija", slug="zapadna-srbija")
+    region.areas.set([first, second])
+    version = region.history.latest("history_date")
+    rows = region.history.count()
+    url = reverse("admin:areas_programmeregion_simple_history", args=[region.pk, version.history_id])
+
+    response = superuser_client.post(url, shown_values(superuser_client.get(url)))
+
+    assert response.status_code == 302
+    assert (region.history.count(), set(region.areas.all())) == (rows, {first, second})
