@@ -29,7 +29,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
@@ -37,16 +37,20 @@ from portal.admin_site import labelling_admin
 from portal.history import UnchangedNotSaved
 from portal.text import in_active_script
 
+from .columns import AreaColumn, DateColumn
 from .importers import ImportFailed
 from .models import ImportBatch, ImportRecord
-from .reading import SpreadsheetError, read_table
+from .reading import TEXT_EXTENSIONS, SpreadsheetError, read_table
 from .services import AlreadyImported, UndoRefused, batch_undo, declaration_of, import_confirm
 from .writing import CSV, XLSX, export_filename, file_response, write_csv, write_xlsx
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"), help_text=gettext_lazy("An Excel (.xlsx) or CSV (.csv) file.")
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy(
+            "An Excel (.xlsx) or CSV (.csv) file, or text in UTF-16 (.txt: Excel's “Unicode text”)."
+        ),
     )
     clear_empty = forms.BooleanField(
         label=gettext_lazy("Empty cells clear values"),
@@ -60,7 +64,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
-        if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
+        if Path(upload.name).suffix.lower() not in (".xlsx", *TEXT_EXTENSIONS):
             raise forms.ValidationError(_("Upload an Excel (.xlsx) or CSV (.csv) file."))
         return upload
 
@@ -169,6 +173,9 @@ class SpreadsheetAdminMixin:
             "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
             "columns": self.import_class.columns,
             "import_help": self.import_class.help_text,
+            # How dates and municipalities are typed, said only where the import has such columns.
+            "has_dates": any(isinstance(column, DateColumn) for column in self.import_class.columns),
+            "has_areas": any(isinstance(column, AreaColumn) for column in self.import_class.columns),
         }
         if request.method == "POST" and "token" in request.POST:
             return self._confirm(request, context)
@@ -434,6 +441,10 @@ def import_name(key):
     return capfirst(import_class.title or import_class.write_order[0]._meta.verbose_name_plural)
 
 
+def short_datetime(moment):
+    return date_format(localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
 class ImporterFilter(admin.SimpleListFilter):
     title = gettext_lazy("import")
     parameter_name = "importer"
@@ -448,8 +459,10 @@ class ImporterFilter(admin.SimpleListFilter):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "import_name", "user", "created_at", "rows", "rows_created", "rows_updated",
-                    "rows_unchanged", "undone_at"]  # fmt: skip
+    # Short headers and dates, so the list fits a laptop's 1280 px with its filters (the batch's page says each
+    # in full).
+    list_display = ["__str__", "import_name", "imported_by", "imported_at", "rows_read", "added", "changed",
+                    "kept", "undone"]  # fmt: skip
     list_filter = [ImporterFilter, "created_at", "undone_at"]
     list_select_related = ["user"]
     show_full_result_count = False
@@ -477,6 +490,35 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("rows that changed nothing"), ordering="unchanged_count")
     def rows_unchanged(self, batch):
         return batch.unchanged_count
+
+    @admin.display(description=pgettext_lazy("import batch list", "user"), ordering="user")
+    def imported_by(self, batch):
+        return batch.user
+
+    @admin.display(description=pgettext_lazy("import batch list", "imported"), ordering="created_at")
+    def imported_at(self, batch):
+        return short_datetime(batch.created_at)
+
+    @admin.display(description=pgettext_lazy("import batch list", "rows"), ordering="rows")
+    def rows_read(self, batch):
+        return batch.rows
+
+    @admin.display(description=pgettext_lazy("import batch list: rows that", "added"), ordering="created_count")
+    def added(self, batch):
+        return batch.created_count
+
+    @admin.display(description=pgettext_lazy("import batch list: rows that", "changed"), ordering="updated_count")
+    def changed(self, batch):
+        return batch.updated_count
+
+    @admin.display(description=pgettext_lazy("import batch list: rows that", "changed nothing"),
+                   ordering="unchanged_count")  # fmt: skip
+    def kept(self, batch):
+        return batch.unchanged_count
+
+    @admin.display(description=pgettext_lazy("import batch list", "undone"), ordering="undone_at")
+    def undone(self, batch):
+        return short_datetime(batch.undone_at) if batch.undone_at else "–"
 
     @admin.display(description=gettext_lazy("records it touched"))
     def touched(self, batch):

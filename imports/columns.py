@@ -102,23 +102,35 @@ class PhoneColumn(Column):
 
 
 class DateColumn(Column):
-    """dd.mm.yyyy (24.1.2018. too), yyyy-mm-dd, dd/mm/yyyy, a real date cell or its serial number."""
+    """dd.mm.yyyy (24.1.2018. too), yyyy-mm-dd, dd/mm/yyyy, dd-mm-yyyy, yyyy.mm.dd, a real date cell or its
+    serial number; a midnight time after it (an export's "24.01.2018 00:00:00") is read as the date, any
+    other time refused. The admin's date fields take the same forms (youthnet.formats)."""
 
+    DOT = r"\s*\.\s*"
     PATTERNS = [
-        (re.compile(r"^(\d{1,2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{4})\s*\.?$"), ("day", "month", "year")),
+        (re.compile(rf"^(\d{{1,2}}){DOT}(\d{{1,2}}){DOT}(\d{{4}})\s*\.?$"), ("day", "month", "year")),
+        (re.compile(rf"^(\d{{4}}){DOT}(\d{{1,2}}){DOT}(\d{{1,2}})\s*\.?$"), ("year", "month", "day")),
         (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day")),
+        (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), ("day", "month", "year")),
         (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("day", "month", "year")),
     ]
     SERIAL = re.compile(r"^\d{5}(\.0+)?$")
+    TIME = re.compile(r"^(?P<date>.*?)(?:\s+|T)(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 
     def parse(self, raw, context):
         if isinstance(raw, datetime):
+            self.check_midnight(raw.time() == datetime.min.time(), self.typed(raw))
             return raw.date()
         if isinstance(raw, date):
             return raw
         if isinstance(raw, int | float) and not isinstance(raw, bool):
+            self.check_midnight(float(raw).is_integer(), self.typed(raw))
             return self.serial(raw)
         text = self.text(raw)
+        timed = self.TIME.match(text)
+        if timed:
+            self.check_midnight(not any(int(part) for part in re.split(r"[:.]", timed["time"])), text)
+            text = timed["date"].strip()
         if self.SERIAL.match(text):
             return self.serial(float(text))
         for pattern, order in self.PATTERNS:
@@ -134,6 +146,15 @@ class DateColumn(Column):
         raise ValidationError(
             _("Enter a date as dd.mm.yyyy (15.03.2017) or yyyy-mm-dd (2017-03-15)."), code="invalid_date"
         )
+
+    @staticmethod
+    def check_midnight(is_midnight, typed):
+        # An export writes a date with a midnight time; another time is a moment, not a day: which day was meant?
+        if not is_midnight:
+            raise ValidationError(
+                _("%(typed)s holds a time of day: give the date alone (dd.mm.yyyy).") % {"typed": typed},
+                code="date_with_time",
+            )
 
     def serial(self, number):
         # A date typed in a "General" cell is kept as its serial number: 43124 is 24.01.2018.

@@ -11,15 +11,16 @@ import hashlib
 import json
 import operator
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CheckConstraint, EmailField, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.fields import LatinText
@@ -27,6 +28,7 @@ from portal.text import fold, search_fold, to_latin
 
 from .columns import EMPTY
 from .models import ImportRecord
+from .reading import columns_found
 
 BATCH_SIZE = 500
 # How alike an unknown column's name must be to a known one to be suggested: a typo or a letter left out
@@ -100,6 +102,7 @@ class Preview:
     sheet: str = ""
     header_row: int = 1
     present: list = field(default_factory=list)  # the columns the file has, in the declaration's order
+    clear_empty: bool = False  # the upload's "empty cells clear values", which the summary says
 
     def plan(self):
         """A digest of what the preview will write: each row's records, the fields it changes and their
@@ -183,13 +186,27 @@ class UndoRefused(Exception):
 
 
 def closest_column(folded, known):
-    """The known column name (folded) to suggest for an unknown column's folded name, or None: one nearly the
-    same (a typo), else one the name holds as a word ("telefon kzm" → "telefon")."""
-    close = difflib.get_close_matches(folded, list(known), n=1, cutoff=CLOSE_COLUMN)
-    if close:
-        return close[0]
-    held = [name for name in known if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)]
-    return max(held, key=len, default=None)
+    """The known column name (folded) to suggest for an unknown column's folded name, or None.
+
+    Each run of the name's words is compared with each column's header and aliases (`known`: folded name →
+    header): a column is a candidate when one of its names is nearly such a run (a typo, a letter left out, a
+    case ending: "nazvi", "telefona") or the whole name. The best likeness wins; then the column more of whose
+    names match; then the one named first ("Email adresa" is an e-mail, "Telefon KZM" a phone)."""
+    words = folded.split()
+    runs = {(" ".join(words[i:j]), i) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)}
+    runs.add((folded, 0))
+    names_of = defaultdict(list)
+    for name, header in known.items():
+        names_of[header].append(name)
+    candidates = []
+    for names in names_of.values():
+        close = [(difflib.SequenceMatcher(None, run, name).ratio(), -position, name)
+                 for name in names for run, position in runs]  # fmt: skip
+        close = [found for found in close if found[0] >= CLOSE_COLUMN]
+        if close:
+            likeness, position, name = max(close)
+            candidates.append((likeness, len({found[2] for found in close}), position, name))
+    return max(candidates)[3] if candidates else None
 
 
 def spelled_apart(typed, found):
@@ -229,13 +246,17 @@ class NotInMemory(Exception):
 COMPARED = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
 
 
-def _field_value(instance, name):
+def _field_value(instance, name, *, presence=False):
     try:
         field_ = instance._meta.get_field(name)
     except FieldDoesNotExist:  # "pk", an annotation
         raise NotInMemory(name) from None
     if field_.is_relation:
-        raise NotInMemory(name)
+        if not (presence and field_.many_to_one):
+            raise NotInMemory(name)
+        # Whether a record is related: a new one an import creates with it has no id yet.
+        if field_.is_cached(instance) and field_.get_cached_value(instance) is not None:
+            return field_.get_cached_value(instance)
     return getattr(instance, field_.attname)
 
 
@@ -250,7 +271,7 @@ def _lookup_holds(instance, key, wanted):
     None when SQL would find it unknown (a comparison with NULL)."""
     name, _sep, lookup = key.partition("__")
     lookup = lookup or "exact"
-    value = _field_value(instance, name)
+    value = _field_value(instance, name, presence=lookup == "isnull" or (lookup == "exact" and wanted is None))
     if isinstance(wanted, F):
         wanted = _field_value(instance, wanted.name)
     elif hasattr(wanted, "resolve_expression"):
@@ -296,23 +317,36 @@ def condition_fields(condition):
     return names
 
 
+def broken_in_memory(instance, exclude=()):
+    """The check constraints, of those that read only the record's own fields, that the record breaks, as
+    the database would find (unknown passes), and those that cannot be evaluated so: (broken, left)."""
+    broken, left = [], []
+    for constraint in instance._meta.constraints:
+        if not isinstance(constraint, CheckConstraint):
+            left.append(constraint)
+            continue
+        try:
+            if condition_fields(constraint.condition) & set(exclude):
+                continue
+            if condition_holds(constraint.condition, instance) is False:
+                broken.append(constraint)
+        except NotInMemory:
+            left.append(constraint)
+    return broken, left
+
+
+def constraint_message(constraint):
+    return ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+
+
 def check_constraints(instance, exclude=()):
     """`Model.validate_constraints(exclude)`, with its messages, but a check constraint that reads only the
     record's own fields is evaluated in memory, as the database would (unknown passes), where Django asks
     the database once per constraint and record; the rest (uniqueness, joins, functions) is left to
     Django. A preview of many rows so costs no query a row for these rules."""
-    errors = []
-    for constraint in instance._meta.constraints:
-        if isinstance(constraint, CheckConstraint):
-            try:
-                if condition_fields(constraint.condition) & set(exclude):
-                    continue
-                if condition_holds(constraint.condition, instance) is False:
-                    errors.append(ValidationError(constraint.get_violation_error_message(),
-                                                  code=constraint.violation_error_code))  # fmt: skip
-                continue
-            except NotInMemory:
-                pass
+    broken, left = broken_in_memory(instance, exclude)
+    errors = [constraint_message(constraint) for constraint in broken]
+    for constraint in left:
         try:
             constraint.validate(type(instance), instance, exclude=exclude)
         except ValidationError as error:
@@ -363,9 +397,11 @@ class Import:
             elif column.required:
                 preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.label})
         known = {name: column.label for column in self.columns for name in column.names()}
+        missing = {name: label for name, label in known.items()
+                   if label not in {column.label for column in self.columns if column.field in mapping}}  # fmt: skip
         for index, header in enumerate(headers):
             if header and index not in mapping.values() and fold(header) not in known:
-                close = closest_column(fold(header), known)
+                close = closest_column(fold(header), missing)  # never a column the file has
                 if close:
                     note = _("The column “%(header)s” is not imported (did you mean “%(known)s”?).") % {
                         "header": header,
@@ -379,13 +415,14 @@ class Import:
     # The preview -------------------------------------------------------------------------------
 
     def preview(self, table):
-        preview = Preview(columns=self.columns, sheet=table.sheet, header_row=table.header_row)
+        preview = Preview(
+            columns=self.columns, sheet=table.sheet, header_row=table.header_row, clear_empty=self.clear_empty
+        )
         preview.notes.extend(table.notes)
+        if not table.header_found:
+            preview.notes.append(columns_found(table.headers))  # information: the missing columns are the errors
         mapping = self.map_headers(table.headers, preview)
         preview.present = [column for column in self.columns if column.field in mapping]
-        if not table.header_found:
-            found = ", ".join(f"“{header}”" for header in table.headers)
-            preview.file_errors.append(_("Columns found in the file: %(found)s.") % {"found": found})
         if preview.file_errors:
             return preview
         if not table.rows:
@@ -397,6 +434,7 @@ class Import:
             if not row.errors:
                 try:
                     self.check_row(row)
+                    self.check_saves(row)
                 except ValidationError as error:
                     self.add_errors(row, error)
             preview.rows.append(row)
@@ -449,6 +487,23 @@ class Import:
 
     def check_file(self, preview):
         """Rules across rows (duplicates within the file)."""
+
+    def check_saves(self, row):
+        """Every record the row writes keeps its model's check constraints (those on its own fields, in
+        memory: no query), whatever its declaration checked: what the preview can see, the database never
+        refuses on confirming. The cells of the fields a broken constraint reads are marked."""
+        errors = {}
+        for save in row.saves:
+            if save.created or save.fields:
+                for constraint in broken_in_memory(save.instance)[0]:
+                    message = constraint_message(constraint)
+                    read = condition_fields(constraint.condition)
+                    fields = [
+                        column.field for column in self.columns if column.field in read and column.field in row.cells
+                    ]
+                    errors.setdefault(fields[-1] if fields else NON_FIELD_ERRORS, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     # Helpers for check_row ---------------------------------------------------------------------
 
@@ -517,7 +572,7 @@ class Import:
                 with transaction.atomic():
                     self.write(preview, batch)
             except (IntegrityError, ValidationError) as error:
-                preview.file_errors.append(_("The database refused the import: %(error)s") % {"error": error})
+                preview.file_errors.append(self.refusal_message(error, preview))
                 raise ImportFailed(preview) from error
             counts = preview.counts
             batch.rows = len(preview.rows)
@@ -526,6 +581,42 @@ class Import:
             batch.unchanged_count = counts[RowResult.UNCHANGED]
             batch.save()
         return preview
+
+    def refusal_message(self, error, preview):
+        """What the database refused (a rule the preview could not see), in the user's language: the broken
+        constraint's own message and, for a check constraint, the rows that break it; else the database's
+        own words. Nothing was written: the whole import is one transaction."""
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        # PostgreSQL names the constraint; SQLite names a check constraint, and a unique one by its columns.
+        columns = set(re.findall(r"(\w+)\.(\w+)", text.partition("UNIQUE constraint failed:")[2]))
+        for model in self.write_order:
+            for constraint in model._meta.constraints:
+                named = re.search(rf"\b{re.escape(constraint.name)}\b", text)
+                fields = getattr(constraint, "fields", ())
+                if not named and not (fields and columns == {(model._meta.db_table, model._meta.get_field(name).column)
+                                                             for name in fields}):  # fmt: skip
+                    continue
+                message = constraint.get_violation_error_message()
+                rows = []
+                if isinstance(constraint, CheckConstraint):
+                    rows = [row.number for row in preview.rows
+                            if any(type(save.instance) is model and self.breaks(save.instance, constraint)
+                                   for save in row.saves if save.created or save.fields)]  # fmt: skip
+                if rows:
+                    return ngettext(
+                        "Nothing was written: the database refused row %(rows)s: %(message)s",
+                        "Nothing was written: the database refused rows %(rows)s: %(message)s",
+                        len(rows),
+                    ) % {"rows": ", ".join(map(str, rows)), "message": message}
+                return _("Nothing was written: the database refused a record: %(message)s") % {"message": message}
+        return _("Nothing was written: the database refused the import (%(error)s).") % {"error": text}
+
+    @staticmethod
+    def breaks(instance, constraint):
+        try:
+            return condition_holds(constraint.condition, instance) is False
+        except NotInMemory:
+            return False
 
     def before_write(self, saves):
         """Keep derived fields in step (bulk writes skip save(), and bulk updates skip auto_now)."""
@@ -545,10 +636,8 @@ class Import:
             created = [save.instance for _row, save in saves if save.created]
             updated = [save.instance for _row, save in saves if not save.created and save.fields]
             self.before_write([save for _row, save in saves if save.created or save.fields])
-            if created:
-                bulk_create_with_history(
-                    created, model, batch_size=BATCH_SIZE, default_user=batch.user, default_change_reason=reason
-                )
+            # Updates first: a record a row ends or renames makes room for one a row adds (one running
+            # membership, a unique name), as the preview checked the file's end state.
             if updated:
                 fields = sorted({name for _row, save in saves if not save.created for name in save.fields})
                 fields += [name for name in self.derived_fields(model) if name not in fields]
@@ -559,6 +648,10 @@ class Import:
                     batch_size=BATCH_SIZE,
                     default_user=batch.user,
                     default_change_reason=reason,
+                )
+            if created:
+                bulk_create_with_history(
+                    created, model, batch_size=BATCH_SIZE, default_user=batch.user, default_change_reason=reason
                 )
             content_type = ContentType.objects.get_for_model(model)
             for row, save in saves:

@@ -6,6 +6,7 @@ first row, within the first few of a sheet, that the caller recognises; the firs
 is read. Row numbers are the spreadsheet's own, blank rows included.
 """
 
+import codecs
 import csv
 import io
 import zipfile
@@ -15,7 +16,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -23,6 +24,7 @@ HEADER_SEARCH_ROWS = 20  # a title, notes and blank rows may stand above the hea
 MAX_COLUMNS = 100  # cells right of this are not read
 EMPTY_RUN = 1000  # this many empty rows in a row end the data (formatted empty rows go on for ever)
 DELIMITERS = (";", ",", "\t")
+TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")  # Excel's "Unicode text" is a tab-separated .txt
 
 
 class SpreadsheetError(Exception):
@@ -58,7 +60,7 @@ def read_table(uploaded, is_header=None):
     try:
         if name.endswith(".xlsx"):
             return _read_xlsx(content, is_header)
-        if name.endswith(".csv"):
+        if name.endswith(TEXT_EXTENSIONS):
             return _read_csv(content, is_header)
     except MissingColumns as missing:
         return missing.table
@@ -184,11 +186,26 @@ def _no_header(first_cells):
 class MissingColumns(SpreadsheetError):
     def __init__(self, found):
         self.table = Table(found, [], header_found=False)
-        super().__init__(_("Columns found in the file: %(found)s.") % {"found": ", ".join(f"“{c}”" for c in found)})
+        super().__init__(columns_found(found))
+
+
+def quoted(text):
+    """A name in the language's quotation marks: “naziv” in English, „naziv“ in Serbian."""
+    return pgettext("quoted name", "“%(name)s”") % {"name": text}
+
+
+def columns_found(headers):
+    return _("Columns found in the file: %(found)s.") % {"found": ", ".join(quoted(header) for header in headers)}
 
 
 def _decode(content):
-    """UTF-8 (a stray bad byte is marked �), else the Windows code page of the text's script."""
+    """UTF-16 with its byte order mark (Excel's "Unicode text"), UTF-8 (a stray bad byte is marked �), else
+    the Windows code page of the text's script."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16"), []
+        except UnicodeDecodeError:
+            raise SpreadsheetError(_("The file says it is UTF-16 text but is not: save it again.")) from None
     try:
         return content.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:

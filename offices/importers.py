@@ -389,7 +389,9 @@ class MembershipImport(Import):
         self.areas = AreaLookup()
         memberships = list(Membership.objects.all())
         self.existing = {(m.area_id, m.joined_on): m for m in memberships}
-        self.running = {m.area_id: m for m in memberships if m.left_on is None}
+        self.of_area = defaultdict(list)  # the memberships of an area, stored and the file's: their overlaps
+        for membership in memberships:
+            self.of_area[membership.area_id].append(membership)
         self.in_file = {}
 
     def prepare_export(self):
@@ -407,17 +409,42 @@ class MembershipImport(Import):
         created = membership is None
         if created:
             membership = Membership(area=area)
+        else:
+            membership.area = area  # the rules' messages name it: no query
         save = self.apply_values(row, membership, ["joined_on", "left_on", "note"], created=created)
-        self.validate(membership)
-        running = self.running.get(area.pk)
-        if membership.left_on is None and running is not None and running is not membership:
-            raise ValidationError(
-                _("%(area)s is already a member since %(date)s: give that membership an end first.")
-                % {"area": area.local_name, "date": show_date(running.joined_on)}
-            )
-        if membership.left_on is None:
-            self.running[area.pk] = membership
+        # Its clean(), check_rules(), in check_file; its check constraint, the end after the start, the
+        # framework's check_saves(); one running membership below: all in memory, no query a row.
+        membership.clean_fields(exclude=["area"])
+        if created:
+            self.of_area[area.pk].append(membership)
+        row.membership = membership
         row.saves.append(save)
+
+    def check_file(self, preview):
+        """One running membership and no overlaps (Membership.clean()'s rule) as the file leaves the
+        memberships, whatever the order of its rows: against the stored ones and the file's other rows, in
+        memory."""
+        row_of = {id(row.membership): row.number for row in preview.rows if hasattr(row, "membership")}
+        for row in preview.rows:
+            membership = getattr(row, "membership", None)
+            if membership is None or row.errors or not any(save.created or save.fields for save in row.saves):
+                continue
+            others = sorted(self.of_area[membership.area_id], key=lambda other: other.joined_on)
+            running = next((other for other in others if other is not membership and other.left_on is None), None)
+            other = None
+            try:
+                if membership.left_on is None and running is not None:
+                    other = running
+                    raise ValidationError(
+                        _("%(area)s is already a member since %(date)s: give that membership an end first.")
+                        % {"area": membership.area.local_name, "date": show_date(running.joined_on)}
+                    )
+                other = membership.first_overlapping(others)
+                membership.check_rules(others)
+            except ValidationError as error:
+                self.add_errors(row, error)
+                if other is not None and id(other) in row_of:
+                    row.errors.append(_("That membership is row %(row)s of this file.") % {"row": row_of[id(other)]})
 
 
 class CoordinatorImport(Import):

@@ -397,6 +397,11 @@ class MembershipQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(joined_on__lte=on), Q(left_on__isnull=True) | Q(left_on__gte=on))
 
+    def overlapping(self, joined_on, left_on):
+        """Memberships that share at least one day with the period (a running one runs on for ever)."""
+        found = self.filter(Q(left_on__isnull=True) | Q(left_on__gte=joined_on))
+        return found if left_on is None else found.filter(joined_on__lte=left_on)
+
 
 class Membership(models.Model):
     """A local self-government's membership of the national association, apart from its office."""
@@ -440,10 +445,52 @@ class Membership(models.Model):
 
     def clean(self):
         # The end after the start and one running membership are constraints, reported by validate_constraints().
+        self.check_rules()
+
+    def check_rules(self, others=None):
+        """clean()'s rules; `others`: the area's other memberships as the caller has them loaded (an import
+        checks its rows against each other and the stored ones without a query a row), else read here."""
         try:
             validate_not_in_future(self.joined_on, _("The joining date"))
         except ValidationError as error:
             raise ValidationError({"joined_on": error}) from None
+        if not self.area_id or self.joined_on is None:
+            return
+        if others is None:
+            others = (Membership.objects.filter(area_id=self.area_id).exclude(pk=self.pk)
+                      .overlapping(self.joined_on, self.left_on).order_by("joined_on"))  # fmt: skip
+        other = self.first_overlapping(others)
+        if other is not None:
+            raise ValidationError({"joined_on": self.overlap_error(other)})
+
+    def overlaps(self, joined_on, left_on):
+        """The same rule as MembershipQuerySet.overlapping(), for memberships already loaded."""
+        return (self.left_on is None or self.left_on >= joined_on) and (left_on is None or self.joined_on <= left_on)
+
+    def first_overlapping(self, others):
+        """The first of `others` (the area's other memberships) that shares a day with this one, or None. Two
+        running memberships are the constraint's to report; a period that ends before it starts, the other's."""
+        if self.left_on is not None and self.left_on < self.joined_on:
+            return None
+        return next(
+            (other for other in others
+             if other is not self and (other.pk is None or other.pk != self.pk)
+             and not (self.left_on is None and other.left_on is None)
+             and other.overlaps(self.joined_on, self.left_on)),
+            None,
+        )  # fmt: skip
+
+    def overlap_error(self, other):
+        return ValidationError(
+            _("%(area)s already has a membership from %(start)s to %(end)s: one local self-government's "
+              "memberships cannot overlap."),
+            code="membership_overlap",
+            params={
+                "area": self.area.local_name,
+                "start": date_format(other.joined_on, "SHORT_DATE_FORMAT"),
+                "end": date_format(other.left_on, "SHORT_DATE_FORMAT") if other.left_on else gettext("today"),
+            },
+        )  # fmt: skip
 
 
 class CoordinatorQuerySet(models.QuerySet):

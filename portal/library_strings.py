@@ -143,10 +143,18 @@ DJANGO_ADMIN = [
 DJANGO_AUTH = [
     # django/contrib/auth/password_validation.py
     gettext_noop("The password is too similar to the %(verbose_name)s."),
+    # django/contrib/auth/forms.py (PasswordResetForm's label: Django's Serbian says "I-mejl")
+    gettext_noop("Email"),
 ]
-# Django's own strings with a term the portal says otherwise: Django's Serbian writes "i-mejl adresa",
-# the portal "adresa e-pošte" everywhere else (forms, messages, the e-mails themselves).
+# Django's own strings with a term the portal says otherwise: Django's Serbian writes "i-mejl adresa" and
+# "fajl", the portal "adresa e-pošte" and "datoteka" everywhere else (forms, messages, the e-mails themselves).
 DJANGO_CORE = [
     # django/core/validators.py (EmailValidator, so every EmailField)
     gettext_noop("Enter a valid email address."),
+    # django/forms/fields.py (FileField: the spreadsheet upload): Django's Serbian says "fajl", the
+    # portal "datoteka"
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+    gettext_noop("No file was submitted."),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop("Please either submit a file or check the clear checkbox, not both."),
 ]

@@ -101,7 +101,7 @@ def latin_leftovers(page, import_class, allowed=()):
     kept = {fold(word) for column in import_class.columns for text in (column.header, *column.aliases)
             for word in re.findall(r"\w+", text)}  # fmt: skip
     kept |= {fold(word) for text in allowed for word in re.findall(r"\w+", str(text))}
-    kept |= {"xlsx", "csv", "excel"}
+    kept |= {"xlsx", "csv", "excel", "txt", "utf"}
     text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", main, flags=re.S)))
     words = re.findall(r"[^\W\d_]+", text)
     return sorted({word for word in words if re.search(r"[A-Za-zČĆŽŠĐčćžšđ]", word) and fold(word) not in kept})

@@ -153,7 +153,8 @@ def test_two_rows_opening_offices_in_one_municipality_are_refused():
 def test_missing_column_is_named_and_nothing_is_written():
     upload = csv_file([["opština", "naziv"], ["Ada", "KZM Ada"]])
     preview = refused(OfficeImport(), upload)
-    assert preview.file_errors == ["The column “status” is missing.", "Columns found in the file: “opština”, “naziv”."]
+    assert preview.file_errors == ["The column “status” is missing."]
+    assert preview.notes == ["Columns found in the file: “opština”, “naziv”."]
 
 
 @pytest.mark.parametrize(

@@ -77,3 +77,15 @@ def test_email_field_says_e_posta_as_the_portal_does(language, message):
     with translation.override(language):
         form = ContactForm({"email": "milica.djuric@"})
         assert form.errors == {"email": [message]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "label"), [("sr-latn", "E-pošta"), ("sr", "Е-пошта"), ("en", "Email")])
+def test_the_password_reset_form_says_e_posta_as_the_portal_does(client, language, label):
+    from django.urls import reverse
+
+    with translation.override(language):
+        response = client.get(reverse("password_reset"))
+        assert str(response.context["form"].fields["email"].label) == label
+    assert re.search(rf'for="id_email"[^>]*>\s*{label}<', response.text)
+    assert "mejl" not in response.text.lower() and "мејл" not in response.text.lower()

@@ -9,6 +9,16 @@ then "sr").
 
 SERBIAN_DATES = ["%d.%m.%Y.", "%d.%m.%Y", "%d. %m. %Y.", "%d. %m. %Y"]
 ISO_DATE = "%Y-%m-%d"
+# What else the import reads (imports.columns.DateColumn), so a date pasted from a file is taken here too.
+OTHER_DATES = ["%d/%m/%Y", "%d-%m-%Y", "%Y.%m.%d.", "%Y.%m.%d"]
+
+
+def with_midnight(dates):
+    """The forms, and each with the midnight time an export writes after a date ("24.01.2018 00:00:00"):
+    a date field takes the day, and refuses any other time, as the import does."""
+    return [*dates, *(f"{date} {time}" for time in ("00:00:00", "00:00") for date in dates)]
+
+
 TIMES = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]
 
 

@@ -6,7 +6,7 @@ it and as the page writes it); the Serbian day.month.year forms too."""
 
 from django.conf.locale.en import formats as django_english
 
-from youthnet.formats import SERBIAN_DATES, datetimes
+from youthnet.formats import OTHER_DATES, SERBIAN_DATES, datetimes, with_midnight
 
 DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "j M Y"
@@ -17,5 +17,8 @@ YEAR_MONTH_FORMAT = "F Y"
 
 # Django's "%m/%d/%Y" and "%m/%d/%y" turned day first.
 DAY_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y"}
-DATE_INPUT_FORMATS = [DAY_FIRST.get(form, form) for form in django_english.DATE_INPUT_FORMATS] + SERBIAN_DATES
+ENGLISH_DATES = [DAY_FIRST.get(form, form) for form in django_english.DATE_INPUT_FORMATS]
+DATE_INPUT_FORMATS = with_midnight(
+    ENGLISH_DATES + SERBIAN_DATES + [form for form in OTHER_DATES if form not in ENGLISH_DATES]
+)
 DATETIME_INPUT_FORMATS = [*django_english.DATETIME_INPUT_FORMATS, *datetimes(SERBIAN_DATES)]

@@ -4,10 +4,10 @@ A day of a month names the month in the genitive, "20. aprila 2018." (`E`: the "
 which our catalogue translates, portal/library_strings.py); a month alone stays nominative ("april 2018.").
 """
 
-from youthnet.formats import ISO_DATE, SERBIAN_DATES, datetimes
+from youthnet.formats import ISO_DATE, OTHER_DATES, SERBIAN_DATES, datetimes, with_midnight
 
-DATE_INPUT_FORMATS = [*SERBIAN_DATES, ISO_DATE]
-DATETIME_INPUT_FORMATS = datetimes(DATE_INPUT_FORMATS)
+DATE_INPUT_FORMATS = with_midnight([*SERBIAN_DATES, ISO_DATE, *OTHER_DATES])
+DATETIME_INPUT_FORMATS = datetimes([*SERBIAN_DATES, ISO_DATE])
 
 DATE_FORMAT = "j. E Y."
 # Short dates in figures keep two digits for day and month and end with the dot of an ordinal,
