@@ -153,16 +153,21 @@ class Area(models.Model):
         self.search_text = " ".join(
             dict.fromkeys(search_fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
         )
+        written = set(DERIVED_FROM)
+        if kwargs.get("update_fields") is not None:  # a derived field is written with any field it comes from
+            listed = set(kwargs["update_fields"])
+            written = {derived for derived, sources in DERIVED_FROM.items() if derived in listed or sources & listed}
+            kwargs["update_fields"] = listed | written
         # Compared with what the database held: an area not loaded from it (a past version on simple-history's
         # revert page, Area(pk=…)) may change anything. Offices' search text holds their area's search text
         # and its parent's (offices.models.area_saved rewrites it after a save that changed them); a new parent
         # or code is a new path, so the paths below it are stale (the admin refreshes them).
         stored = getattr(self, "_stored", {})
-        changed = {name for name in DERIVED_FROM if name not in stored or stored[name] != getattr(self, name)}
+        changed = {name for name in written if name not in stored or stored[name] != getattr(self, name)}
         self.path_changed = "path" in changed
         self.names_or_parent_changed = bool(changed)
         super().save(*args, **kwargs)
-        self._stored = {name: getattr(self, name) for name in DERIVED_FROM}
+        self._stored = {**stored, **{name: getattr(self, name) for name in written}}
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
