@@ -17,15 +17,19 @@ def delete_with_history(records, model, *, user=None, reason=""):
     which sends no signal (the rows are written here). simple-history has no bulk delete of its own, and a
     queryset's delete would write one history row per record.
 
-    Only for records nothing else points to: one that something still points to (every foreign key to a
-    model with history is PROTECT, so that history is never cascaded away) refuses the whole delete before
-    anything is written, with Django's ProtectedError naming what points to it, as delete() would. Django's
-    Collector finds them: one query a relation to the model (none for a model nothing can point to)."""
+    Only for records nothing else points to, so that history is never cascaded away: Django's Collector
+    gathers what a delete() would take along (one query a relation to the model, none for a model nothing can
+    point to, and more for what a CASCADE would take along in turn), and anything it gathers besides the
+    records themselves (a row that a PROTECT foreign key holds, one that a CASCADE would delete, another record
+    of the same model below a self-referencing CASCADE, or a link that SET_NULL would clear) refuses the whole
+    delete before anything is written, with Django's ProtectedError naming those rows, as delete() would."""
     if not records:
         return
     collector = Collector(using=router.db_for_write(model))
     collector.collect(records)  # raises ProtectedError for what a PROTECT foreign key holds to them
     along = [record for other, found in collector.data.items() if other is not model for record in found]
+    deleting = set(records)
+    along += [record for record in collector.data.get(model, ()) if record not in deleting]
     along += [record for queryset in collector.fast_deletes for record in queryset]
     along += [record for batches in collector.field_updates.values() for found in batches for record in found]
     if along:  # a foreign key that is not PROTECT would take these rows, or their links, with the records
