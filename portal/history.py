@@ -4,6 +4,7 @@ admin save that writes nothing when nothing was changed."""
 from django.db import connection, router
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
@@ -78,7 +79,9 @@ class UnchangedNotSaved:
     A revert is an untouched form too: simple-history's revert page shows a past version as the form's
     initial values, so the stored row is compared (`unchanged`), and the version's many-to-many relations
     that its history keeps (`m2m_fields`) are the form's initial values, where simple-history would show
-    the current ones and so revert the fields but not the relations."""
+    the current ones and so revert the fields but not the relations. A revert of the relations alone saves
+    no record (simple-history's `form.save_m2m()` writes them, with its history rows), and the admin log
+    names the fields the revert changed against what was stored (`changes_to_stored`)."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -95,9 +98,26 @@ class UnchangedNotSaved:
             def __init__(self, *args, initial=None, **kwargs):
                 super().__init__(*args, initial={**kept, **(initial or {})}, **kwargs)
 
+            def changes_to_stored(self):
+                """The fields whose posted value differs from what the database holds: what the revert changes
+                (`changed_data` compares with the version shown). One query, and one a many-to-many field."""
+                current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+                stored = model_to_dict(current, fields=list(self.fields)) if current else {}
+                return [
+                    name
+                    for name, field in self.fields.items()
+                    if not field.disabled and field.has_changed(stored.get(name), self[name].data)
+                ]
+
         return VersionForm
 
     def save_model(self, request, obj, form, change):
+        reverted = form.changes_to_stored() if hasattr(form, "changes_to_stored") else None  # before any write
         if change and unchanged(form, obj):
-            return
-        super().save_model(request, obj, form, change)
+            # A past version's record was never loaded from the database: simple-history's form.save_m2m()
+            # that follows writes its relations where the record is stored.
+            obj._state.db = obj._state.db or router.db_for_write(type(obj), instance=obj)
+        else:
+            super().save_model(request, obj, form, change)
+        if reverted is not None:
+            form.changed_data = reverted  # what the admin log names: a revert's changes, not "No fields changed."
