@@ -86,7 +86,7 @@ class AreaAdmin(UnchangedNotSaved, FoldedSearchMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "parent" in form.changed_data:
+        if change and getattr(obj, "path_changed", False):  # a new parent or code; a revert of either
             areas_refresh_paths()
 
     def has_delete_permission(self, request, obj=None):

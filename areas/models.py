@@ -9,6 +9,11 @@ from portal.fields import LatinCharField, LatinTextField
 from portal.text import cyrillic_active, search_fold, slugify, to_cyrillic
 
 PATH_SEPARATOR = "/"
+# Area's derived fields and the fields each is derived from (a parent's path too: areas_refresh_paths).
+DERIVED_FROM = {
+    "path": {"parent", "parent_id", "code"},
+    "search_text": {"name", "name_cyrillic", "name_en", "code"},
+}
 
 
 class AreaKind(models.TextChoices):
@@ -144,15 +149,36 @@ class Area(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        stored = (self.path, self.search_text)  # derived, so as last saved ("" for a new area)
         self.path = self.compute_path()
         self.search_text = " ".join(
             dict.fromkeys(search_fold(n) for n in (self.name, self.name_cyrillic, self.name_en, self.code) if n)
         )
-        # Offices' search text holds their area's search text and its parent's (offices.models.area_saved
-        # rewrites it after a save that changed them); a new parent is a new path.
-        self.names_or_parent_changed = (self.path, self.search_text) != stored
+        written = set(DERIVED_FROM)
+        if kwargs.get("update_fields") is not None:  # a derived field is written with any field it comes from
+            listed = set(kwargs["update_fields"])
+            written = {derived for derived, sources in DERIVED_FROM.items() if derived in listed or sources & listed}
+            kwargs["update_fields"] = listed | written
+        # Compared with what the database held: an area not loaded from it (a past version on simple-history's
+        # revert page, Area(pk=…)) may change anything. Offices' search text holds their area's search text
+        # and its parent's (offices.models.area_saved rewrites it after a save that changed them); a new parent
+        # or code is a new path, so the paths below it are stale (the admin refreshes them).
+        stored = getattr(self, "_stored", {})
+        changed = {name for name in written if name not in stored or stored[name] != getattr(self, name)}
+        self.path_changed = "path" in changed
+        self.names_or_parent_changed = bool(changed)
         super().save(*args, **kwargs)
+        self._stored = {**stored, **{name: getattr(self, name) for name in written}}
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Django's documented pattern: remember what the database holds, so save() knows what it changes.
+        area = super().from_db(db, field_names, values, **kwargs)
+        area._stored = {name: value for name, value in zip(field_names, values, strict=True) if name in DERIVED_FROM}
+        return area
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_stored", None)  # what it held before may not be what it holds now: assume a change
 
     def compute_path(self):
         if self.parent is None:

@@ -6,6 +6,7 @@ import re
 import time
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
 
@@ -35,7 +36,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiff
 
 from portal.admin_site import labelling_admin
 from portal.history import UnchangedNotSaved
-from portal.text import in_active_script
+from portal.text import decimal_text, in_active_script
 
 from .columns import AreaColumn, DateColumn
 from .importers import ImportFailed
@@ -296,8 +297,8 @@ class TranslatedDiffDisplay(ObjDiffDisplay):
 
 class HistoryContextHelper(HistoricalRecordContextHelper):
     """A history row's changes as the page's language writes them: a choice by its label, a date in words, yes
-    or no, and names and texts in the active script (simple-history shows the stored values: "open",
-    "2018-01-24", "True")."""
+    or no, a decimal as "4,5" (`decimal_text`), and names and texts in the active script (simple-history shows
+    the stored values: "open", "2018-01-24", "True", "4.50")."""
 
     def get_obj_diff_display(self):
         return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
@@ -320,6 +321,8 @@ def delta_value(field, value):
         return date_format(value)
     if isinstance(value, bool):
         return yesno(value)
+    if isinstance(value, Decimal):
+        return decimal_text(value)
     if isinstance(value, str | models.Model):
         return in_active_script(value)
     return value

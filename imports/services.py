@@ -13,7 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from portal.history import delete_with_history
 
-from .importers import BATCH_SIZE, Import, UndoRefused
+from .importers import Import, UndoRefused
 from .models import ImportBatch, ImportRecord
 
 
@@ -101,30 +101,16 @@ def batch_undo(*, batch, user):
                 restored = versions_before(model, batch, updated)
                 fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
                 bulk_update_with_history(restored, model, fields, default_user=user, default_change_reason=reason)
-                refresh_derived_fields(model, updated)
             if created:  # an import writes only models with history (bulk_create_with_history)
-                records = list(model._default_manager.filter(pk__in=created))
+                created_records = list(model._default_manager.filter(pk__in=created))
                 # Refused (ProtectedError, nothing written) while records made since point to them.
-                delete_with_history(records, model, user=user, reason=reason)
+                delete_with_history(created_records, model, user=user, reason=reason)
         batch.undone_at, batch.undone_by = timezone.now(), user
         batch.save(update_fields=["undone_at", "undone_by"])
         from portal.page_cache import data_changed
 
         data_changed()
     return batch
-
-
-def refresh_derived_fields(model, ids):
-    """Derive again the derived fields of records restored from their history: what they are derived from
-    may have changed since (an office's search text holds its area's names, and the area may have been
-    renamed), as may the rule. One query for the records, one for each relation the derivation reads
-    (fetched for all of them at once), one bulk update; no history rows, as for any derived field."""
-    if not hasattr(model, "set_derived_fields"):
-        return
-    records = list(model._default_manager.filter(pk__in=ids).fetch_mode(models.FETCH_PEERS))
-    for record in records:
-        record.set_derived_fields()
-    model._default_manager.bulk_update(records, model.DERIVED_FIELDS, batch_size=BATCH_SIZE)
 
 
 def declaration_of(batch):
@@ -136,8 +122,12 @@ def declaration_of(batch):
 
 
 def versions_before(model, batch, ids):
-    """Each record as its history kept it just before the batch wrote it: one query, which loads only
-    that version of each record."""
+    """Each record as its history kept it just before the batch wrote it, with its derived fields derived
+    again, so that one write restores it and its history row says what it holds: what they are derived from
+    may have changed since (an office's search text holds its area's names, and the area may have been
+    renamed), as may the rule. One query loads only that version of each record, one the records as they are
+    (whose fields the version's then replace), and one each relation the derivation reads (FETCH_PEERS: for
+    all the records at once)."""
     history = model.history.model
     first_ours = (
         history.objects.filter(id=OuterRef("id"), history_change_reason=batch.history_reason)
@@ -152,7 +142,14 @@ def versions_before(model, batch, ids):
         .values("previous")
     )
     previous = {version.id: version for version in history.objects.filter(history_id__in=before)}
-    return [previous[pk].instance for pk in ids]
+    records = list(model._default_manager.filter(pk__in=ids).fetch_mode(models.FETCH_PEERS))
+    names = [field.attname for field in model._meta.concrete_fields]
+    for record in records:
+        for name in names:
+            setattr(record, name, getattr(previous[record.pk], name))
+        if hasattr(record, "set_derived_fields"):
+            record.set_derived_fields()
+    return records
 
 
 def changed_since(batch, model, ids):

@@ -261,6 +261,8 @@ class Office(models.Model):
         if not self.slug:
             self.slug = self.unique_slug()
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "area", "area_id"} & set(update_fields):
+            kwargs["update_fields"] = update_fields = {*update_fields, "search_text"}  # derived from them
         if update_fields is None or "search_text" in update_fields:
             self.set_derived_fields()  # reads the area and its parent unless loaded: a save of a status only does not
         super().save(*args, **kwargs)

@@ -4,6 +4,7 @@ admin save that writes nothing when nothing was changed."""
 from django.db import connection, router
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.utils import get_m2m_reverse_field_name
@@ -17,15 +18,19 @@ def delete_with_history(records, model, *, user=None, reason=""):
     which sends no signal (the rows are written here). simple-history has no bulk delete of its own, and a
     queryset's delete would write one history row per record.
 
-    Only for records nothing else points to: one that something still points to (every foreign key to a
-    model with history is PROTECT, so that history is never cascaded away) refuses the whole delete before
-    anything is written, with Django's ProtectedError naming what points to it, as delete() would. Django's
-    Collector finds them: one query a relation to the model (none for a model nothing can point to)."""
+    Only for records nothing else points to, so that history is never cascaded away: Django's Collector
+    gathers what a delete() would take along (one query a relation to the model, none for a model nothing can
+    point to, and more for what a CASCADE would take along in turn), and anything it gathers besides the
+    records themselves (a row that a PROTECT foreign key holds, one that a CASCADE would delete, another record
+    of the same model below a self-referencing CASCADE, or a link that SET_NULL would clear) refuses the whole
+    delete before anything is written, with Django's ProtectedError naming those rows, as delete() would."""
     if not records:
         return
     collector = Collector(using=router.db_for_write(model))
     collector.collect(records)  # raises ProtectedError for what a PROTECT foreign key holds to them
     along = [record for other, found in collector.data.items() if other is not model for record in found]
+    deleting = set(records)
+    along += [record for record in collector.data.get(model, ()) if record not in deleting]
     along += [record for queryset in collector.fast_deletes for record in queryset]
     along += [record for batches in collector.field_updates.values() for found in batches for record in found]
     if along:  # a foreign key that is not PROTECT would take these rows, or their links, with the records
@@ -74,7 +79,9 @@ class UnchangedNotSaved:
     A revert is an untouched form too: simple-history's revert page shows a past version as the form's
     initial values, so the stored row is compared (`unchanged`), and the version's many-to-many relations
     that its history keeps (`m2m_fields`) are the form's initial values, where simple-history would show
-    the current ones and so revert the fields but not the relations."""
+    the current ones and so revert the fields but not the relations. A revert of the relations alone saves
+    no record (simple-history's `form.save_m2m()` writes them, with its history rows), and the admin log
+    names the fields the revert changed against what was stored (`changes_to_stored`)."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -91,9 +98,26 @@ class UnchangedNotSaved:
             def __init__(self, *args, initial=None, **kwargs):
                 super().__init__(*args, initial={**kept, **(initial or {})}, **kwargs)
 
+            def changes_to_stored(self):
+                """The fields whose posted value differs from what the database holds: what the revert changes
+                (`changed_data` compares with the version shown). One query, and one a many-to-many field."""
+                current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+                stored = model_to_dict(current, fields=list(self.fields)) if current else {}
+                return [
+                    name
+                    for name, field in self.fields.items()
+                    if not field.disabled and field.has_changed(stored.get(name), self[name].data)
+                ]
+
         return VersionForm
 
     def save_model(self, request, obj, form, change):
+        reverted = form.changes_to_stored() if hasattr(form, "changes_to_stored") else None  # before any write
         if change and unchanged(form, obj):
-            return
-        super().save_model(request, obj, form, change)
+            # A past version's record was never loaded from the database: simple-history's form.save_m2m()
+            # that follows writes its relations where the record is stored.
+            obj._state.db = obj._state.db or router.db_for_write(type(obj), instance=obj)
+        else:
+            super().save_model(request, obj, form, change)
+        if reverted is not None:
+            form.changed_data = reverted  # what the admin log names: a revert's changes, not "No fields changed."

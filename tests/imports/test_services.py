@@ -56,6 +56,11 @@ def test_undo_after_an_area_was_renamed_finds_the_restored_office_by_the_new_nam
     batch_undo(batch=batch, user=importer_user())
 
     assert list(Office.objects.search("shabats")) == [office_a]
+    restored = office_a.history.latest("history_id")  # the undo's row holds what the office holds
+    assert (restored.history_change_reason, restored.search_text) == (
+        batch.undo_reason,
+        Office.objects.get(pk=office_a.pk).search_text,
+    )
 
 
 def undo_queries(count):

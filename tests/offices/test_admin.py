@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from axes.models import AccessAttempt
@@ -240,6 +241,18 @@ def test_history_page_on_cyrillic_names_the_record_and_its_changes_in_cyrillic(s
     why = translated("No user recorded: changed by a command or a data migration, not through the site.", "sr")
     assert page.count(f'<span title="{why}">-</span>') == office_a.history.filter(history_user=None).count() >= 2
     assert "Ништа" not in page  # simple-history's "None"
+
+
+def test_history_page_writes_a_decimal_as_the_language_does(staff_client, office_a):
+    office_a.latitude = Decimal("44.75")
+    office_a.save()
+    office_a.latitude = Decimal("44.5")
+    office_a.save()
+
+    page = staff_client.get(reverse("admin:offices_office_history", args=[office_a.pk])).text
+
+    label = translated("latitude", "sr-latn").capitalize()
+    assert f"<li><strong>{label}:</strong> 44,75&nbsp;&rarr;&nbsp;&nbsp;44,5</li>" in page
 
 
 def test_history_page_has_no_inline_style_the_csp_would_refuse(staff_client, office_a):

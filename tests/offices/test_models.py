@@ -190,6 +190,25 @@ def test_a_municipality_moved_to_another_district_is_found_under_it(staff_client
     assert not Office.objects.search("mačvanski šabac").exists()
 
 
+def test_a_save_of_some_fields_writes_what_is_derived_from_them(office_a):
+    office_a.name = "Omladinski centar"
+    office_a.save(update_fields=["name"])
+    assert [office.name for office in Office.objects.search("omladinski šabac")] == ["Omladinski centar"]
+
+    sabac = Area.objects.get(code="RS-SABAC")
+    sabac.name_en = "Shabats"
+    sabac.save(update_fields=["name_en"])
+    macvanski = Area.objects.get(code="RS-08")
+    macvanski.code = "RS-08-NOVI"
+    macvanski.save(update_fields=["code"])
+
+    assert Area.objects.values_list("path", "search_text").get(pk=macvanski.pk) == (
+        "RS/RS-REG-SZ/RS-08-NOVI",
+        "macvanski okrug macva district rs-08-novi",
+    )
+    assert [office.name for office in Office.objects.search("omladinski shabats rs-08-novi")] == ["Omladinski centar"]
+
+
 def test_slug_of_a_cyrillic_only_name_is_not_empty():
     area = Area.objects.create(
         code="RS-TEST-CYR", name="Ђурђево", kind="municipality", parent=Area.objects.get(code="RS-07")

@@ -1,8 +1,10 @@
 """delete_with_history: a bulk delete with a "-" history row each, only of records nothing points to."""
 
 import pytest
+from django.db import models
 from django.db.models import ProtectedError
 
+from areas.models import Area
 from offices.models import Coordinator
 from portal.history import delete_with_history
 from tests.factories import CoordinatorFactory
@@ -51,3 +53,17 @@ def test_delete_with_history_refuses_records_whose_rows_would_go_with_them():
 
     assert refusal.value.protected_objects == answers
     assert set(SurveyResponse.objects.get(pk=response.pk).answers.all()) == answers
+
+
+def test_delete_with_history_refuses_records_of_the_same_model_a_cascade_would_take(monkeypatch):
+    """No model of ours has a self-referencing CASCADE (an area's parent is PROTECT): as if it had one."""
+    monkeypatch.setattr(Area._meta.get_field("parent").remote_field, "on_delete", models.CASCADE)
+    above = Area.objects.create(code="RS-TEST-ABOVE", name="Gore", kind="district", parent=Area.objects.get(code="RS"))
+    below = Area.objects.create(code="RS-TEST-BELOW", name="Dole", kind="municipality", parent=above)
+    rows = Area.history.count()
+
+    with pytest.raises(ProtectedError) as refusal:
+        delete_with_history([above], Area)
+
+    assert refusal.value.protected_objects == {below}
+    assert (Area.objects.filter(pk__in=[above.pk, below.pk]).count(), Area.history.count()) == (2, rows)
