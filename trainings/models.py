@@ -732,6 +732,8 @@ class Participant(models.Model):
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
+        if kwargs.get("update_fields") is not None:  # written with whatever it is derived from
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
 
     def set_derived_fields(self):

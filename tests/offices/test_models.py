@@ -15,6 +15,7 @@ from areas.models import Area
 from areas.services import DATA_FILES, areas_load, read_area_rows
 from offices.models import Appointment, AppointmentRole, Coordinator, Membership, Office, OfficeStatus
 from tests.factories import AppointmentFactory, CoordinatorFactory, MembershipFactory, OfficeFactory, area, free_areas
+from trainings.models import Participant
 
 pytestmark = pytest.mark.django_db
 
@@ -485,3 +486,15 @@ def test_migrations_refresh_stored_search_text_so_d_finds_dj():
     assert list(Coordinator.objects.search("đurđević djordje")) == [coordinator]
     assert list(Participant.objects.search("andela indije")) == [participant]
     assert Participant.objects.get(pk=participant.pk).search_text == "andela miljkovic mladi indije"
+
+
+def test_a_save_of_a_coordinators_or_participants_name_alone_writes_their_search_text(office_a):
+    coordinator = Coordinator.objects.filter(appointments__office=office_a).first()
+    coordinator.first_name = "Đurđina"
+    coordinator.save(update_fields=["first_name"])
+    participant = Participant.objects.create(first_name="Ana", last_name="Ilić", organisation="Udruženje Mladi")
+    participant.last_name = "Šćekić"
+    participant.save(update_fields=["last_name"])
+
+    assert "durdina" in Coordinator.objects.values_list("search_text", flat=True).get(pk=coordinator.pk)
+    assert "scekic" in Participant.objects.values_list("search_text", flat=True).get(pk=participant.pk)
