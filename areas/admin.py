@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.folded_search import FoldedSearchMixin
-from portal.history import UnchangedNotSaved
+from portal.history import TranslatedHistory, UnchangedNotSaved
 from portal.text import collation_key
 
 from .models import Area, AreaKind, ProgrammeRegion, within_q
@@ -71,7 +71,7 @@ class ValidFilter(admin.SimpleListFilter):
 
 
 @admin.register(Area)
-class AreaAdmin(UnchangedNotSaved, FoldedSearchMixin, SimpleHistoryAdmin):
+class AreaAdmin(UnchangedNotSaved, TranslatedHistory, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_cyrillic", "kind", "parent", "code", "valid_from", "valid_to"]
     list_filter = [CountryFilter, "kind", ValidFilter]
     list_select_related = ["parent"]
@@ -95,7 +95,7 @@ class AreaAdmin(UnchangedNotSaved, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeRegion)
-class ProgrammeRegionAdmin(UnchangedNotSaved, SimpleHistoryAdmin):
+class ProgrammeRegionAdmin(UnchangedNotSaved, TranslatedHistory, SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     autocomplete_fields = ["areas"]

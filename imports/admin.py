@@ -5,8 +5,6 @@ import os
 import re
 import time
 from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
 
@@ -17,11 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import OperationalError, models
+from django.db import OperationalError
 from django.db.models import FETCH_PEERS, Count, Min
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import yesno
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
@@ -32,11 +29,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 from portal.admin_site import labelling_admin
-from portal.history import UnchangedNotSaved
-from portal.text import decimal_text, in_active_script
+from portal.history import TranslatedHistory, UnchangedNotSaved
+from portal.text import in_active_script
 
 from .columns import AreaColumn, DateColumn
 from .importers import ImportFailed
@@ -285,60 +281,15 @@ class SpreadsheetAdminMixin:
         return self._export(queryset, "csv")
 
 
-class TranslatedDiffDisplay(ObjDiffDisplay):
-    """simple-history's shortening of long values, saying what it left out in the page's language."""
-
-    def shortened_str(self, prefix, num_skipped_chars, suffix):
-        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
-            "count": num_skipped_chars
-        }
-        return f"{prefix}[… {skipped} …]{suffix}"
-
-
-class HistoryContextHelper(HistoricalRecordContextHelper):
-    """A history row's changes as the page's language writes them: a choice by its label, a date in words, yes
-    or no, a decimal as "4,5" (`decimal_text`), and names and texts in the active script (simple-history shows
-    the stored values: "open", "2018-01-24", "True", "4.50")."""
-
-    def get_obj_diff_display(self):
-        return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
-
-    def prepare_delta_change_value(self, change, value):
-        value = super().prepare_delta_change_value(change, value)
-        return delta_value(self.model._meta.get_field(change.field), value)
-
-
-def delta_value(field, value):
-    if isinstance(value, list):  # a many-to-many field's related records
-        return [delta_value(field, item) for item in value]
-    if value is None or value == "":
-        return value
-    if field.flatchoices:
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, datetime):
-        return date_format(localtime(value), "DATETIME_FORMAT")
-    if isinstance(value, date):
-        return date_format(value)
-    if isinstance(value, bool):
-        return yesno(value)
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, str | models.Model):
-        return in_active_script(value)
-    return value
-
-
-class HistoryAdmin(UnchangedNotSaved, SimpleHistoryAdmin):
+class HistoryAdmin(UnchangedNotSaved, TranslatedHistory, SimpleHistoryAdmin):
     """simple-history's admin, its history page naming an import's rows as "Import #2", linked to the batch
     (and a registered kind's rows, `change_reason_link`, as that app shows them).
 
     The rows keep the reason `import:<id>` (undo finds them by it); only the page shows it readable,
     through the library's `render_history_view` hook; a row without a reason shows nothing, and
-    shortened values say in the page's language how many characters they leave out. A save that changes
+    shortened values say in the page's language how many characters they leave out
+    (portal.history.TranslatedHistory). A save that changes
     nothing writes nothing (portal.history.UnchangedNotSaved)."""
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return HistoryContextHelper(self.model, historical_record)
 
     def render_history_view(self, request, template, context, **kwargs):
         # The history list has a page of rows; one version's page (also rendered here) has none.

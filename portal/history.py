@@ -1,13 +1,23 @@
-"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, and an
-admin save that writes nothing when nothing was changed."""
+"""What simple-history lacks: a bulk delete that keeps a "-" history row for each record deleted, an
+admin save that writes nothing when nothing was changed, and a history page in the page's language."""
 
-from django.db import connection, router
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection, models, router
 from django.db.models import ProtectedError
 from django.db.models.deletion import Collector
 from django.forms.models import model_to_dict
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import ngettext
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .text import decimal_text, in_active_script
 
 BATCH_SIZE = 500
 
@@ -121,3 +131,54 @@ class UnchangedNotSaved:
             super().save_model(request, obj, form, change)
         if reverted is not None:
             form.changed_data = reverted  # what the admin log names: a revert's changes, not "No fields changed."
+
+
+class TranslatedDiffDisplay(ObjDiffDisplay):
+    """simple-history's shortening of long values, saying what it left out in the page's language."""
+
+    def shortened_str(self, prefix, num_skipped_chars, suffix):
+        skipped = ngettext("%(count)d character", "%(count)d characters", num_skipped_chars) % {
+            "count": num_skipped_chars
+        }
+        return f"{prefix}[… {skipped} …]{suffix}"
+
+
+class HistoryContextHelper(HistoricalRecordContextHelper):
+    """A history row's changes as the page's language writes them: a choice by its label, a date in words, yes
+    or no, a decimal as "4,5" (`decimal_text`), and names and texts in the active script (simple-history shows
+    the stored values: "open", "2018-01-24", "True", "4.50")."""
+
+    def get_obj_diff_display(self):
+        return TranslatedDiffDisplay(max_length=self.max_displayed_delta_change_chars)
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return delta_value(self.model._meta.get_field(change.field), value)
+
+
+def delta_value(field, value):
+    if isinstance(value, list):  # a many-to-many field's related records
+        return [delta_value(field, item) for item in value]
+    if value is None or value == "":
+        return ""  # nothing, as an empty text shows: not the library's "None"
+    if field.flatchoices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value)
+    if isinstance(value, bool):
+        return yesno(value)
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, str | models.Model):
+        return in_active_script(value)
+    return value
+
+
+class TranslatedHistory:
+    """On a SimpleHistoryAdmin: its history page writes each row's changes as the page's language does
+    (`HistoryContextHelper`)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryContextHelper(self.model, historical_record)

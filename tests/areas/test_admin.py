@@ -1,11 +1,15 @@
 """An area changed in the admin, or brought back by simple-history's revert page, keeps what is derived from
-it in step: its offices' search text and the paths of the areas below it."""
+it in step: its offices' search text and the paths of the areas below it; its history page is in the page's
+language."""
+
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from areas.models import Area
 from offices.models import Office
+from tests.conftest import translated
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,16 @@ def test_a_new_code_is_a_new_path_below_it(staff_client):
 
     assert Area.objects.get(code="RS-SABAC").path == "RS/RS-REG-SZ/RS-08-NOVI/RS-SABAC"
     assert "Kancelarija za mlade Šabac" in offices_filtered(staff_client, district="RS-08-NOVI")
+
+
+def test_an_areas_history_page_writes_its_changes_as_the_language_does(staff_client):
+    sabac = Area.objects.get(code="RS-SABAC")
+    sabac.latitude = Decimal("44.75")
+    sabac.save()
+    sabac.latitude = Decimal("44.5")
+    sabac.save()
+
+    page = staff_client.get(reverse("admin:areas_area_history", args=[sabac.pk])).text
+
+    label = translated("latitude", "sr-latn").capitalize()
+    assert f"<li><strong>{label}:</strong> 44,75&nbsp;&rarr;&nbsp;&nbsp;44,5</li>" in page

@@ -389,3 +389,17 @@ def test_history_shows_no_reason_as_nothing_and_shortens_values_in_the_pages_lan
     assert reasons[:2] == ["", ""]  # the two newest rows: no reason, shown as nothing (not "None")
     assert f"{characters} …]" in text
     assert "chars]" not in text
+
+
+def test_history_page_shows_an_empty_date_as_nothing_not_none(staff_client, office_a):
+    membership = Membership.objects.filter(area=office_a.area).first() or Membership.objects.create(
+        area=office_a.area, joined_on=date(2016, 7, 23)
+    )
+    membership.left_on = date(2025, 12, 31)
+    membership.save()
+
+    page = staff_client.get(reverse("admin:offices_membership_history", args=[membership.pk])).text
+
+    label = translated("left on", "sr-latn").capitalize()
+    assert f"<li><strong>{label}:</strong> &nbsp;&rarr;&nbsp;&nbsp;31. decembra 2025.</li>" in page
+    assert "None" not in page
