@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from portal.fields import LatinText
-from portal.text import fold, search_fold, to_latin
+from portal.text import fold, in_active_script, search_fold, to_latin
 
 from .columns import EMPTY
 from .models import ImportRecord
@@ -520,7 +520,9 @@ class Import:
 
         A text is compared as the model's field reads it (a Latin text field: Cyrillic in Latin), and a
         stored value the file spells with less (`keeps_stored`: no diacritics, other capitals) is kept.
-        Returns a Save with the fields that change, and fills the preview's before → after.
+        Returns a Save with the fields that change, and fills the preview's before → after: each value as
+        it is or will be stored, a Latin text in the page's script (`shown`; the cell's `typed` keeps what
+        the file said).
         """
         changed, befores = [], {}
         columns = {column.field: column for column in self.columns}
@@ -536,16 +538,22 @@ class Import:
             before = getattr(instance, field_.attname if field_.is_relation else name)
             if not created and keeps_stored(field_, before, value):
                 value = before
-                row.cells[name].shown = columns[name].show(before, self)
+            row.cells[name].shown = self.stored_text(columns[name], field_, value)
             after = value.pk if field_.is_relation and value is not None else value
             if before != after:
                 changed.append(name)
                 befores[name] = before
                 if not created:
                     old = getattr(instance, name) if before is not None else None
-                    row.cells[name].before = columns[name].show(old, self)
+                    row.cells[name].before = self.stored_text(columns[name], field_, old)
             setattr(instance, name, value)
         return Save(instance, created, changed, befores)
+
+    def stored_text(self, column, field_, value):
+        """A stored (or to be stored) value as the preview shows it: a Latin text field's in the page's script,
+        as every page shows a name (docs/architecture.md, "Names in the active script")."""
+        text = column.show(value, self)
+        return in_active_script(text) if isinstance(field_, LatinText) else text
 
     def validate(self, instance, exclude=()):
         """The model's own rules (clean and fields) without a query: uniqueness is checked in batch."""

@@ -7,7 +7,8 @@ and "dž" are one letter or two: they are one, except in the words listed in DIG
 Latin to Cyrillic also leaves in Latin what is not Serbian, as a Cyrillic text prints it:
 links, e-mail addresses, file names and extensions, markup, placeholders, codes (letters with
 digits), words with a letter Serbian lacks (q, w, x, y: "Excel", "yes"), words with a capital
-inside ("GeoJSON"), Roman numerals ("Kralja Petra I") and the few foreign words in FOREIGN_WORDS.
+inside ("GeoJSON"), Roman numerals ("Kralja Petra I"), the few foreign words in FOREIGN_WORDS and, quoted on
+their own, those in QUOTED_FOREIGN_WORDS („no“, „dj“).
 The hour unit "h" after a number or placeholder ("4 h") is written "ч", as Cyrillic writes the hour.
 
 `decimal_text` writes a decimal (hours) as a person writes it in the active language.
@@ -53,8 +54,9 @@ FOREIGN_WORDS = frozenset({
     "CSV", "UTF", "PDF", "HTML", "URL", "HTTP", "HTTPS", "JSON", "API", "ISO", "ID", "IP", "OK", "SMS", "GET", "POST",
     "open", "initiated", "inactive", "closed", "online", "facebook", "instagram",
 })  # fmt: skip
-# Foreign words that are also Serbian ones ("no" is "but"): foreign only when quoted on their own.
-QUOTED_FOREIGN_WORDS = frozenset({"no"})
+# Words Latin only when quoted on their own: a foreign word that is also a Serbian one ("no" is "but"), and
+# a Latin spelling a text talks about („dj“ typed for đ; unquoted, "Dj." may be a name's initial).
+QUOTED_FOREIGN_WORDS = frozenset({"no", "dj"})
 _NOT_SERBIAN_LETTERS = frozenset("qwxyQWXY")
 OPENING_QUOTES, CLOSING_QUOTES = "„\"“‚'", "“\"”‘'"
 

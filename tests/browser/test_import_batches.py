@@ -1,5 +1,6 @@
-"""The list of import batches at a laptop's width (1280 px), in every language: no sideways scrolling, and
-the last column (whether the import was undone) is on the screen."""
+"""The list of import batches at a laptop's width (1280 px) with the admin's navigation sidebar open (its
+default on a wide screen), in every language: no sideways scrolling, of the page or of the table's own box,
+and the last column (whether the import was undone) is on the screen."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,8 +39,12 @@ def test_the_batch_list_fits_1280_pixels_with_its_undone_column(staff, undone_im
     staff.goto(f"{language}/admin/imports/importbatch/")
 
     expect(staff.locator("#result_list")).to_be_visible()
+    expect(staff.locator("#nav-sidebar")).to_be_visible()
     assert staff.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # The table scrolls inside its box (Django's .results) rather than the page: every column must fit the box.
+    box = staff.locator("#changelist .results")
+    width, content = box.evaluate("box => [box.clientWidth, box.scrollWidth]")
+    assert content <= width, f"the table is {content} px wide in a box of {width} px"
     last = staff.locator("#result_list thead th").last.bounding_box()
-    assert last["x"] + last["width"] <= WIDTH
-    table = staff.locator("#result_list").bounding_box()
-    assert table["x"] + table["width"] <= WIDTH
+    visible = box.bounding_box()
+    assert last["x"] + last["width"] <= min(visible["x"] + visible["width"], WIDTH)

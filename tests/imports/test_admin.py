@@ -194,7 +194,11 @@ def test_the_batches_name_the_import_as_staff_know_it(staff_client, office_a):
     filtered = staff_client.get(reverse("admin:imports_importbatch_changelist"), {"importer": batch.importer})
     assert batch.importer == "offices.importers.OfficeImport"
     assert re.findall(r">[^<]*offices\.importers", listing.text + page.text) == []  # in no text, only in links
-    assert '<td class="field-import_name">Kancelarije za mlade</td>' in listing.text
+    link = reverse("admin:imports_importbatch_change", args=[batch.pk])
+    assert f'<th class="field-import_name"><a href="{link}">Kancelarije za mlade</a></th>' in listing.text
+    # The rows that added, changed and changed nothing, in one column whose header says which is which.
+    assert "<span>Dodali / izmenili / bez izmena</span>" in listing.text
+    assert '<td class="field-row_counts">0 / 1 / 0</td>' in listing.text
     assert '<div class="readonly">Kancelarije za mlade</div>' in page.text
     assert list(filtered.context["cl"].result_list) == [batch]
 

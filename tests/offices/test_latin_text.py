@@ -72,9 +72,34 @@ def test_an_office_sheet_in_cyrillic_changes_the_address_in_latin(staff_client, 
 
     rows, _batch = preview_and_confirm(staff_client, OFFICE_IMPORT, upload)
 
-    assert rows == [("update", {"address": ("Cara Dušana 65", "Господар Јевремова 12")})]
+    # Before and after both in the page's script: the stored Latin address on /sr/ is read in Cyrillic.
+    assert rows == [("update", {"address": ("Цара Душана 65", "Господар Јевремова 12")})]
     sabac.refresh_from_db()
     assert (sabac.name, sabac.address) == ("Kancelarija za mlade Šabac", "Gospodar Jevremova 12")
+
+
+def test_an_office_preview_shows_what_is_stored_in_the_pages_script_and_what_was_typed_below(staff_client, sabac):
+    upload = [["Општина", "Назив", "Статус", "Адреса"],
+              ["Шабац", "Канцеларија за младе Шабац", "отворена", "Цара Душана 63"]]  # fmt: skip
+    url = OFFICE_IMPORT.removeprefix("/sr")
+
+    response = staff_client.post(url, {"file": xlsx_file(upload)})
+
+    (row,) = response.context["preview"].rows
+    # The Latin page: the unchanged name in Latin, as the municipality and status are, and the address's
+    # before → after; the file's Cyrillic under "typed".
+    assert [(cell.before, cell.shown) for cell in row.cell_list] == [
+        (None, "Šabac"), (None, "Kancelarija za mlade Šabac"), (None, "otvorena"), ("Cara Dušana 65", "Cara Dušana 63")
+    ]  # fmt: skip
+    assert all(cell.understood_differently for cell in row.cell_list)
+    page = response.text
+    assert "<del>Cara Dušana 65</del> → <ins>Cara Dušana 63</ins>" in page
+    assert "upisano: Цара Душана 63" in page
+    assert "upisano: Канцеларија за младе Шабац" in page
+
+    cyrillic = staff_client.post(OFFICE_IMPORT, {"file": xlsx_file(upload)}).text
+    assert "<del>Цара Душана 65</del> → <ins>Цара Душана 63</ins>" in cyrillic
+    assert "Cara Dušana" not in cyrillic
 
 
 def test_a_new_office_from_a_cyrillic_sheet_is_stored_in_latin(staff_client):
@@ -103,6 +128,21 @@ def test_a_coordinator_sheet_in_cyrillic_leaves_the_latin_name(staff_client):
     assert rows == [("update", {"phone": ("", "063 123 456")})]
     person.refresh_from_db()
     assert (person.first_name, person.last_name, person.phone) == ("Lejla", "Đukić", "063 123 456")
+
+
+def test_a_coordinator_name_kept_as_stored_is_shown_in_the_pages_script(staff_client):
+    Coordinator.objects.create(first_name="Dušan", last_name="Đukić", email="dusan.djukic@example.org")
+    upload = [["ime", "prezime", "e-pošta", "telefon"], ["Dusan", "Djukic", "dusan.djukic@example.org", "063 123 456"]]
+
+    response = staff_client.post(COORDINATOR_IMPORT, {"file": xlsx_file(upload)})
+
+    (row,) = response.context["preview"].rows
+    assert (row.cells["first_name"].shown, row.cells["last_name"].shown) == ("Dušan", "Đukić")
+    response = staff_client.post("/sr" + COORDINATOR_IMPORT.removeprefix("/sr"), {"file": xlsx_file(upload)})
+    (row,) = response.context["preview"].rows
+    assert (row.cells["first_name"].shown, row.cells["last_name"].shown) == ("Душан", "Ђукић")
+    assert (row.cells["first_name"].typed, row.cells["last_name"].typed) == ("Dusan", "Djukic")
+    assert "Đukić" not in response.text
 
 
 def test_a_new_coordinator_from_a_cyrillic_sheet_is_stored_in_latin(staff_client):

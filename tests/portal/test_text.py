@@ -53,6 +53,8 @@ def test_to_cyrillic_leaves_markup_and_entities_alone():
         # "no" is Serbian ("but") unless quoted on its own; "yes" has a letter Serbian lacks.
         ("Upišite „da“ ili „ne“ (može i „yes“ ili „no“).", "Упишите „да“ или „не“ (може и „yes“ или „no“)."),
         ("no to nije sve", "но то није све"),
+        # "dj" written for đ, quoted as a spelling, stays Latin.
+        ("(đ, „dj“ i d čitaju se isto)", "(ђ, „dj“ и д читају се исто)"),
         # File names, domains, codes and placeholders.
         ("Fajl izvoz-2024.csv je tu.", "Фајл izvoz-2024.csv је ту."),
         ("Šifra RS-SABAC ili RS-07, ćelija A1", "Шифра RS-SABAC или RS-07, ћелија A1"),
@@ -103,7 +105,7 @@ def test_cyrillic_catalogue_follows_the_latin_one():
 
 
 @pytest.mark.parametrize(
-    "mistake", ["кслскс", "цсв", "ЦСВ", "Ексцел", "УТФ", "опен", "цлосед", "јес", "„но“", "Фацебоок"]
+    "mistake", ["кслскс", "цсв", "ЦСВ", "Ексцел", "УТФ", "опен", "цлосед", "јес", "„но“", "Фацебоок", "дј"]
 )
 def test_cyrillic_catalogue_has_no_transliterated_foreign_word(mistake):
     texts = [entry.msgstr for entry in _catalogue("sr")] + [
