@@ -90,6 +90,7 @@ def test_import_preview_fits_a_phone_its_table_scrolls_in_its_box(staff_phone, t
     staff_phone.locator("input[type=submit]").click()
 
     expect(staff_phone.locator("#import-preview")).to_be_visible()
+    staff_phone.wait_for_load_state("load")  # the page's width is measured with its stylesheets applied
     assert page_width(staff_phone) <= PHONE["width"]
     assert words_broken_inside(staff_phone, "#import-preview tbody td") == []
     frame = staff_phone.locator(".import-preview .results").bounding_box()
