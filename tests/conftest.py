@@ -90,6 +90,14 @@ def staff_client(client, staff_user):
 
 
 @pytest.fixture
+def superuser_client(client, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
 def coordinator_a_client(client, coordinator_a):
     client.force_login(coordinator_a.user)
     return client

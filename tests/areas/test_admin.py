@@ -10,16 +10,14 @@ from django.urls import reverse
 from areas.models import Area
 from offices.models import Office
 from tests.conftest import translated
+from tests.offices.test_admin_lifecycle import posted_form
 
 pytestmark = pytest.mark.django_db
 
 
 def post_as_shown(client, url, **changes):
     """Post the admin form at `url` (a change page or a revert page) with the values it shows, and `changes`."""
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data.update(changes)
-    return client.post(url, {name: value for name, value in data.items() if value is not None})
+    return client.post(url, {**posted_form(client.get(url)), **changes})
 
 
 def change(client, area, **changes):

@@ -257,10 +257,11 @@ def test_the_history_has_no_add_page_and_no_bulk_delete(staff_client, ada_office
 
 
 def posted_form(response):
-    """The POST data of an admin change page as it was shown: the form's and every inline's values."""
+    """The POST data of an admin change page (or simple-history's revert page) as it was shown: the form's
+    and every inline's values, a many-to-many field's as the list of its records' keys."""
     data = {}
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         forms += [formset.management_form, *formset.forms]
     for form in forms:
@@ -268,6 +269,8 @@ def posted_form(response):
             value = form[name].value()
             if value is None or value is False:
                 continue
+            if isinstance(value, list):
+                value = [getattr(item, "pk", item) for item in value]
             data[form.add_prefix(name)] = value.pk if hasattr(value, "pk") else value
     return data
 

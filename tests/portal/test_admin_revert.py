@@ -8,29 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from areas.models import Area, ProgrammeRegion
+from tests.offices.test_admin_lifecycle import posted_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser_client(client, staff_user):
-    staff_user.is_superuser = True
-    staff_user.save()
-    client.force_login(staff_user)
-    return client
-
-
-def shown_values(response):
-    """The POST data of the revert page as it was shown (its form has no inlines)."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list):
-            data[name] = [getattr(item, "pk", item) for item in value]
-        elif value is not None:
-            data[name] = value
-    return data
 
 
 def test_a_revert_brings_back_the_versions_fields_and_areas(superuser_client):
@@ -45,7 +25,7 @@ def test_a_revert_brings_back_the_versions_fields_and_areas(superuser_client):
     url = reverse("admin:areas_programmeregion_simple_history", args=[region.pk, version.history_id])
 
     shown = superuser_client.get(url)
-    response = superuser_client.post(url, shown_values(shown))
+    response = superuser_client.post(url, posted_form(shown))
 
     assert response.status_code == 302
     region.refresh_from_db()
@@ -63,7 +43,7 @@ def test_a_revert_to_the_current_version_writes_nothing(superuser_client):
     rows = region.history.count()
     url = reverse("admin:areas_programmeregion_simple_history", args=[region.pk, version.history_id])
 
-    response = superuser_client.post(url, shown_values(superuser_client.get(url)))
+    response = superuser_client.post(url, posted_form(superuser_client.get(url)))
 
     assert response.status_code == 302
     assert (region.history.count(), set(region.areas.all())) == (rows, {first, second})
@@ -78,7 +58,7 @@ def test_a_revert_of_the_areas_alone_restores_them_and_says_so(superuser_client)
     rows = region.history.count()
     url = reverse("admin:areas_programmeregion_simple_history", args=[region.pk, version.history_id])
 
-    response = superuser_client.post(url, shown_values(superuser_client.get(url)))
+    response = superuser_client.post(url, posted_form(superuser_client.get(url)))
 
     assert response.status_code == 302
     assert set(region.areas.all()) == {first, second}

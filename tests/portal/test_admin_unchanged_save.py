@@ -13,14 +13,6 @@ from trainings.models import Participant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client, staff_user):
-    staff_user.is_superuser = True
-    staff_user.save()
-    client.force_login(staff_user)
-    return client
-
-
 def save_and_continue(client, url, committed, **changes):
     data = {**posted_form(client.get(url)), **changes, "_continue": "1"}
     before = DataVersion.objects.get().number
