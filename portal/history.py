@@ -47,12 +47,13 @@ def delete_with_history(records, model, *, user=None, reason=""):
         raise ProtectedError(
             f"Cannot delete some instances of model {model.__name__!r}: other rows point to them.", set(along)
         )
-    history = model.history.model
+    history = model.history.model  # without `user`, the request's, as simple-history's bulk_create_with_history does
     now = timezone.now()
     fields = [field.attname for field in model._meta.concrete_fields]
     history.objects.bulk_create(
         [
-            history(history_date=now, history_user=user, history_change_reason=reason, history_type="-",
+            history(history_date=now, history_user=user or history.get_default_history_user(record),
+                    history_change_reason=reason, history_type="-",
                     **{name: getattr(record, name) for name in fields})
             for record in records
         ],

@@ -66,6 +66,13 @@ def test_survey_answered_again_the_same_day_changes_that_days_answers(coordinato
     # The page offers today's answers to change.
     assert again.context["form"].initial == {f"q{q.pk}": q.scale_max for q in version.questions.all()}
     assert "Danas ste već odgovorili" in again.text
+    # The replaced answers' history names who replaced them, as the new answers' history does.
+    from trainings.models import SurveyAnswer
+
+    assert set(SurveyAnswer.history.filter(response_id=response.pk).values_list("history_type", "history_user")) == {
+        ("+", coordinator_a.user.pk),
+        ("-", coordinator_a.user.pk),
+    }
 
 
 def test_answers_a_same_day_save_replaced_stay_in_their_history(coordinator_a):
