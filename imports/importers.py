@@ -397,8 +397,8 @@ class Import:
             elif column.required:
                 preview.file_errors.append(_("The column “%(column)s” is missing.") % {"column": column.label})
         known = {name: column.label for column in self.columns for name in column.names()}
-        missing = {name: label for name, label in known.items()
-                   if label not in {column.label for column in self.columns if column.field in mapping}}  # fmt: skip
+        present = {column.label for column in self.columns if column.field in mapping}
+        missing = {name: label for name, label in known.items() if label not in present}
         for index, header in enumerate(headers):
             if header and index not in mapping.values() and fold(header) not in known:
                 close = closest_column(fold(header), missing)  # never a column the file has
